@@ -1,0 +1,38 @@
+package org.diffract.core.parallel;
+
+/**
+ * The collective operations a stage needs across ranks. Implemented on MPJ Express for real runs and
+ * by {@link LocalCommunicator} for one rank without MPJ, so every algorithm is testable without it.
+ */
+public interface Communicator extends AutoCloseable {
+    int rank();
+
+    int size();
+
+    /** Element-wise sum of {@code data[0..length)} over all ranks, result on every rank, in place. */
+    void allreduceSum(double[] data, int length);
+
+    /** Element-wise max of {@code data[0..length)} over all ranks, result on every rank, in place. */
+    void allreduceMax(double[] data, int length);
+
+    /** Copies rank {@code root}'s {@code data[0..length)} to every rank, in place. */
+    void broadcast(double[] data, int length, int root);
+
+    void barrier();
+
+    default void allreduceSum(double[] data) {
+        allreduceSum(data, data.length);
+    }
+
+    default void allreduceMax(double[] data) {
+        allreduceMax(data, data.length);
+    }
+
+    default void broadcast(double[] data, int root) {
+        broadcast(data, data.length, root);
+    }
+
+    @Override
+    default void close() {
+    }
+}
