@@ -1,0 +1,54 @@
+package org.diffract.launch;
+
+import java.io.PrintWriter;
+
+import org.diffract.core.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code diffract} command: every stage of the suite behind one entry point. */
+@Command(name = "diffract", mixinStandardHelpOptions = true, version = "diffract 0.1.0",
+        description = "X-ray diffraction data to 3D structures and statistics.",
+        subcommands = {SimulateCommand.class, EmcCommand.class, DemoCommand.class})
+public final class Diffract implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand (simulate, emc, demo)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code; user errors become one line on stderr. */
+    public static int execute(String... args) {
+        System.setProperty("java.awt.headless", "true");
+        CommandLine cl = new CommandLine(new Diffract());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (ex instanceof UserError u) {
+                err.println("diffract " + cmd.getCommandName() + ": error: " + u.getMessage());
+                err.flush();
+                return u.exitCode();
+            }
+            err.println("diffract " + cmd.getCommandName() + ": internal error: " + ex
+                    + " (please report it with the command you ran)");
+            if (Boolean.getBoolean("diffract.debug")) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("diffract " + ex.getCommandLine().getCommandName() + ": " + ex.getMessage()
+                    + " (see --help)");
+            err.flush();
+            return 2;
+        });
+        return cl.execute(args);
+    }
+}
