@@ -10,8 +10,8 @@ package org.diffract.core.rotation;
  * (+-1, +-1, +-1), and the 5-fold axes are the cyclic permutations of (0, +-tau, +-1), i.e. through the
  * vertices of the icosahedron with vertices at cyclic permutations of (0, +-tau, +-1). (Dragonfly's
  * comment there says (0, +-1, +-tau), but its matrices, e.g. 72 degrees about (0, tau, -1), are this
- * orientation.) The group is a function of the sampling's convention only through its axes, so the
- * same group holds in Dragonfly's and this project's matrix conventions.
+ * orientation.) As a set of matrices the group is closed under transposition (inversion), so it is
+ * the same set whether a convention applies R or R^T.
  */
 public final class IcosahedralGroup {
     public static final int ORDER = 60;
