@@ -1,0 +1,82 @@
+package org.diffract.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.diffract.core.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+    @TempDir
+    Path dir;
+
+    private long entries(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void writesIntoNewParentFoldersAndReplaces() throws IOException {
+        Path target = dir.resolve("a/b/out.txt");
+        AtomicFiles.writeString(target, "first");
+        AtomicFiles.writeString(target, "second");
+        assertEquals("second", Files.readString(target));
+        assertEquals(1, entries(target.getParent()), "no temp file left behind");
+        AtomicFiles.writeBytes(target, new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
+    }
+
+    @Test
+    void tempNameIsBesideTargetWithPid() {
+        Path target = dir.resolve("x.bin");
+        Path[] seen = new Path[1];
+        AtomicFiles.write(target, tmp -> {
+            seen[0] = tmp;
+            Files.write(tmp, new byte[] {7});
+        });
+        assertEquals(target.toAbsolutePath().getParent(), seen[0].getParent());
+        assertTrue(seen[0].getFileName().toString().startsWith("x.bin.tmp-" + ProcessHandle.current().pid() + "-"),
+                seen[0].toString());
+    }
+
+    @Test
+    void failureKeepsOldFileAndDeletesTemp() throws IOException {
+        Path target = dir.resolve("keep.txt");
+        AtomicFiles.writeString(target, "old");
+        UserError e = assertThrows(UserError.class, () -> AtomicFiles.write(target, tmp -> {
+            Files.writeString(tmp, "half");
+            throw new IOException("disk full");
+        }));
+        assertEquals("cannot write " + target + ": disk full; check the folder exists and is writable", e.getMessage());
+        assertEquals("old", Files.readString(target));
+        assertEquals(1, entries(dir));
+    }
+
+    @Test
+    void runtimeFailureDeletesTempAndPropagates() throws IOException {
+        Path target = dir.resolve("r.txt");
+        assertThrows(IllegalStateException.class, () -> AtomicFiles.write(target, tmp -> {
+            Files.writeString(tmp, "half");
+            throw new IllegalStateException("bug");
+        }));
+        assertEquals(0, entries(dir));
+    }
+
+    @Test
+    void parentThatIsAFileIsAUserError() throws IOException {
+        Path blocker = dir.resolve("file");
+        Files.writeString(blocker, "x");
+        UserError e = assertThrows(UserError.class, () -> AtomicFiles.writeString(blocker.resolve("out.txt"), "y"));
+        assertTrue(e.getMessage().startsWith("cannot write " + blocker.resolve("out.txt") + ": "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; check the folder exists and is writable"), e.getMessage());
+    }
+}

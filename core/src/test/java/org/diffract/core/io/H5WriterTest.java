@@ -1,0 +1,88 @@
+package org.diffract.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.jhdf.HdfFile;
+import org.diffract.core.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class H5WriterTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void reshapesFlatArraysInCOrder() {
+        int[][][] a = (int[][][]) H5Writer.reshape(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 12, int.class,
+                new int[] {2, 3, 2});
+        assertArrayEquals(new int[] {4, 5}, a[0][2]);
+        assertArrayEquals(new int[] {6, 7}, a[1][0]);
+        assertArrayEquals(new int[] {10, 11}, a[1][2]);
+        assertThrows(IllegalArgumentException.class, () -> H5Writer.reshape(new int[5], 5, int.class, new int[] {2, 3}));
+    }
+
+    @Test
+    void writesGroupsDatasetsScalarsAndAttributesReadByJhdf() throws Exception {
+        Path f = dir.resolve("out.h5");
+        Files.writeString(f, "an older, longer file that must not survive as trailing bytes ".repeat(100));
+        new H5Writer()
+                .put("a/b/c", new double[] {1, 2, 3, 4, 5, 6}, 2, 3)
+                .put("a/n", 7L)
+                .put("x", 2.5)
+                .put("f", new float[] {1.5f, 2.5f}, 2)
+                .put("l", new long[] {1L << 40}, 1)
+                .put("grid", new int[][] {{1, 2}, {3, 4}})
+                .putUnsigned("m", new byte[] {0, 1, 2})
+                .putCompressed("big", new int[][][] {{{1, 2}}, {{3, 4}}}, 1, 1, 2)
+                .attribute("a/b/c", "units", "photons")
+                .attribute("/", "nx", 150)
+                .attribute("meta", "version", 3)
+                .write(f);
+        try (HdfFile h = new HdfFile(f)) {
+            double[][] c = (double[][]) h.getDatasetByPath("a/b/c").getData();
+            assertArrayEquals(new double[] {4, 5, 6}, c[1]);
+            assertEquals(7L, h.getDatasetByPath("a/n").getData());
+            assertEquals(2.5, h.getDatasetByPath("x").getData());
+            assertArrayEquals(new long[] {1L << 40}, (long[]) h.getDatasetByPath("l").getData());
+            assertArrayEquals(new int[] {0, 1, 2}, (int[]) h.getDatasetByPath("m").getData()); // uint8 reads as int
+            int[][][] big = (int[][][]) h.getDatasetByPath("big").getData();
+            assertEquals(4, big[1][0][1]);
+            assertEquals("photons", h.getDatasetByPath("a/b/c").getAttribute("units").getData());
+            assertEquals(150, h.getAttribute("nx").getData());
+            assertEquals(3, h.getByPath("meta").getAttribute("version").getData());
+        }
+    }
+
+    @Test
+    void h5pyReadsDtypesAndShapes() throws Exception {
+        Path f = dir.resolve("py.h5");
+        new H5Writer().put("g/v", new double[] {1, 2, 3, 4, 5, 6}, 3, 2).putUnsigned("m", new byte[] {2, 0})
+                .put("i", 5).attribute("/", "nx", 150).write(f);
+        String out = PythonH5.run("import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
+                + "print(f['g/v'].dtype, f['g/v'].shape, f['g/v'][2,1], f['m'].dtype, list(f['m'][()]), "
+                + "f['i'].dtype, f['i'][()], f.attrs['nx'])", f.toString());
+        assertEquals("float64 (3, 2) 6.0 uint8 [2, 0] int32 5 150", out);
+    }
+
+    @Test
+    void rejectsDuplicatePathsAndUnsupportedData() {
+        H5Writer w = new H5Writer().put("a", 1);
+        assertThrows(IllegalArgumentException.class, () -> w.put("/a", 2));
+        assertThrows(IllegalArgumentException.class, () -> w.put("b", new Object()));
+        assertThrows(IllegalArgumentException.class, () -> w.put("c", new boolean[] {true}));
+    }
+
+    @Test
+    void unwritableTargetIsAUserError() throws Exception {
+        Path blocker = dir.resolve("blocker");
+        Files.writeString(blocker, "x");
+        UserError e = assertThrows(UserError.class, () -> new H5Writer().put("a", 1).write(blocker.resolve("f.h5")));
+        assertTrue(e.getMessage().startsWith("cannot write "), e.getMessage());
+    }
+}
