@@ -12,10 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code diffract emc}: EMC reconstruction with MPJ ranks on this machine (multicore device). */
-@Command(name = "emc", mixinStandardHelpOptions = true, subcommands = EmcBenchCommand.class,
+@Command(name = "emc", mixinStandardHelpOptions = true, subcommands = {EmcBenchCommand.class, EmcCompareCommand.class},
         description = "EMC 3D reconstruction of single-particle diffraction patterns.")
 public final class EmcCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "EMC config file (see conf/emc.ini)")
+    @Option(names = "--config", description = "EMC config file (see conf/emc.ini); required to run")
     Path config;
 
     @Option(names = "--ranks", defaultValue = "1", description = "MPJ ranks (default ${DEFAULT-VALUE})")
@@ -32,6 +32,9 @@ public final class EmcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (config == null) {
+            throw new UserError("give --config FILE (see conf/emc.ini), or a subcommand: bench, compare");
+        }
         if (ranks < 1) {
             throw new UserError("--ranks must be >= 1");
         }

@@ -41,7 +41,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--lambda", defaultValue = "6.2", description = "wavelength, A (default ${DEFAULT-VALUE})")
     double lambda;
 
-    @Option(names = "--detsize", defaultValue = "41", description = "detector pixels per side (default ${DEFAULT-VALUE})")
+    @Option(names = "--detsize", defaultValue = "25", description = "detector pixels per side (default ${DEFAULT-VALUE})")
     int detsize;
 
     @Option(names = "--pixsize", defaultValue = "0.5", description = "pixel size, mm (default ${DEFAULT-VALUE})")
@@ -56,12 +56,22 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--ewald-rad", description = "Ewald sphere radius in pixels (default detd/pixsize)")
     Double ewaldRad;
 
-    @Option(names = "--mean-photons", defaultValue = "300",
+    @Option(names = "--mean-photons", defaultValue = "500",
             description = "fluence, as mean photons per frame (default ${DEFAULT-VALUE})")
     double meanPhotons;
 
-    @Option(names = "--atoms", description = "random Gaussian atoms instead of the built-in blob")
-    Integer atoms;
+    @Option(names = "--atoms", defaultValue = "20", description = "random Gaussian atoms (default ${DEFAULT-VALUE})")
+    int atoms;
+
+    @Option(names = "--blob", description = "the built-in protein-like blob instead of random atoms")
+    boolean blob;
+
+    @Option(names = "--atom-sigma", defaultValue = "0.6", description = "atom width in voxels (default ${DEFAULT-VALUE})")
+    double atomSigma;
+
+    @Option(names = "--particle-radius", description = "particle radius in voxels (default: the largest that keeps "
+            + "the intensity oversampled 2x, at most n/6)")
+    Double particleRadius;
 
     @Option(names = "--seed", defaultValue = "1")
     long seed;
@@ -83,8 +93,11 @@ public final class SimulateCommand implements Callable<Integer> {
         Detector det = DetectorGeometry.make(new DetectorGeometry.Params(detd, lambda, detsize, detsize, pixsize, stoprad,
                 polarization, ewaldRad == null ? Double.NaN : ewaldRad, Double.NaN, Double.NaN));
         int n = det.modelSize();
-        double[] density = atoms != null ? DensityModel.randomAtoms(n, atoms, 1.0, n / 8.0, seed)
-                : DensityModel.blob(n, n / 8.0, seed);
+        // Larger particles give finer speckle, which orients frames better; 2(R + 3 sigma) <= n/2 keeps the
+        // intensity oversampled (see DensityModel).
+        double radius = particleRadius != null ? particleRadius : Math.min(n / 6.0, n / 4.0 - 3 * atomSigma - 0.5);
+        double[] density = blob ? DensityModel.blob(n, radius, seed)
+                : DensityModel.randomAtoms(n, atoms, atomSigma, radius, seed);
         double[] intensity = IntensityModel.fromDensity(density, n);
         LOG.info("simulating {} frames on a {}x{} detector, model {}^3, {} mean photons per frame", frames, detsize,
                 detsize, n, meanPhotons);
@@ -131,8 +144,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 in_detector_file = det.h5
                 num_div = %d
                 need_scaling = 1
-                beta = 1.0
-                beta_schedule = 1.41421356 10
+                beta = 0.1
+                beta_schedule = 1.5 %d
                 sym_icosahedral = 0
                 selection = None
                 start_model_file = None
@@ -140,6 +153,9 @@ public final class SimulateCommand implements Callable<Integer> {
                 num_iter = %d
                 random_seed = 1
                 """, detd, lambda, detsize, detsize, pixsize, stoprad, polarization,
-                ewaldRad == null ? "None" : ewaldRad.toString(), numDiv, iterations);
+                ewaldRad == null ? "None" : ewaldRad.toString(), numDiv,
+                // deterministic annealing: beta from 0.1 up to about 1 over the run, so frames with hundreds
+                // of photons do not lock onto the random start model's orientations
+                Math.max(1, Math.round(iterations / 7.0)), iterations);
     }
 }
