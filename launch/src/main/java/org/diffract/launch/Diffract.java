@@ -44,7 +44,7 @@ public final class Diffract implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("diffract " + ex.getCommandLine().getCommandName() + ": " + ex.getMessage()
+            err.println("diffract " + ex.getCommandLine().getCommandName() + ": error: " + ex.getMessage()
                     + " (see --help)");
             err.flush();
             return 2;

@@ -1,0 +1,81 @@
+package org.diffract.launch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real {@code launch/diffract} command as a user would, capturing its output, for the
+ * integration tests. Tests run from the launch module folder, where the script lives.
+ */
+final class DiffractProcess {
+    static final Path SCRIPT = Path.of("diffract").toAbsolutePath();
+
+    record Result(int exitCode, String stdout, String stderr) {
+        /** stderr lines a user would read: blank lines and the JVM's incubator notice left out. */
+        List<String> errorLines() {
+            List<String> out = new ArrayList<>();
+            for (String l : stderr.split("\n")) {
+                if (!l.isBlank() && !l.startsWith("WARNING: Using incubator modules")) {
+                    out.add(l);
+                }
+            }
+            return out;
+        }
+    }
+
+    private DiffractProcess() {
+    }
+
+    static ProcessBuilder builder(Path workDir, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("bash");
+        cmd.add(SCRIPT.toString());
+        cmd.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+        String mpj = System.getProperty("diffract.mpj.home");
+        if (mpj != null) {
+            pb.environment().put("DIFFRACT_MPJ_HOME", mpj);
+        }
+        return pb;
+    }
+
+    static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(workDir, "stdout", ".txt");
+        Path err = Files.createTempFile(workDir, "stderr", ".txt");
+        Process p = builder(workDir, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("diffract " + String.join(" ", args) + " did not finish in 15 minutes");
+        }
+        // the launcher filters stderr through a pipe: give it a moment to drain after the JVM exits
+        Thread.sleep(200);
+        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+        return r;
+    }
+
+    /** Python with h5py (Debian's python3-h5py), or null when none is installed. */
+    static String pythonWithH5py() {
+        for (String py : new String[] {"/usr/bin/python3", "python3"}) {
+            try {
+                Process p = new ProcessBuilder(py, "-c", "import h5py, numpy").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return py;
+                }
+            } catch (IOException | InterruptedException e) {
+                // try the next one
+            }
+        }
+        return null;
+    }
+}
