@@ -1,20 +1,13 @@
 package org.diffract.emc;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diffract.core.geometry.Detector;
 import org.diffract.core.parallel.Communicator;
+import org.diffract.core.parallel.WorkerPool;
 import org.diffract.core.rotation.QuaternionSampling;
 import org.diffract.core.rotation.Quaternions;
 import org.diffract.core.volume.Slicer;
@@ -46,7 +39,7 @@ public final class EmcEngine implements AutoCloseable {
     private final double[][] like;
     private final boolean[] mergeUse;
     private final int threads;
-    private final ExecutorService pool;
+    private final WorkerPool pool;
     private final LikelihoodKernel kernel;
     private final double[][] workerNum;
     private final double[][] workerDen;
@@ -87,11 +80,7 @@ public final class EmcEngine implements AutoCloseable {
             mergeUse[t] = det.mask[t] != Detector.MASK_UNUSED;
         }
         this.threads = params.threads();
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "emc-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = new WorkerPool(threads, "emc-worker");
         this.kernel = LikelihoodKernel.best();
         this.workerNum = new double[threads][];
         this.workerDen = new double[threads][];
@@ -158,7 +147,7 @@ public final class EmcEngine implements AutoCloseable {
         ProgressReporter progress = new ProgressReporter(LOG, "maximize", numBlocks, comm.rank() == 0);
         final double[] model = state.model;
         final double[] scale = state.scale;
-        runWorkers(worker -> {
+        pool.onEachWorker(worker -> {
             double[] view = new double[numPix];
             double[] lw = new double[numPix * B];
             double[] acc = new double[B];
@@ -301,7 +290,7 @@ public final class EmcEngine implements AutoCloseable {
         int vox = n * n * n;
         AtomicInteger next = new AtomicInteger();
         AtomicInteger slot = new AtomicInteger();
-        runWorkers(worker -> {
+        pool.onEachWorker(worker -> {
             int me = slot.getAndIncrement();
             if (workerNum[me] == null) {
                 workerNum[me] = new double[vox];
@@ -343,7 +332,7 @@ public final class EmcEngine implements AutoCloseable {
         double[] num = workerNum[0];
         double[] den = workerDen[0];
         int used = slot.get();
-        forRanges(vox, (i0, i1) -> {
+        pool.forRanges(vox, (i0, i1) -> {
             for (int k = 1; k < used; k++) {
                 double[] a = workerNum[k];
                 double[] b = workerDen[k];
@@ -362,62 +351,12 @@ public final class EmcEngine implements AutoCloseable {
         return model;
     }
 
-    private interface Range {
-        void run(int from, int to);
-    }
-
-    private void forFrameRanges(Range body) {
-        forRanges(data.numFrames, body);
-    }
-
-    private void forRanges(int total, Range body) {
-        int parts = Math.max(1, Math.min(threads, total));
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (int p = 0; p < parts; p++) {
-            int from = (int) ((long) p * total / parts);
-            int to = (int) ((long) (p + 1) * total / parts);
-            tasks.add(() -> {
-                body.run(from, to);
-                return null;
-            });
-        }
-        invokeAll(tasks);
-    }
-
-    private void runWorkers(IntConsumer body) {
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (int w = 0; w < threads; w++) {
-            int id = w;
-            tasks.add(() -> {
-                body.accept(id);
-                return null;
-            });
-        }
-        invokeAll(tasks);
-    }
-
-    private void invokeAll(List<Callable<Void>> tasks) {
-        try {
-            for (Future<Void> f : pool.invokeAll(tasks)) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("EMC interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(c);
-        }
+    private void forFrameRanges(WorkerPool.RangeTask body) {
+        pool.forRanges(data.numFrames, body);
     }
 
     @Override
     public void close() {
-        pool.shutdownNow();
+        pool.close();
     }
 }

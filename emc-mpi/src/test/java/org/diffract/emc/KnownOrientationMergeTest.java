@@ -53,9 +53,6 @@ class KnownOrientationMergeTest {
         }
         double[] cc = ShellCorrelation.compute(model, intens, n, 10, 20);
         for (int s = 2; s < 10; s++) {
-            System.out.println("shell " + s + " " + cc[s]);
-        }
-        for (int s = 2; s < 10; s++) {
             assertTrue(cc[s] > 0.9, "shell " + s + " correlation " + cc[s]);
         }
     }

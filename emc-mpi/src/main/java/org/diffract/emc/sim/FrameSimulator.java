@@ -1,16 +1,9 @@
 package org.diffract.emc.sim;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.diffract.core.UserError;
+import org.diffract.core.parallel.WorkerPool;
 import org.diffract.core.geometry.Detector;
 import org.diffract.core.io.SparsePhotons;
 import org.diffract.core.rotation.Quaternions;
@@ -54,14 +47,9 @@ public final class FrameSimulator {
         final int numPix = det.numPix();
         final double[] quats = new double[4 * numFrames];
         final double[] frameSums = new double[numFrames];
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "frame-sim");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
+        try (WorkerPool pool = new WorkerPool(threads, "frame-sim")) {
             // pass 1: orientations and the unscaled expected total of every frame, to fix k
-            runParallel(pool, threads, 0, numFrames, () -> new Worker(intensity, n, det), (w, d) -> {
+            pool.forEachItem(0, numFrames, () -> new Worker(intensity, n, det), (w, d) -> {
                 SplittableRandom rng = frameRng(seed, d);
                 double[] q = Quaternions.random(rng);
                 System.arraycopy(q, 0, quats, 4 * d, 4);
@@ -84,7 +72,7 @@ public final class FrameSimulator {
             for (int start = 0; start < numFrames; start += BLOCK) {
                 final int from = start;
                 int to = Math.min(numFrames, start + BLOCK);
-                runParallel(pool, threads, from, to, () -> new Worker(intensity, n, det), (w, d) -> {
+                pool.forEachItem(from, to, () -> new Worker(intensity, n, det), (w, d) -> {
                     SplittableRandom rng = frameRng(seed, d);
                     double[] q = Quaternions.random(rng);
                     w.expected(q, k);
@@ -104,8 +92,6 @@ public final class FrameSimulator {
                 }
             }
             return new Result(builder.build(), quats, (double) photons / numFrames);
-        } finally {
-            pool.shutdownNow();
         }
     }
 
@@ -191,43 +177,6 @@ public final class FrameSimulator {
                     count[found++] = c;
                 }
             }
-        }
-    }
-
-    private interface FrameTask {
-        void run(Worker w, int frame);
-    }
-
-    /** Runs task on frames [from, to) on {@code threads} workers that take frames one at a time. */
-    private static void runParallel(ExecutorService pool, int threads, int from, int to,
-                                    java.util.function.Supplier<Worker> workers, FrameTask task) {
-        AtomicInteger next = new AtomicInteger(from);
-        List<Callable<Void>> jobs = new ArrayList<>(threads);
-        for (int i = 0; i < threads; i++) {
-            jobs.add(() -> {
-                Worker w = workers.get();
-                for (int d = next.getAndIncrement(); d < to; d = next.getAndIncrement()) {
-                    task.run(w, d);
-                }
-                return null;
-            });
-        }
-        try {
-            for (Future<Void> f : pool.invokeAll(jobs)) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("frame simulation interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(c);
         }
     }
 }
