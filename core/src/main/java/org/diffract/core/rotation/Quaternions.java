@@ -32,7 +32,7 @@ public final class Quaternions {
         return r;
     }
 
-    /** Hamilton product a*b; the matrix of a*b is matrix(a) times matrix(b) in this convention's order. */
+    /** Hamilton product a*b; in this (transposed) matrix convention toMatrix(a*b) = toMatrix(b) toMatrix(a). */
     public static double[] multiply(double[] a, double[] b) {
         return new double[] {
                 a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3],
