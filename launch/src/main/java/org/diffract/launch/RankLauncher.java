@@ -16,17 +16,36 @@ public final class RankLauncher {
     private RankLauncher() {
     }
 
+    /**
+     * Where the ranks run: the multicore device of this machine, or MPJ daemons (niodev/hybdev) on the hosts
+     * of a machines file, listening on {@code daemonPort}. {@code mpj} null = the located MPJ_HOME;
+     * {@code sharedDir} is the working folder every host sees (status file, -wdir).
+     */
+    public record Placement(String device, Path machines, int daemonPort, MpjRuntime mpj, Path sharedDir) {
+        public static Placement multicore() {
+            return new Placement("multicore", null, 0, null, null);
+        }
+    }
+
     /** Runs the ranks with inherited stdout/stderr; returns 0 or throws UserError with the ranks' message. */
     public static int run(int ranks, int threads, String heap, Path logFile, String mainClass, List<String> args) {
+        return run(Placement.multicore(), ranks, threads, heap, logFile, mainClass, args);
+    }
+
+    public static int run(Placement where, int ranks, int threads, String heap, Path logFile, String mainClass,
+                          List<String> args) {
         Path jar = AppJar.path();
         if (jar == null) {
             throw new UserError("diffract must run from launch/target/diffract.jar to start MPJ ranks; build it with "
                     + "'mvn -B -DskipTests package'");
         }
-        MpjRuntime mpj = MpjRuntime.locate();
+        MpjRuntime mpj = where.mpj() != null ? where.mpj() : MpjRuntime.locate();
         Path status;
         try {
-            status = Files.createTempFile("diffract-status", ".txt");
+            // on a cluster rank 0 may run on another host: its status file must be on the shared folder
+            status = where.sharedDir() != null
+                    ? Files.createTempFile(Files.createDirectories(where.sharedDir()), ".status-", ".txt")
+                    : Files.createTempFile("diffract-status", ".txt");
             Files.delete(status);
         } catch (IOException e) {
             throw new UserError("cannot create a temporary file: " + e.getMessage());
@@ -48,7 +67,10 @@ public final class RankLauncher {
         rankArgs.add(Integer.toString(threads));
         rankArgs.add("--status-file");
         rankArgs.add(status.toString());
-        ProcessBuilder pb = new ProcessBuilder(mpj.multicoreCommand(ranks, jvm, jar, mainClass, rankArgs));
+        ProcessBuilder pb = new ProcessBuilder(where.machines() == null
+                ? mpj.multicoreCommand(ranks, jvm, jar, mainClass, rankArgs)
+                : mpj.clusterCommand(where.device(), ranks, where.machines(), where.daemonPort(), where.sharedDir(), jvm,
+                        jar, mainClass, rankArgs));
         pb.environment().put("MPJ_HOME", mpj.home().toString());
         pb.inheritIO();
         try {
