@@ -32,6 +32,83 @@ public final class RankLauncher {
         return run(Placement.multicore(), ranks, threads, heap, logFile, mainClass, args);
     }
 
+    /** Seconds a rank's heartbeat may stay unchanged before the job is stopped (diffract.rank.timeout). */
+    static long rankTimeoutSeconds() {
+        return Long.getLong("diffract.rank.timeout", 30);
+    }
+
+    /**
+     * Waits for the starter; stops the job (the starter's death makes the MPJ daemons end their ranks) when a
+     * rank reported a failure but the others do not end within a grace time, or when a rank's heartbeat
+     * stops. Returns why it stopped the job, or null when the ranks ended by themselves.
+     */
+    private static String watch(Process p, Path status) throws InterruptedException, IOException {
+        long timeout = java.util.concurrent.TimeUnit.SECONDS.toNanos(rankTimeoutSeconds());
+        java.util.Map<Path, long[]> seen = new java.util.HashMap<>(); // file -> {last mtime, nanoTime it changed}
+        long failedAt = 0;
+        while (!p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            long now = System.nanoTime();
+            if (Files.isRegularFile(status)) {
+                String s = Files.readString(status).trim();
+                if (!s.equals("0") && !s.isEmpty()) {
+                    if (failedAt == 0) {
+                        failedAt = now;
+                    } else if (now - failedAt > timeout / 3) {
+                        stop(p);
+                        return null; // the status file tells what happened
+                    }
+                }
+            }
+            try (var files = Files.list(status.getParent())) {
+                for (Path f : (Iterable<Path>) files.filter(x -> x.getFileName().toString()
+                        .startsWith(status.getFileName() + ".alive-"))::iterator) {
+                    long mtime;
+                    try {
+                        mtime = Files.getLastModifiedTime(f).toMillis();
+                    } catch (IOException gone) {
+                        continue; // the rank finished and removed it
+                    }
+                    long[] last = seen.get(f);
+                    if (last == null || last[0] != mtime) {
+                        seen.put(f, new long[] {mtime, now});
+                    } else if (now - last[1] > timeout) {
+                        String name = f.getFileName().toString();
+                        String rank = name.substring(name.lastIndexOf('-') + 1);
+                        stop(p);
+                        return "MPJ rank " + rank + " stopped responding for " + rankTimeoutSeconds() + " s (killed, "
+                                + "out of memory, or its host failed); the job was stopped. The checkpoint of the last "
+                                + "complete iteration is intact: continue with --resume";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    private static void deleteHeartbeats(Path status) {
+        try (var files = Files.list(status.getParent())) {
+            files.filter(x -> x.getFileName().toString().startsWith(status.getFileName() + ".alive-")).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // stale heartbeat files of a finished job are harmless
+                }
+            });
+        } catch (IOException ignored) {
+            // nothing to clean
+        }
+    }
+
     public static int run(Placement where, int ranks, int threads, String heap, Path logFile, String mainClass,
                           List<String> args) {
         Path jar = AppJar.path();
@@ -43,10 +120,11 @@ public final class RankLauncher {
         Path status;
         try {
             // on a cluster rank 0 may run on another host: its status file must be on the shared folder
-            status = where.sharedDir() != null
-                    ? Files.createTempFile(Files.createDirectories(where.sharedDir()), ".status-", ".txt")
-                    : Files.createTempFile("diffract-status", ".txt");
-            Files.delete(status);
+            // a folder of its own: the ranks' heartbeat files go beside the status file
+            Path statusDir = where.sharedDir() != null
+                    ? Files.createTempDirectory(Files.createDirectories(where.sharedDir()), ".ranks-")
+                    : Files.createTempDirectory("diffract-ranks-");
+            status = statusDir.resolve("status");
         } catch (IOException e) {
             throw new UserError("cannot create a temporary file: " + e.getMessage());
         }
@@ -81,13 +159,22 @@ public final class RankLauncher {
                     p.destroy();
                 }
             }));
-            int rc = p.waitFor();
+            String stopped = watch(p, status);
+            int rc = p.exitValue();
+            deleteHeartbeats(status);
+            if (stopped != null || !Files.isRegularFile(status)) {
+                Files.deleteIfExists(status.getParent());
+            }
+            if (stopped != null) {
+                throw new UserError(stopped, 1, null);
+            }
             if (!Files.isRegularFile(status)) {
                 throw new UserError("the MPJ ranks ended without reporting (starter exit " + rc + "); see the log above",
                         1, null);
             }
             String s = Files.readString(status).trim();
             Files.deleteIfExists(status);
+            Files.deleteIfExists(status.getParent());
             if (s.equals("0")) {
                 return 0;
             }

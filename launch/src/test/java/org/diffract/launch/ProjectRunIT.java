@@ -147,11 +147,12 @@ class ProjectRunIT {
                     machines.toString(), "--dport", Integer.toString(port));
             assertEquals(0, r.exitCode(), r.stderr());
             assertTrue((r.stdout() + r.stderr()).contains("with niodev"), "ran through the daemon: " + r.stdout());
+            assertSameModel(reference, model(p, ITERATIONS), "niodev vs multicore");
+            aKilledRankEndsTheJob(p, machines, port, daemon);
         } finally {
             daemon.destroy();
             daemon.waitFor(20, TimeUnit.SECONDS);
         }
-        assertSameModel(reference, model(p, ITERATIONS), "niodev vs multicore");
         try (var files = Files.list(p.resolve("run"))) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("mpj-")),
                     "the run's private MPJ conf is removed");
@@ -244,6 +245,47 @@ class ProjectRunIT {
         assertTrue(after.stdout().contains("iteration: 40 of 40"), after.stdout());
         assertTrue(Files.readString(p.resolve("logs/emc-console.log")).contains("iter   40"),
                 "the detached run's output went to the project's log");
+    }
+
+    /**
+     * niodev ranks do not notice a dead peer and would wait forever: the launcher must see the rank's
+     * heartbeat stop, end the job with one clear line, and leave the last checkpoint whole.
+     */
+    private static void aKilledRankEndsTheJob(Path p, Path machines, int port, Process daemon) throws Exception {
+        Path log = dir.resolve("killed-rank.log");
+        ProcessBuilder pb = DiffractProcess.builder(dir, "run", "emc", "--procs", "2", "--threads", "1", "--iters", "400",
+                "--resume", "--machines", machines.toString(), "--dport", Integer.toString(port));
+        pb.environment().putAll(env);
+        pb.environment().put("DIFFRACT_JAVA_OPTS", "-Ddiffract.rank.timeout=8");
+        Process run = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (checkpointIteration(p) < ITERATIONS + 2) {
+            assertTrue(run.isAlive(), "run ended before a rank could be killed: " + Files.readString(log));
+            assertTrue(System.nanoTime() < deadline, "no progress in 5 minutes");
+            Thread.sleep(100);
+        }
+        ProcessHandle rank = daemon.toHandle().children().findFirst()
+                .orElseThrow(() -> new AssertionError("the daemon runs no rank"));
+        rank.destroyForcibly();
+        assertTrue(run.waitFor(5, TimeUnit.MINUTES), "the job hangs after a rank was killed");
+        String out = Files.readString(log);
+        assertEquals(1, run.exitValue(), out);
+        assertTrue(out.contains("stopped responding") && out.contains("--resume"), out);
+        int reached = checkpointIteration(p);
+        assertTrue(reached >= ITERATIONS + 2 && reached < 400, "checkpoint intact and readable: " + reached);
+        deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (daemon.toHandle().children().findAny().isPresent()) {
+            assertTrue(System.nanoTime() < deadline, "the surviving rank was not stopped");
+            Thread.sleep(200);
+        }
+    }
+
+    private static int checkpointIteration(Path project) {
+        try {
+            return new EmcStage().iterationsDone(project.resolve("output"));
+        } catch (RuntimeException e) {
+            return 0; // being replaced this instant: the rename is atomic, so the next look sees a whole file
+        }
     }
 
     // ---- helpers

@@ -63,8 +63,14 @@ public final class RankMain {
                     default -> extra.add(args[i]);
                 }
             }
+            Thread heartbeat = status == null ? null : heartbeat(heartbeatFile(status, rank));
             body.run(new Context(MpjCommunicator.world(), config, threads, resume, extra));
             MPI.COMM_WORLD.Barrier();
+            if (heartbeat != null) {
+                heartbeat.interrupt();
+                heartbeat.join(1000);
+                java.nio.file.Files.deleteIfExists(heartbeatFile(status, rank));
+            }
             if (rank == 0 && status != null) {
                 AtomicFiles.writeString(status, "0\n");
             }
@@ -74,6 +80,36 @@ public final class RankMain {
         } catch (Throwable e) {
             fail(status, 1, "internal error: " + e, rank, log, e);
         }
+    }
+
+    /** Beside the status file: rank r touches it every {@value #HEARTBEAT_MS} ms while it lives. */
+    public static Path heartbeatFile(Path status, int rank) {
+        return status.resolveSibling(status.getFileName() + ".alive-" + rank);
+    }
+
+    public static final long HEARTBEAT_MS = 2000;
+
+    /*
+     * A rank killed by a signal, the OOM killer or a dead host cannot report; the peers then wait forever in
+     * a collective (niodev does not notice). The launcher watches these files and stops the job when one
+     * goes stale, so a dead rank ends the job in bounded time instead of hanging it.
+     */
+    private static Thread heartbeat(Path file) {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    java.nio.file.Files.writeString(file, Long.toString(System.currentTimeMillis()));
+                    Thread.sleep(HEARTBEAT_MS);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (java.io.IOException | RuntimeException e) {
+                    return; // no shared folder: the launcher then relies on the status file alone
+                }
+            }
+        }, "diffract-heartbeat");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private static String value(String[] args, int i, String name) {
