@@ -54,7 +54,7 @@ public final class RankLauncher {
                     if (failedAt == 0) {
                         failedAt = now;
                     } else if (now - failedAt > timeout / 3) {
-                        stop(p);
+                        stop(p, status);
                         return null; // the status file tells what happened
                     }
                 }
@@ -74,7 +74,7 @@ public final class RankLauncher {
                     } else if (now - last[1] > timeout) {
                         String name = f.getFileName().toString();
                         String rank = name.substring(name.lastIndexOf('-') + 1);
-                        stop(p);
+                        stop(p, status);
                         return "MPJ rank " + rank + " stopped responding for " + rankTimeoutSeconds() + " s (killed, "
                                 + "out of memory, or its host failed); the job was stopped. The checkpoint of the last "
                                 + "complete iteration is intact: continue with --resume";
@@ -85,27 +85,23 @@ public final class RankLauncher {
         return null;
     }
 
-    private static void stop(Process p) throws InterruptedException {
+    /**
+     * Ends the job: the stop file makes every live rank exit within a heartbeat (on any host, through the
+     * shared folder), then the starter is ended (which also makes the MPJ daemons end their ranks).
+     */
+    private static void stop(Process p, Path status) throws InterruptedException {
+        try {
+            Files.writeString(status.resolveSibling(org.diffract.core.parallel.RankMain.STOP_FILE), "stop\n");
+        } catch (IOException ignored) {
+            // the starter is ended below all the same
+        }
+        Thread.sleep(2 * org.diffract.core.parallel.RankMain.HEARTBEAT_MS + 1000);
         p.descendants().forEach(ProcessHandle::destroy);
         p.destroy();
         if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.waitFor();
-        }
-    }
-
-    private static void deleteHeartbeats(Path status) {
-        try (var files = Files.list(status.getParent())) {
-            files.filter(x -> x.getFileName().toString().startsWith(status.getFileName() + ".alive-")).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException ignored) {
-                    // stale heartbeat files of a finished job are harmless
-                }
-            });
-        } catch (IOException ignored) {
-            // nothing to clean
         }
     }
 
@@ -161,20 +157,16 @@ public final class RankLauncher {
             }));
             String stopped = watch(p, status);
             int rc = p.exitValue();
-            deleteHeartbeats(status);
-            if (stopped != null || !Files.isRegularFile(status)) {
-                Files.deleteIfExists(status.getParent());
-            }
+            String outcome = Files.isRegularFile(status) ? Files.readString(status).trim() : null;
+            Project.deleteTree(status.getParent());
             if (stopped != null) {
                 throw new UserError(stopped, 1, null);
             }
-            if (!Files.isRegularFile(status)) {
+            if (outcome == null) {
                 throw new UserError("the MPJ ranks ended without reporting (starter exit " + rc + "); see the log above",
                         1, null);
             }
-            String s = Files.readString(status).trim();
-            Files.deleteIfExists(status);
-            Files.deleteIfExists(status.getParent());
+            String s = outcome;
             if (s.equals("0")) {
                 return 0;
             }

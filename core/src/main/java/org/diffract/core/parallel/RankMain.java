@@ -95,15 +95,29 @@ public final class RankMain {
      * goes stale, so a dead rank ends the job in bounded time instead of hanging it.
      */
     private static Thread heartbeat(Path file) {
+        Path stop = file.resolveSibling(STOP_FILE);
         Thread t = new Thread(() -> {
+            boolean wrote = false;
             while (!Thread.currentThread().isInterrupted()) {
+                // the launcher asks every rank to end (a peer died): MPJ cannot be left cleanly then
+                if (java.nio.file.Files.exists(stop)) {
+                    System.err.println("error: stopped by the launcher: another rank of this job failed");
+                    Runtime.getRuntime().halt(3);
+                }
                 try {
                     java.nio.file.Files.writeString(file, Long.toString(System.currentTimeMillis()));
+                    wrote = true;
+                } catch (java.io.IOException | RuntimeException e) {
+                    if (wrote) {
+                        // our folder is gone: the launcher ended and cleaned up, nobody waits for this rank
+                        Runtime.getRuntime().halt(3);
+                    }
+                    return; // never reachable (no shared folder): the launcher relies on the status file alone
+                }
+                try {
                     Thread.sleep(HEARTBEAT_MS);
                 } catch (InterruptedException e) {
                     return;
-                } catch (java.io.IOException | RuntimeException e) {
-                    return; // no shared folder: the launcher then relies on the status file alone
                 }
             }
         }, "diffract-heartbeat");
@@ -111,6 +125,9 @@ public final class RankMain {
         t.start();
         return t;
     }
+
+    /** Written by the launcher beside the status file to make every rank of the job exit. */
+    public static final String STOP_FILE = "stop";
 
     private static String value(String[] args, int i, String name) {
         if (i >= args.length) {
