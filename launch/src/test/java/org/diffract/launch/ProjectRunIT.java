@@ -248,6 +248,82 @@ class ProjectRunIT {
     }
 
     /**
+     * A real multi-host run: two network namespaces joined by a veth pair, each with its own host name (UTS
+     * namespace) and hosts file, an MPJ daemon in each; three ranks spread over both give the model of the
+     * single-host run. Needs root (ip netns); skipped where namespaces cannot be made.
+     */
+    @Test
+    void threeRanksOverTwoNetworkNamespacesGiveTheSameModel() throws Exception {
+        String tag = Long.toString(ProcessHandle.current().pid() % 100000);
+        String[] ns = {"dfa" + tag, "dfb" + tag};
+        String[] host = {"nodea" + tag, "nodeb" + tag};
+        int net = (int) (ProcessHandle.current().pid() % 200) + 20;
+        String[] ip = {"10.199." + net + ".1", "10.199." + net + ".2"};
+        String hosts = "127.0.0.1 localhost\n" + ip[0] + " " + host[0] + "\n" + ip[1] + " " + host[1] + "\n";
+        String setup = "set -e\n"
+                + "ip netns add " + ns[0] + "\nip netns add " + ns[1] + "\n"
+                + "ip link add dva" + tag + " type veth peer name dvb" + tag + "\n"
+                + "ip link set dva" + tag + " netns " + ns[0] + "\nip link set dvb" + tag + " netns " + ns[1] + "\n"
+                + "ip -n " + ns[0] + " addr add " + ip[0] + "/24 dev dva" + tag + "\n"
+                + "ip -n " + ns[1] + " addr add " + ip[1] + "/24 dev dvb" + tag + "\n"
+                + "for n in " + ns[0] + " " + ns[1] + "; do ip -n $n link set lo up; done\n"
+                + "ip -n " + ns[0] + " link set dva" + tag + " up\nip -n " + ns[1] + " link set dvb" + tag + " up\n"
+                + "for n in " + ns[0] + " " + ns[1] + "; do mkdir -p /etc/netns/$n; printf '" + hosts
+                + "' > /etc/netns/$n/hosts; done\n"
+                + "ip netns exec " + ns[0] + " unshare --uts true\n";
+        Process[] daemons = new Process[2];
+        try {
+            Process sp = new ProcessBuilder("bash", "-c", setup).redirectErrorStream(true).start();
+            String setupOut = new String(sp.getInputStream().readAllBytes());
+            Assumptions.assumeTrue(sp.waitFor() == 0, "network namespaces unavailable (needs root): " + setupOut);
+
+            Path p = newProject("hosts");
+            int port = freePorts();
+            Path home = privateMpjHome(dir.resolve("hosts-mpj"), port);
+            for (int i = 0; i < 2; i++) {
+                ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns[i], "unshare", "--uts", "sh", "-c",
+                        "hostname \"$0\" && exec \"$1\" -jar \"$2\" \"$3\"", host[i], java(),
+                        home.resolve("lib/daemon.jar").toString(), Integer.toString(port))
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("daemon-" + i + ".log").toFile());
+                pb.environment().put("MPJ_HOME", home.toString());
+                daemons[i] = pb.start();
+            }
+            for (int i = 0; i < 2; i++) {
+                String probe = "for t in $(seq 1 300); do (exec 3<>/dev/tcp/" + ip[i] + "/" + port
+                        + ") 2>/dev/null && exit 0; sleep 0.2; done; exit 1";
+                Process w = new ProcessBuilder("ip", "netns", "exec", ns[0], "bash", "-c", probe).start();
+                assertEquals(0, w.waitFor(), "the daemon on " + host[i] + " did not listen: "
+                        + Files.readString(dir.resolve("daemon-" + i + ".log")));
+            }
+            Path machines = dir.resolve("machines-hosts");
+            Files.writeString(machines, host[0] + "\n" + host[1] + "\n");
+            ProcessBuilder run = new ProcessBuilder("ip", "netns", "exec", ns[0], "unshare", "--uts", "sh", "-c",
+                    "hostname \"$0\" && shift && exec bash \"$@\"", host[0], "--", DiffractProcess.SCRIPT.toString(),
+                    "run", "emc", "--procs", "3", "--threads", "1", "--machines", machines.toString(), "--dport",
+                    Integer.toString(port)).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("hosts-run.log").toFile());
+            run.environment().putAll(env);
+            run.environment().put("DIFFRACT_MPJ_HOME", System.getProperty("diffract.mpj.home"));
+            Process r = run.start();
+            assertTrue(r.waitFor(10, TimeUnit.MINUTES), "multi-host run did not finish");
+            String out = Files.readString(dir.resolve("hosts-run.log"));
+            assertEquals(0, r.exitValue(), out);
+            assertTrue(out.contains("on <" + host[0] + ">") && out.contains("on <" + host[1] + ">"),
+                    "ranks on both hosts: " + out);
+            assertSameModel(reference, model(p, ITERATIONS), "3 ranks on 2 hosts vs 2 ranks multicore");
+        } finally {
+            for (Process d : daemons) {
+                if (d != null) {
+                    d.destroy();
+                    d.waitFor(20, TimeUnit.SECONDS);
+                }
+            }
+            new ProcessBuilder("bash", "-c", "ip netns del " + ns[0] + " 2>/dev/null; ip netns del " + ns[1]
+                    + " 2>/dev/null; rm -rf /etc/netns/" + ns[0] + " /etc/netns/" + ns[1]).start().waitFor();
+        }
+    }
+
+    /**
      * niodev ranks do not notice a dead peer and would wait forever: the launcher must see the rank's
      * heartbeat stop, end the job with one clear line, and leave the last checkpoint whole.
      */
