@@ -1,10 +1,16 @@
 package org.diffract.launch;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 
+import io.jhdf.api.Dataset;
+import org.diffract.core.UserError;
 import org.diffract.core.io.H5Reader;
 import org.diffract.emc.EmcCheckpoint;
+import org.diffract.emc.EmcRun;
 import org.diffract.emc.EmcSettings;
 
 /** EMC reconstruction ({@code emc-mpi}) as a launcher stage. */
@@ -47,6 +53,51 @@ final class EmcStage implements Stage {
         }
         try (H5Reader r = H5Reader.open(cp)) {
             return (int) r.scalar("iteration", 0);
+        }
+    }
+
+    @Override
+    public Map<String, Set<String>> knownKeys() {
+        return EmcSettings.KNOWN;
+    }
+
+    /** spipy-style patterns (Nd, Nx, Ny): no photons file, no detector file (made from [parameters]). */
+    @Override
+    public void useData(IniText config, Path project, String data, String dataset) {
+        long[] shape;
+        try (H5Reader r = H5Reader.open(project.resolve(data))) {
+            Dataset ds = r.dataset(dataset);
+            int[] dims = ds.getDimensions();
+            if (dims.length != 3) {
+                throw new UserError(project.resolve(data) + ": dataset '" + dataset + "' has " + dims.length
+                        + " dimensions; EMC needs patterns (Nd, Nx, Ny): give --inh5 the patterns' path");
+            }
+            shape = new long[] {dims[0], dims[1], dims[2]};
+        }
+        config.remove("emc", "in_photons_file").remove("emc", "in_detector_file")
+                .set("emc", "in_patterns_file", data)
+                .set("emc", "in_patterns_dataset", dataset)
+                .set("parameters", "detsize", shape[1] + " " + shape[2]);
+    }
+
+    @Override
+    public Path checkpoint(Path outputFolder) {
+        return EmcCheckpoint.path(outputFolder);
+    }
+
+    /** EMC.log: a header line, then tab-separated iteration, seconds, ... per iteration. */
+    @Override
+    public double[] iterationSeconds(Path outputFolder) {
+        Path log = outputFolder.resolve(EmcRun.LOG_FILE);
+        if (!Files.isRegularFile(log)) {
+            return new double[0];
+        }
+        try {
+            return Files.readAllLines(log).stream().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .mapToDouble(l -> Double.parseDouble(l.split("\t")[1])).toArray();
+        } catch (IOException | RuntimeException e) {
+            throw new UserError(log + ": unreadable EMC log (" + e.getMessage() + "); it is rewritten by the next "
+                    + "iteration");
         }
     }
 }

@@ -23,6 +23,42 @@ public final class MpjRuntime {
         return home;
     }
 
+    /** A given MPJ_HOME (e.g. a job's private copy), checked like the located ones. */
+    public static MpjRuntime at(Path home) {
+        if (!Files.isRegularFile(home.resolve("lib/starter.jar"))) {
+            throw new UserError(home + " is not an MPJ_HOME (no lib/starter.jar); leave out --mpj-home to use diffract's");
+        }
+        return new MpjRuntime(home.toAbsolutePath());
+    }
+
+    /**
+     * A job-private MPJ_HOME in {@code dir}: the jars linked from this one, its own conf with the given ports
+     * and its own logs/. MPJ reads its ports from $MPJ_HOME/conf, so two jobs on one machine need one each.
+     */
+    public MpjRuntime privateCopy(Path dir, int daemonPort, int daemonPort2, int starterPort) {
+        try {
+            Files.createDirectories(dir.resolve("conf"));
+            Files.createDirectories(dir.resolve("logs"));
+            Path lib = dir.resolve("lib");
+            if (!Files.exists(lib, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(lib, home.resolve("lib").toRealPath());
+            }
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot create a private MPJ_HOME in " + dir + ": " + e.getMessage());
+        }
+        org.diffract.core.io.AtomicFiles.writeString(dir.resolve("conf/mpjexpress.conf"), conf(daemonPort,
+                daemonPort2, starterPort));
+        return new MpjRuntime(dir.toAbsolutePath());
+    }
+
+    /** mpjexpress.conf with the given ports and MPJ's own logging off (as Debian ships it). */
+    static String conf(int daemonPort, int daemonPort2, int starterPort) {
+        return "mpjexpress.mpjdaemon.port.1=" + daemonPort + "\nmpjexpress.mpjdaemon.port.2=" + daemonPort2
+                + "\nmpjexpress.mpjrun.port.1=" + starterPort + "\nmpjexpress.mpjdaemon.loglevel=OFF\n"
+                + "mpjexpress.mpjrun.loglevel=OFF\nmpjexpress.mpi.loglevel=OFF\nmpjexpress.version=0.44\n"
+                + "mpjexpress.mpi.old.collectives=false\n";
+    }
+
     public static MpjRuntime locate() {
         List<Path> candidates = new ArrayList<>();
         String prop = System.getProperty("diffract.mpj.home");
@@ -69,6 +105,34 @@ public final class MpjRuntime {
         cmd.add(Integer.toString(ranks));
         cmd.add("-dev");
         cmd.add("multicore");
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(classpath.toString());
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /**
+     * The command that starts {@code ranks} ranks through the MPJ daemons on the hosts of {@code machines}
+     * (device niodev or hybdev); {@code workDir} must be on a filesystem every host sees.
+     */
+    public List<String> clusterCommand(String device, int ranks, Path machines, int daemonPort, Path workDir,
+                                       List<String> jvmOptions, Path classpath, String mainClass, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-jar");
+        cmd.add(home.resolve("lib/starter.jar").toString());
+        cmd.add("-np");
+        cmd.add(Integer.toString(ranks));
+        cmd.add("-dev");
+        cmd.add(device);
+        cmd.add("-machinesfile");
+        cmd.add(machines.toAbsolutePath().toString());
+        cmd.add("-dport");
+        cmd.add(Integer.toString(daemonPort));
+        cmd.add("-wdir");
+        cmd.add(workDir.toAbsolutePath().toString());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classpath.toString());

@@ -16,18 +16,111 @@ public final class RankLauncher {
     private RankLauncher() {
     }
 
+    /**
+     * Where the ranks run: the multicore device of this machine, or MPJ daemons (niodev/hybdev) on the hosts
+     * of a machines file, listening on {@code daemonPort}. {@code mpj} null = the located MPJ_HOME;
+     * {@code sharedDir} is the working folder every host sees (status file, -wdir).
+     */
+    public record Placement(String device, Path machines, int daemonPort, MpjRuntime mpj, Path sharedDir) {
+        public static Placement multicore() {
+            return new Placement("multicore", null, 0, null, null);
+        }
+    }
+
     /** Runs the ranks with inherited stdout/stderr; returns 0 or throws UserError with the ranks' message. */
     public static int run(int ranks, int threads, String heap, Path logFile, String mainClass, List<String> args) {
+        return run(Placement.multicore(), ranks, threads, heap, logFile, mainClass, args);
+    }
+
+    /** Seconds a rank's heartbeat may stay unchanged before the job is stopped (diffract.rank.timeout). */
+    static long rankTimeoutSeconds() {
+        return Long.getLong("diffract.rank.timeout", 30);
+    }
+
+    /**
+     * Waits for the starter; stops the job (the starter's death makes the MPJ daemons end their ranks) when a
+     * rank reported a failure but the others do not end within a grace time, or when a rank's heartbeat
+     * stops. Returns why it stopped the job, or null when the ranks ended by themselves.
+     */
+    private static String watch(Process p, Path status) throws InterruptedException, IOException {
+        long timeout = java.util.concurrent.TimeUnit.SECONDS.toNanos(rankTimeoutSeconds());
+        java.util.Map<Path, long[]> seen = new java.util.HashMap<>(); // file -> {last mtime, nanoTime it changed}
+        long failedAt = 0;
+        while (!p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            long now = System.nanoTime();
+            if (Files.isRegularFile(status)) {
+                String s = Files.readString(status).trim();
+                if (!s.equals("0") && !s.isEmpty()) {
+                    if (failedAt == 0) {
+                        failedAt = now;
+                    } else if (now - failedAt > timeout / 3) {
+                        stop(p, status);
+                        return null; // the status file tells what happened
+                    }
+                }
+            }
+            try (var files = Files.list(status.getParent())) {
+                for (Path f : (Iterable<Path>) files.filter(x -> x.getFileName().toString()
+                        .startsWith(status.getFileName() + ".alive-"))::iterator) {
+                    long mtime;
+                    try {
+                        mtime = Files.getLastModifiedTime(f).toMillis();
+                    } catch (IOException gone) {
+                        continue; // the rank finished and removed it
+                    }
+                    long[] last = seen.get(f);
+                    if (last == null || last[0] != mtime) {
+                        seen.put(f, new long[] {mtime, now});
+                    } else if (now - last[1] > timeout) {
+                        String name = f.getFileName().toString();
+                        String rank = name.substring(name.lastIndexOf('-') + 1);
+                        stop(p, status);
+                        return "MPJ rank " + rank + " stopped responding for " + rankTimeoutSeconds() + " s (killed, "
+                                + "out of memory, or its host failed); the job was stopped. The checkpoint of the last "
+                                + "complete iteration is intact: continue with --resume";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Ends the job: the stop file makes every live rank exit within a heartbeat (on any host, through the
+     * shared folder), then the starter is ended (which also makes the MPJ daemons end their ranks).
+     */
+    private static void stop(Process p, Path status) throws InterruptedException {
+        try {
+            Files.writeString(status.resolveSibling(org.diffract.core.parallel.RankMain.STOP_FILE), "stop\n");
+        } catch (IOException ignored) {
+            // the starter is ended below all the same
+        }
+        Thread.sleep(2 * org.diffract.core.parallel.RankMain.HEARTBEAT_MS + 1000);
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    public static int run(Placement where, int ranks, int threads, String heap, Path logFile, String mainClass,
+                          List<String> args) {
         Path jar = AppJar.path();
         if (jar == null) {
             throw new UserError("diffract must run from launch/target/diffract.jar to start MPJ ranks; build it with "
                     + "'mvn -B -DskipTests package'");
         }
-        MpjRuntime mpj = MpjRuntime.locate();
+        MpjRuntime mpj = where.mpj() != null ? where.mpj() : MpjRuntime.locate();
         Path status;
         try {
-            status = Files.createTempFile("diffract-status", ".txt");
-            Files.delete(status);
+            // on a cluster rank 0 may run on another host: its status file must be on the shared folder
+            // a folder of its own: the ranks' heartbeat files go beside the status file
+            Path statusDir = where.sharedDir() != null
+                    ? Files.createTempDirectory(Files.createDirectories(where.sharedDir()), ".ranks-")
+                    : Files.createTempDirectory("diffract-ranks-");
+            status = statusDir.resolve("status");
         } catch (IOException e) {
             throw new UserError("cannot create a temporary file: " + e.getMessage());
         }
@@ -48,7 +141,10 @@ public final class RankLauncher {
         rankArgs.add(Integer.toString(threads));
         rankArgs.add("--status-file");
         rankArgs.add(status.toString());
-        ProcessBuilder pb = new ProcessBuilder(mpj.multicoreCommand(ranks, jvm, jar, mainClass, rankArgs));
+        ProcessBuilder pb = new ProcessBuilder(where.machines() == null
+                ? mpj.multicoreCommand(ranks, jvm, jar, mainClass, rankArgs)
+                : mpj.clusterCommand(where.device(), ranks, where.machines(), where.daemonPort(), where.sharedDir(), jvm,
+                        jar, mainClass, rankArgs));
         pb.environment().put("MPJ_HOME", mpj.home().toString());
         pb.inheritIO();
         try {
@@ -59,13 +155,18 @@ public final class RankLauncher {
                     p.destroy();
                 }
             }));
-            int rc = p.waitFor();
-            if (!Files.isRegularFile(status)) {
+            String stopped = watch(p, status);
+            int rc = p.exitValue();
+            String outcome = Files.isRegularFile(status) ? Files.readString(status).trim() : null;
+            Project.deleteTree(status.getParent());
+            if (stopped != null) {
+                throw new UserError(stopped, 1, null);
+            }
+            if (outcome == null) {
                 throw new UserError("the MPJ ranks ended without reporting (starter exit " + rc + "); see the log above",
                         1, null);
             }
-            String s = Files.readString(status).trim();
-            Files.deleteIfExists(status);
+            String s = outcome;
             if (s.equals("0")) {
                 return 0;
             }

@@ -1,6 +1,8 @@
 package org.diffract.launch;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A stage of the suite as the launcher sees it: its MPJ rank main, its config template and where it
@@ -31,4 +33,19 @@ public interface Stage {
 
     /** Iterations completed according to the checkpoint in the output folder, or 0 without one. */
     int iterationsDone(Path outputFolder);
+
+    /** Every section and its keys the stage's config accepts: {@code project config} rejects anything else. */
+    Map<String, Set<String>> knownKeys();
+
+    /**
+     * Fills a new project's copy of the config template with its data: {@code data} is the project's link to
+     * the user's file (relative to the project folder) and {@code dataset} the path inside it.
+     */
+    void useData(IniText config, Path project, String data, String dataset);
+
+    /** The checkpoint a resumed run continues from, inside the output folder. */
+    Path checkpoint(Path outputFolder);
+
+    /** Seconds each completed iteration took, oldest first, from the stage's log in the output folder. */
+    double[] iterationSeconds(Path outputFolder);
 }

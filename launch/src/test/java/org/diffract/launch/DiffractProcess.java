@@ -46,9 +46,17 @@ final class DiffractProcess {
     }
 
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        return run(workDir, java.util.Map.of(), args);
+    }
+
+    /** Runs with extra environment variables (e.g. DIFFRACT_HOME pointing into a temporary folder). */
+    static Result run(Path workDir, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         Path err = Files.createTempFile(workDir, "stderr", ".txt");
-        Process p = builder(workDir, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = builder(workDir, args);
+        pb.environment().putAll(env);
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(15, TimeUnit.MINUTES)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();

@@ -63,8 +63,14 @@ public final class RankMain {
                     default -> extra.add(args[i]);
                 }
             }
+            Thread heartbeat = status == null ? null : heartbeat(heartbeatFile(status, rank));
             body.run(new Context(MpjCommunicator.world(), config, threads, resume, extra));
             MPI.COMM_WORLD.Barrier();
+            if (heartbeat != null) {
+                heartbeat.interrupt();
+                heartbeat.join(1000);
+                java.nio.file.Files.deleteIfExists(heartbeatFile(status, rank));
+            }
             if (rank == 0 && status != null) {
                 AtomicFiles.writeString(status, "0\n");
             }
@@ -75,6 +81,53 @@ public final class RankMain {
             fail(status, 1, "internal error: " + e, rank, log, e);
         }
     }
+
+    /** Beside the status file: rank r touches it every {@value #HEARTBEAT_MS} ms while it lives. */
+    public static Path heartbeatFile(Path status, int rank) {
+        return status.resolveSibling(status.getFileName() + ".alive-" + rank);
+    }
+
+    public static final long HEARTBEAT_MS = 2000;
+
+    /*
+     * A rank killed by a signal, the OOM killer or a dead host cannot report; the peers then wait forever in
+     * a collective (niodev does not notice). The launcher watches these files and stops the job when one
+     * goes stale, so a dead rank ends the job in bounded time instead of hanging it.
+     */
+    private static Thread heartbeat(Path file) {
+        Path stop = file.resolveSibling(STOP_FILE);
+        Thread t = new Thread(() -> {
+            boolean wrote = false;
+            while (!Thread.currentThread().isInterrupted()) {
+                // the launcher asks every rank to end (a peer died): MPJ cannot be left cleanly then
+                if (java.nio.file.Files.exists(stop)) {
+                    System.err.println("error: stopped by the launcher: another rank of this job failed");
+                    Runtime.getRuntime().halt(3);
+                }
+                try {
+                    java.nio.file.Files.writeString(file, Long.toString(System.currentTimeMillis()));
+                    wrote = true;
+                } catch (java.io.IOException | RuntimeException e) {
+                    if (wrote) {
+                        // our folder is gone: the launcher ended and cleaned up, nobody waits for this rank
+                        Runtime.getRuntime().halt(3);
+                    }
+                    return; // never reachable (no shared folder): the launcher relies on the status file alone
+                }
+                try {
+                    Thread.sleep(HEARTBEAT_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "diffract-heartbeat");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Written by the launcher beside the status file to make every rank of the job exit. */
+    public static final String STOP_FILE = "stop";
 
     private static String value(String[] args, int i, String name) {
         if (i >= args.length) {

@@ -1,0 +1,237 @@
+package org.diffract.launch;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.diffract.core.UserError;
+import org.diffract.core.io.AtomicFiles;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code diffract run STAGE}: runs any registered stage of the current project now (MPJ multicore on this
+ * machine, or niodev/hybdev over the daemons of a machines file), detached in the background, or writes a
+ * SLURM/PBS script for it.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a stage of the current project: now, in the background, or as a SLURM/PBS script.")
+public final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "STAGE", description = "the stage to run (emc, ...)")
+    String stageName;
+
+    @Option(names = "--project", description = "project folder (default: the current project)")
+    Path project;
+
+    @Option(names = "--procs", defaultValue = "1", description = "MPJ ranks (default ${DEFAULT-VALUE})")
+    int procs;
+
+    @Option(names = "--threads", description = "threads per rank (default: cores / procs)")
+    Integer threads;
+
+    @Option(names = "--iters", description = "iterations: sets the stage's iteration count in the project config")
+    Integer iters;
+
+    @Option(names = "--background", description = "detach; output goes to the project's logs/, see 'diffract status'")
+    boolean background;
+
+    @Option(names = "--resume", description = "continue from the last complete checkpoint")
+    boolean resume;
+
+    @Option(names = "--scheduler", defaultValue = "none", description = "none (run now), slurm or pbs (write a "
+            + "submission script into the project)")
+    String scheduler;
+
+    @Option(names = "--machines", description = "machines file: run with MPJ daemons on these hosts (niodev)")
+    Path machines;
+
+    @Option(names = "--dport", defaultValue = "40055", description = "port of the MPJ daemons (default ${DEFAULT-VALUE})")
+    int dport;
+
+    @Option(names = "--device", defaultValue = "niodev", description = "MPJ device with daemons: niodev or hybdev")
+    String device;
+
+    @Option(names = "--mpj-home", description = "a job-private MPJ_HOME (the generated scripts make one)")
+    Path mpjHome;
+
+    @Option(names = "--heap", description = "JVM heap for the ranks, e.g. 8g (default: the JVM's)")
+    String heap;
+
+    @Option(names = "--nodes", defaultValue = "1", description = "scripts: nodes (default ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--mem", description = "scripts: memory per node, e.g. 16G")
+    String mem;
+
+    @Option(names = "--time", defaultValue = "01:00:00", description = "scripts: wall time (default ${DEFAULT-VALUE})")
+    String time;
+
+    @Option(names = {"--partition", "--queue"}, description = "scripts: SLURM partition or PBS queue")
+    String partition;
+
+    @Option(names = "--account", description = "scripts: account to charge")
+    String account;
+
+    @Override
+    public Integer call() {
+        Stage stage = Stages.byName(stageName);
+        if (procs < 1) {
+            throw new UserError("--procs must be >= 1");
+        }
+        if (threads != null && threads < 1) {
+            throw new UserError("--threads must be >= 1");
+        }
+        if (!device.equals("niodev") && !device.equals("hybdev")) {
+            throw new UserError("--device '" + device + "' must be niodev or hybdev");
+        }
+        Project p = Project.resolve(project);
+        Path config = p.config(stage);
+        if (!Files.isRegularFile(config)) {
+            throw new UserError(config + " is missing: the project has no " + stage.name() + " config; copy conf/"
+                    + stage.configTemplate() + " there");
+        }
+        if (iters != null) {
+            String[] key = stage.iterationsKey();
+            if (key == null) {
+                throw new UserError("stage " + stage.name() + " has no iterations: leave out --iters");
+            }
+            p.configure(List.of(key[0] + "|" + key[1] + "=" + iters));
+        }
+        // read the whole config now: a bad key fails in a second, before anything starts or is submitted
+        Path out = stage.outputFolder(config);
+        int t = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / procs);
+        return switch (scheduler) {
+            case "none" -> background ? detach(p, stage) : runNow(p, stage, out, t);
+            case "slurm", "pbs" -> writeScript(p, stage, out, t);
+            default -> throw new UserError("--scheduler '" + scheduler + "' must be none, slurm or pbs");
+        };
+    }
+
+    private int runNow(Project p, Stage stage, Path out, int t) {
+        PidFile pid = PidFile.claim(p.pidFile(stage), stage);
+        Path privateHome = null;
+        try {
+            Files.createDirectories(out);
+            Files.createDirectories(p.logs());
+            RankLauncher.Placement where = RankLauncher.Placement.multicore();
+            if (machines != null) {
+                if (!Files.isRegularFile(machines)) {
+                    throw new UserError(machines + ": no such machines file; list one host per line");
+                }
+                MpjRuntime mpj;
+                if (mpjHome != null) {
+                    mpj = MpjRuntime.at(mpjHome);
+                } else {
+                    // our own conf copy: the starter's port must not collide with another job's on this host
+                    privateHome = p.runDir().resolve("mpj-" + ProcessHandle.current().pid());
+                    mpj = MpjRuntime.locate().privateCopy(privateHome, dport, dport + 1, freePort());
+                }
+                where = new RankLauncher.Placement(device, machines.toAbsolutePath(), dport, mpj, p.runDir());
+            }
+            List<String> args = new ArrayList<>(List.of("--config", p.config(stage).toString()));
+            if (resume) {
+                args.add("--resume");
+            }
+            return RankLauncher.run(where, procs, t, heap, p.logFile(stage), stage.rankMainClass(), args);
+        } catch (IOException e) {
+            throw new UserError("cannot create " + out + ": " + e.getMessage());
+        } finally {
+            pid.release();
+            if (privateHome != null) {
+                Project.deleteTree(privateHome);
+            }
+        }
+    }
+
+    /** Starts this same command again without --background in a new session, output to logs/, and returns. */
+    private int detach(Project p, Stage stage) {
+        PidFile.checkFree(p.pidFile(stage), stage);
+        Path jar = AppJar.path();
+        if (jar == null) {
+            throw new UserError("--background needs diffract.jar; build it with 'mvn -B -DskipTests package'");
+        }
+        List<String> cmd = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--add-modules=jdk.incubator.vector"));
+        for (String prop : new String[] {"diffract.mpj.home", "diffract.home", "diffract.log.level"}) {
+            if (System.getProperty(prop) != null) {
+                cmd.add("-D" + prop + "=" + System.getProperty(prop));
+            }
+        }
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        for (String a : spec.commandLine().getParseResult().originalArgs()) {
+            if (!a.equals("--background")) {
+                cmd.add(a);
+            }
+        }
+        if (project == null) {
+            cmd.add("--project");
+            cmd.add(p.dir().toString());
+        }
+        Path console = p.logs().resolve(stage.name() + "-console.log");
+        try {
+            Files.createDirectories(p.logs());
+            Process child = new ProcessBuilder(cmd).directory(new File(System.getProperty("user.dir")))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))
+                    .redirectErrorStream(true).start();
+            // setsid execs in place, so this is the pid of the JVM that writes the pid file itself
+            PidFile.write(p.pidFile(stage), child.toHandle());
+            System.out.println("started " + stage.name() + " in the background (pid " + child.pid() + "); output: "
+                    + console + "; follow it with 'diffract status'");
+            return 0;
+        } catch (IOException e) {
+            throw new UserError("cannot start the background run: " + e.getMessage());
+        }
+    }
+
+    private int writeScript(Project p, Stage stage, Path out, int t) {
+        if (nodes < 1 || nodes > procs) {
+            throw new UserError("--nodes " + nodes + " must be between 1 and --procs " + procs);
+        }
+        if (!time.matches("(\\d+-)?\\d+(:\\d\\d){0,2}")) {
+            throw new UserError("--time '" + time + "' must be a wall time such as 01:30:00 or 2-00:00:00");
+        }
+        if (mem != null) {
+            ClusterScript.pbsMemory(mem);
+        }
+        Path jar = AppJar.path();
+        if (jar == null) {
+            throw new UserError("scripts need diffract.jar; build it with 'mvn -B -DskipTests package'");
+        }
+        ClusterScript.Resources r = new ClusterScript.Resources(nodes, procs, t, mem, time, partition, account);
+        ClusterScript.Paths paths = new ClusterScript.Paths(p.dir(), jar.toAbsolutePath(),
+                MpjRuntime.locate().home().resolve("lib"), Path.of(System.getProperty("java.home"), "bin", "java"),
+                stage.checkpoint(out));
+        boolean slurm = scheduler.equals("slurm");
+        String text = slurm ? ClusterScript.slurm(stage, p.name(), r, paths, device)
+                : ClusterScript.pbs(stage, p.name(), r, paths, device);
+        Path script = p.runDir().resolve(stage.name() + (slurm ? ".slurm" : ".pbs"));
+        AtomicFiles.write(script, tmp -> {
+            Files.writeString(tmp, text);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        });
+        System.out.println("wrote " + script);
+        System.out.println("submit with: " + (slurm ? "sbatch " : "qsub ") + script);
+        return 0;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UserError("cannot find a free port: " + e.getMessage());
+        }
+    }
+}
