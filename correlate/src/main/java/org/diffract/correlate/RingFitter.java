@@ -92,7 +92,8 @@ public final class RingFitter {
         }
         double[] sorted = v.clone();
         Arrays.sort(sorted);
-        double floor = sorted[0];
+        // the floor: a low percentile, so that noise on the flat background weighs in symmetrically
+        double floor = sorted[(n - drop) / 5];
         // values tied with the cut go too: a saturated plateau is no better than one hot pixel
         double cut = drop > 0 ? sorted[n - drop] : Double.POSITIVE_INFINITY;
         double[] xs = new double[n];
@@ -108,9 +109,14 @@ public final class RingFitter {
             if (w <= 0) {
                 continue;
             }
-            xs[m] = idx[i] % nx;
-            ys[m] = idx[i] / nx;
-            ws[m] = w;
+            double x = idx[i] % nx;
+            double y = idx[i] / nx;
+            // pixels per unit radius grow with the radius: divide by it so the outer half of the ring
+            // profile does not outweigh the inner half and inflate the radius
+            double rho = Math.max(1, Math.hypot(x - p[0], y - p[1]));
+            xs[m] = x;
+            ys[m] = y;
+            ws[m] = w * rx / rho;
             m++;
         }
         if (m < 8) {
