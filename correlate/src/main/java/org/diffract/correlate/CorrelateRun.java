@@ -288,7 +288,7 @@ public final class CorrelateRun {
         int to = (int) ((long) pairs.size() * (comm.rank() + 1) / comm.size());
         LOG.info("diffcorr: {} pairs over {} rank(s) x {} thread(s), {} rings x {} angles", pairs.size(),
                 comm.size(), threads, nq, nphi);
-        CorrelationSums sums = sumPairs(p, pairs, from, to, threads, s.crossQ1(), s.crossQ2());
+        CorrelationSums sums = sumPairs(p, pairs, from, to, threads, s.crossQ1(), s.crossQ2(), root());
         sums.reduce(comm);
         if (root()) {
             write(p, pairs, sums);
@@ -299,6 +299,12 @@ public final class CorrelateRun {
     /** Sums pairs [from, to) with {@code threads} threads, each with its own correlator. */
     public static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, int threads, int q1,
                                            int q2) {
+        return sumPairs(p, pairs, from, to, threads, q1, q2, false);
+    }
+
+    /** As above, logging progress of the first thread when {@code progress}. */
+    public static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, int threads, int q1,
+                                           int q2, boolean progress) {
         int nq = p.nq();
         int nphi = p.nphi();
         int per = nq * nphi;
@@ -310,7 +316,7 @@ public final class CorrelateRun {
             for (int w = 0; w < t; w++) {
                 int a = from + (int) ((long) (to - from) * w / t);
                 int b = from + (int) ((long) (to - from) * (w + 1) / t);
-                boolean report = w == 0;
+                boolean report = progress && w == 0;
                 java.util.concurrent.Callable<CorrelationSums> job = () -> {
                     AngularCorrelator c = new AngularCorrelator(nq, nphi, q1, q2);
                     CorrelationSums part = new CorrelationSums(nq, nphi);
