@@ -378,6 +378,11 @@ public final class CorrelateRun {
             double[] ring = new double[nphi];
             for (int k = 0; k < nq; k++) {
                 System.arraycopy(mean, k * nphi, ring, 0, nphi);
+                if (LegendreExpansion.defined(ring) < 2 * ls.length) {
+                    // a ring mostly off the detector or masked: too few lags for a fit
+                    java.util.Arrays.fill(bl, k * ls.length, (k + 1) * ls.length, Double.NaN);
+                    continue;
+                }
                 double[] b = LegendreExpansion.fit(ring, p.q()[k], p.q()[k], s.wavelen(), s.legendreLmax());
                 System.arraycopy(b, 0, bl, k * ls.length, ls.length);
             }

@@ -25,6 +25,17 @@ public final class LegendreExpansion {
         return l;
     }
 
+    /** Number of defined (not NaN) lags of a correlation curve. */
+    public static int defined(double[] corr) {
+        int n = 0;
+        for (double c : corr) {
+            if (!Double.isNaN(c)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** P_0..P_lmax at x by the three-term recurrence. */
     static double[] legendre(int lmax, double x) {
         double[] p = new double[lmax + 1];
@@ -47,12 +58,7 @@ public final class LegendreExpansion {
         int[] ls = orders(lmax);
         double t1 = Math.asin(q1 * wavelen / (4 * Math.PI));
         double t2 = Math.asin(q2 * wavelen / (4 * Math.PI));
-        int rows = 0;
-        for (double c : corr) {
-            if (!Double.isNaN(c)) {
-                rows++;
-            }
-        }
+        int rows = defined(corr);
         if (rows < ls.length) {
             throw new UserError("only " + rows + " defined lags for a Legendre fit to l = " + lmax
                     + "; lower [correlate] legendre_lmax");
