@@ -91,6 +91,24 @@ class CorrelateRunTest {
                 + "print(f['polar_data'].shape, f['polar_mask'].dtype, f['q_mapping'].shape, int(f['num_phi'][()]))\n",
                 out.resolve("correlations.h5").toString());
         assertEquals("(22, 15, 96) uint8 (15, 3) 96", py);
+        // numpy's FFT on the same file, an independent implementation of the estimator, agrees
+        String script;
+        try (var in = CorrelateRun.class.getResourceAsStream("diffcorr_numpy.py")) {
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String[] numpy = PythonH5.run(script, "check", out.resolve("correlations.h5").toString()).split("\n");
+        double[] java;
+        try (H5Reader r = H5Reader.open(out.resolve("correlations.h5"))) {
+            java = r.doubles("correlations/mean");
+        }
+        assertEquals(java.length, numpy.length);
+        for (int i = 0; i < java.length; i++) {
+            double v = Double.parseDouble(numpy[i].replace("nan", "NaN"));
+            assertEquals(Double.isNaN(v), Double.isNaN(java[i]), "defined at " + i);
+            if (!Double.isNaN(v)) {
+                assertEquals(v, java[i], 1e-9 * (1 + Math.abs(v)), "element " + i);
+            }
+        }
     }
 
     @Test
