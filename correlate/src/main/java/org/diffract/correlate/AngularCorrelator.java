@@ -26,10 +26,19 @@ public final class AngularCorrelator {
     private final int crossQ1;
     private final int crossQ2;
     private final double[] crossMaskCorr;
+    private final boolean allCross;
+    private final double[] spec;
+    private final double[] maskSpec;
+    private final double[] allMaskCorr;
     private boolean haveMaskCorr;
 
     /** @param crossQ1 first ring of the cross-correlation, or -1 for none */
     public AngularCorrelator(int nq, int nphi, int crossQ1, int crossQ2) {
+        this(nq, nphi, crossQ1, crossQ2, false);
+    }
+
+    /** @param allCross also cross-correlate every pair of rings (nq (nq + 1) / 2 of them) */
+    public AngularCorrelator(int nq, int nphi, int crossQ1, int crossQ2, boolean allCross) {
         this.nq = nq;
         this.nphi = nphi;
         this.fft = new DoubleFFT_1D(nphi);
@@ -42,6 +51,11 @@ public final class AngularCorrelator {
         this.crossQ1 = crossQ1;
         this.crossQ2 = crossQ2;
         this.crossMaskCorr = new double[nphi];
+        this.allCross = allCross;
+        int rings = allCross ? nq * nphi : 0;
+        this.spec = new double[rings];
+        this.maskSpec = new double[rings];
+        this.allMaskCorr = new double[allCross ? nq * (nq + 1) / 2 * nphi : 0];
     }
 
     /**
@@ -66,6 +80,15 @@ public final class AngularCorrelator {
                 correlate(pairMask, crossQ1 * nphi, pairMask, crossQ2 * nphi, buf, buf2);
                 System.arraycopy(buf, 0, crossMaskCorr, 0, nphi);
             }
+            if (allCross) {
+                spectra(pairMask, maskSpec);
+                for (int q = 0; q < nq; q++) {
+                    for (int q2 = q; q2 < nq; q2++) {
+                        productInverse(maskSpec, q, q2, buf);
+                        System.arraycopy(buf, 0, allMaskCorr, CorrelationSums.ringPair(q, q2, nq) * nphi, nphi);
+                    }
+                }
+            }
             haveMaskCorr = true;
         }
         for (int k = 0; k < nq; k++) {
@@ -76,7 +99,34 @@ public final class AngularCorrelator {
             correlate(diff, crossQ1 * nphi, diff, crossQ2 * nphi, buf, buf2);
             accumulate(buf, crossMaskCorr, 0, sums.crossSum, sums.crossSumSq, sums.crossCount);
         }
+        if (allCross) {
+            // one forward FFT per ring, then one product and inverse per ring pair
+            spectra(diff, spec);
+            for (int q = 0; q < nq; q++) {
+                for (int q2 = q; q2 < nq; q2++) {
+                    productInverse(spec, q, q2, buf);
+                    accumulate(buf, allMaskCorr, CorrelationSums.ringPair(q, q2, nq) * nphi, sums.allSum,
+                            sums.allSumSq, sums.allCount);
+                }
+            }
+        }
         sums.addPair();
+    }
+
+    /** The packed real FFT of every ring of {@code x} into {@code out}. */
+    private void spectra(double[] x, double[] out) {
+        System.arraycopy(x, 0, out, 0, nq * nphi);
+        for (int k = 0; k < nq; k++) {
+            fft.realForward(out, k * nphi);
+        }
+    }
+
+    /** {@code out[d] = sum_phi x_q(phi + d) x_q2(phi)} from the packed spectra of rings q and q2. */
+    private void productInverse(double[] spectra, int q, int q2, double[] out) {
+        System.arraycopy(spectra, q * nphi, out, 0, nphi);
+        System.arraycopy(spectra, q2 * nphi, buf2, 0, nphi);
+        multiplyConjPacked(out, buf2, nphi);
+        fft.realInverse(out, true);
     }
 
     private void accumulate(double[] corr, double[] mc, int off, double[] sum, double[] sumSq, double[] count) {

@@ -288,7 +288,7 @@ public final class CorrelateRun {
         int to = (int) ((long) pairs.size() * (comm.rank() + 1) / comm.size());
         LOG.info("diffcorr: {} pairs over {} rank(s) x {} thread(s), {} rings x {} angles", pairs.size(),
                 comm.size(), threads, nq, nphi);
-        CorrelationSums sums = sumPairs(p, pairs, from, to, threads, s.crossQ1(), s.crossQ2(), root());
+        CorrelationSums sums = sumPairs(p, pairs, from, to, threads, s.crossQ1(), s.crossQ2(), s.allCross(), root());
         sums.reduce(comm);
         if (root()) {
             write(p, pairs, sums);
@@ -299,17 +299,20 @@ public final class CorrelateRun {
     /** Sums pairs [from, to) with {@code threads} threads, each with its own correlator. */
     public static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, int threads, int q1,
                                            int q2) {
-        return sumPairs(p, pairs, from, to, threads, q1, q2, false);
+        return sumPairs(p, pairs, from, to, threads, q1, q2, false, false);
     }
 
-    /** As above, logging progress of the first thread when {@code progress}. */
+    /**
+     * As above, also cross-correlating every ring pair when {@code allCross}, and logging progress of the
+     * first thread when {@code progress}.
+     */
     public static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, int threads, int q1,
-                                           int q2, boolean progress) {
+                                           int q2, boolean allCross, boolean progress) {
         int nq = p.nq();
         int nphi = p.nphi();
         int per = nq * nphi;
         int t = Math.max(1, Math.min(threads, to - from));
-        CorrelationSums total = new CorrelationSums(nq, nphi);
+        CorrelationSums total = new CorrelationSums(nq, nphi, allCross);
         ExecutorService pool = t > 1 ? Executors.newFixedThreadPool(t) : null;
         try {
             List<Future<CorrelationSums>> parts = new ArrayList<>();
@@ -318,8 +321,8 @@ public final class CorrelateRun {
                 int b = from + (int) ((long) (to - from) * (w + 1) / t);
                 boolean report = progress && w == 0;
                 java.util.concurrent.Callable<CorrelationSums> job = () -> {
-                    AngularCorrelator c = new AngularCorrelator(nq, nphi, q1, q2);
-                    CorrelationSums part = new CorrelationSums(nq, nphi);
+                    AngularCorrelator c = new AngularCorrelator(nq, nphi, q1, q2, allCross);
+                    CorrelationSums part = new CorrelationSums(nq, nphi, allCross);
                     int every = Math.max(1, (b - a) / 10);
                     for (int i = a; i < b; i++) {
                         c.addPair(p.normalized(), pairs.first()[i] * per, p.normalized(), pairs.second()[i] * per,
@@ -354,6 +357,23 @@ public final class CorrelateRun {
         return total;
     }
 
+    /** B_l(q, q') for every ring pair as {@code [(li * nq + q) * nq + q']}; NaN where too few lags are defined. */
+    private double[] legendreAll(double[] all, double[] q, int nq, int nphi, int[] ls) {
+        double[] b = new double[ls.length * nq * nq];
+        double[] curve = new double[nphi];
+        for (int a = 0; a < nq; a++) {
+            for (int c = 0; c < nq; c++) {
+                System.arraycopy(all, (a * nq + c) * nphi, curve, 0, nphi);
+                boolean enough = LegendreExpansion.defined(curve) >= 2 * ls.length;
+                double[] f = enough ? LegendreExpansion.fit(curve, q[a], q[c], s.wavelen(), s.legendreLmax()) : null;
+                for (int li = 0; li < ls.length; li++) {
+                    b[(li * nq + a) * nq + c] = enough ? f[li] : Double.NaN;
+                }
+            }
+        }
+        return b;
+    }
+
     private void write(PolarData p, TagPairs pairs, CorrelationSums sums) {
         int nq = p.nq();
         int nphi = p.nphi();
@@ -372,6 +392,11 @@ public final class CorrelateRun {
                     .put("correlations/cross_count", sums.crossCount()).put("correlations/cross_q1", s.crossQ1())
                     .put("correlations/cross_q2", s.crossQ2());
         }
+        double[] all = sums.hasAllCross() ? sums.allCrossMean() : null;
+        if (all != null) {
+            w.put("correlations/all_cross_mean", all, nq, nq, nphi).attribute("correlations/all_cross_mean",
+                    "definition", "[q, q', dphi]: mean over pairs of sum_phi d_q(phi+dphi) d_q'(phi) m m / (same for m)");
+        }
         if (s.legendreLmax() > 0) {
             int[] ls = LegendreExpansion.orders(s.legendreLmax());
             double[] bl = new double[nq * ls.length];
@@ -388,6 +413,11 @@ public final class CorrelateRun {
             }
             w.put("legendre/l", ls).put("legendre/B_l_diagonal", bl, nq, ls.length)
                     .attribute("legendre", "definition", "C(q,q,dphi) = sum over even l of B_l(q,q) P_l(cos psi)");
+            if (all != null) {
+                w.put("legendre/B_l", legendreAll(all, p.q(), nq, nphi, ls), ls.length, nq, nq)
+                        .attribute("legendre/B_l", "definition", "[l index, q, q']: C(q,q',dphi) = sum over even l "
+                                + "of B_l(q,q') P_l(cos psi), cos psi = sin t sin t' + cos t cos t' cos dphi");
+            }
             if (s.crossQ1() >= 0) {
                 w.put("legendre/B_l_cross", LegendreExpansion.fit(sums.crossMean(), p.q()[s.crossQ1()],
                         p.q()[s.crossQ2()], s.wavelen(), s.legendreLmax()));

@@ -17,7 +17,7 @@ public record CorrelateSettings(Path configFile, Path dataFile, String dataset, 
                                 double yCenter, double guessX, double guessY, double guessR, double ringWidth,
                                 int dropBrightest, boolean ellipse, int centerShots, double qmin, double qmax,
                                 int nphi, PolarGrid.Interpolation interpolation, int skipDark, Path pairsFile,
-                                int crossQ1, int crossQ2, int legendreLmax, Path outputFolder) {
+                                int crossQ1, int crossQ2, boolean allCross, int legendreLmax, Path outputFolder) {
 
     public static final Map<String, Set<String>> KNOWN = Map.of(
             "input", Set.of("data_file", "dataset", "run", "mask_file", "max_shots"),
@@ -25,7 +25,7 @@ public record CorrelateSettings(Path configFile, Path dataFile, String dataset, 
             "center", Set.of("guess_x", "guess_y", "guess_r", "ring_width", "drop_brightest", "ellipse", "num_shots"),
             "polar", Set.of("qmin", "qmax", "nphi", "interpolation"),
             "pairs", Set.of("skip_dark", "pairs_file"),
-            "correlate", Set.of("cross_q1", "cross_q2", "legendre_lmax"),
+            "correlate", Set.of("cross_q1", "cross_q2", "all_cross", "legendre_lmax"),
             "output", Set.of("output_folder"));
 
     public static CorrelateSettings read(Path file) {
@@ -87,8 +87,8 @@ public record CorrelateSettings(Path configFile, Path dataFile, String dataset, 
                 optionalDouble(c, "geometry", "x_center"), optionalDouble(c, "geometry", "y_center"),
                 optionalDouble(c, "center", "guess_x"), optionalDouble(c, "center", "guess_y"),
                 optionalDouble(c, "center", "guess_r"), ringWidth, drop, c.getBool("center", "ellipse", false),
-                centerShots, qmin, qmax, nphi, interp, skip, c.getPath("pairs", "pairs_file", null), q1, q2, lmax,
-                out);
+                centerShots, qmin, qmax, nphi, interp, skip, c.getPath("pairs", "pairs_file", null), q1, q2,
+                c.getBool("correlate", "all_cross", false), lmax, out);
     }
 
     private static double positive(IniConfig c, String name, String key) {

@@ -17,11 +17,23 @@ public final class CorrelationSums {
     final double[] crossSum;
     final double[] crossSumSq;
     final double[] crossCount;
+    /** Cross-correlations of every ring pair q <= q' (index {@link #ringPair}), when asked for; else empty. */
+    final double[] allSum;
+    final double[] allSumSq;
+    final double[] allCount;
     private double pairs;
 
     public CorrelationSums(int nq, int nphi) {
+        this(nq, nphi, false);
+    }
+
+    public CorrelationSums(int nq, int nphi, boolean allCross) {
         this.nq = nq;
         this.nphi = nphi;
+        int all = allCross ? nq * (nq + 1) / 2 * nphi : 0;
+        allSum = new double[all];
+        allSumSq = new double[all];
+        allCount = new double[all];
         sum = new double[nq * nphi];
         sumSq = new double[nq * nphi];
         count = new double[nq * nphi];
@@ -42,6 +54,9 @@ public final class CorrelationSums {
         addInto(crossSum, o.crossSum);
         addInto(crossSumSq, o.crossSumSq);
         addInto(crossCount, o.crossCount);
+        addInto(allSum, o.allSum);
+        addInto(allSumSq, o.allSumSq);
+        addInto(allCount, o.allCount);
         pairs += o.pairs;
     }
 
@@ -54,7 +69,12 @@ public final class CorrelationSums {
     /** Sums over all ranks, in place; every rank ends with the totals. */
     public void reduce(Communicator comm) {
         int n = nq * nphi;
-        double[] flat = new double[3 * n + 3 * nphi + 1];
+        int all = allSum.length;
+        double[] flat = new double[3 * n + 3 * nphi + 3 * all + 1];
+        int o = 3 * n + 3 * nphi;
+        System.arraycopy(allSum, 0, flat, o, all);
+        System.arraycopy(allSumSq, 0, flat, o + all, all);
+        System.arraycopy(allCount, 0, flat, o + 2 * all, all);
         System.arraycopy(sum, 0, flat, 0, n);
         System.arraycopy(sumSq, 0, flat, n, n);
         System.arraycopy(count, 0, flat, 2 * n, n);
@@ -69,7 +89,38 @@ public final class CorrelationSums {
         System.arraycopy(flat, 3 * n, crossSum, 0, nphi);
         System.arraycopy(flat, 3 * n + nphi, crossSumSq, 0, nphi);
         System.arraycopy(flat, 3 * n + 2 * nphi, crossCount, 0, nphi);
+        System.arraycopy(flat, o, allSum, 0, all);
+        System.arraycopy(flat, o + all, allSumSq, 0, all);
+        System.arraycopy(flat, o + 2 * all, allCount, 0, all);
         pairs = flat[flat.length - 1];
+    }
+
+    /** Index of ring pair (q, q') with q <= q' among all pairs, in row order. */
+    public static int ringPair(int q, int q2, int nq) {
+        return q * nq - q * (q - 1) / 2 + (q2 - q);
+    }
+
+    public boolean hasAllCross() {
+        return allSum.length > 0;
+    }
+
+    /**
+     * Mean cross-correlation of every ring pair as {@code [(q * nq + q') * nphi + d]} = mean over pairs of
+     * sum_phi x_q(phi + d) x_q'(phi) / (mask same); the lower triangle is the upper one at -d.
+     */
+    public double[] allCrossMean() {
+        double[] m = mean(allSum, allCount);
+        double[] full = new double[nq * nq * nphi];
+        for (int q = 0; q < nq; q++) {
+            for (int q2 = q; q2 < nq; q2++) {
+                int pr = ringPair(q, q2, nq) * nphi;
+                for (int d = 0; d < nphi; d++) {
+                    full[(q * nq + q2) * nphi + d] = m[pr + d];
+                    full[(q2 * nq + q) * nphi + (nphi - d) % nphi] = m[pr + d];
+                }
+            }
+        }
+        return full;
     }
 
     public int nq() {

@@ -201,4 +201,41 @@ class AngularCorrelatorTest {
         local.reduce(new LocalCommunicator());
         assertEquals(one.mean()[5], local.mean()[5], 1e-12);
     }
+
+    @Test
+    void allRingPairsMatchTheSingleCrossAndTheAutoCorrelations() {
+        int nphi = 20;
+        int nq = 4;
+        Random rnd = new Random(5);
+        int shots = 6;
+        double[] p = new double[shots * nq * nphi];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = 1 + rnd.nextDouble();
+        }
+        byte[] mask = allGood(nq * nphi);
+        mask[3] = 0;
+        mask[nphi + 7] = 0;
+        mask[2 * nphi + 11] = 0;
+        long[] tags = new long[shots];
+        Arrays.setAll(tags, i -> i);
+        PolarData data = new PolarData(tags, p, p, mask, nq, nphi, new double[nq], new double[nq], 0, 0);
+        TagPairs pairs = TagPairs.consecutive(tags, 0);
+        CorrelationSums all = CorrelateRun.sumPairs(data, pairs, 0, pairs.size(), 2, -1, -1, true, false);
+        double[] full = all.allCrossMean();
+        double[] auto = all.mean();
+        for (int q = 0; q < nq; q++) {
+            for (int d = 0; d < nphi; d++) {
+                assertEquals(auto[q * nphi + d], full[(q * nq + q) * nphi + d], 1e-12);
+            }
+            for (int q2 = 0; q2 < nq; q2++) {
+                if (q2 == q) {
+                    continue;
+                }
+                double[] cross = CorrelateRun.sumPairs(data, pairs, 0, pairs.size(), 1, q, q2).crossMean();
+                for (int d = 0; d < nphi; d++) {
+                    assertEquals(cross[d], full[(q * nq + q2) * nphi + d], 1e-12, "q " + q + " q' " + q2 + " d " + d);
+                }
+            }
+        }
+    }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import org.diffract.core.UserError;
@@ -36,7 +37,8 @@ class CorrelateRunTest {
                 .set("polar", "qmax", String.valueOf(new QMapping(0.0001, 0.05, 1.0).pix2invang(26)))
                 .set("polar", "nphi", "96").set("pairs", "skip_dark", "2")
                 .set("correlate", "cross_q1", "3").set("correlate", "cross_q2", "5")
-                .set("correlate", "legendre_lmax", "8").set("output", "output_folder", out);
+                .set("correlate", "legendre_lmax", "8").set("correlate", "all_cross", "yes")
+                .set("output", "output_folder", out);
         return c;
     }
 
@@ -78,6 +80,12 @@ class CorrelateRunTest {
             }
             assertEquals(shots.expectedPeak(2), mean[k * 96 + 16], 0.05 * shots.expectedPeak(2));
             assertEquals(5, r.doubles("legendre/l").length);
+            assertArrayEquals(new int[] {5, 15, 15}, r.dataset("legendre/B_l").getDimensions());
+            assertArrayEquals(new int[] {15, 15, 96}, r.dataset("correlations/all_cross_mean").getDimensions());
+            // the diagonal of the all-pairs expansion is the ring-by-ring one
+            double[] bl = r.doubles("legendre/B_l");
+            double[] diag = r.doubles("legendre/B_l_diagonal");
+            assertEquals(diag[k * 5 + 1], bl[(15 + k) * 15 + k], 1e-9);
         }
         try (H5Reader r = H5Reader.open(out.resolve("center.h5"))) {
             assertEquals(shots.radius, r.scalar("radius", 0), 0.1);
@@ -120,15 +128,23 @@ class CorrelateRunTest {
                 .set("geometry", "y_center", "30.6").set("polar", "interpolation", "nearest");
         CorrelateRun one = new CorrelateRun(CorrelateSettings.from(c1), new LocalCommunicator(), 1);
         PolarData p1 = one.polar(new double[] {35.3, 30.6});
-        double[] m1 = one.correlate(p1, one.pairs(p1.tags())).mean();
+        CorrelationSums s1 = one.correlate(p1, one.pairs(p1.tags()));
+        double[] m1 = s1.mean();
+        double[] all1 = s1.allCrossMean();
         IniConfig c2 = config(data, "/data/shots", "two").set("polar", "interpolation", "nearest");
         List<double[]> two = ThreadCommunicator.run(2, comm -> {
             CorrelateRun r = new CorrelateRun(CorrelateSettings.from(c2), comm, 1);
             PolarData p = r.polar(new double[] {35.3, 30.6});
-            return r.correlate(p, r.pairs(p.tags())).mean();
+            CorrelationSums s = r.correlate(p, r.pairs(p.tags()));
+            double[] m = s.mean();
+            double[] all = s.allCrossMean();
+            double[] both = Arrays.copyOf(m, m.length + all.length);
+            System.arraycopy(all, 0, both, m.length, all.length);
+            return both;
         });
         for (double[] m : two) {
-            assertArrayEquals(m1, m, 1e-12);
+            assertArrayEquals(m1, Arrays.copyOf(m, m1.length), 1e-12);
+            assertArrayEquals(all1, Arrays.copyOfRange(m, m1.length, m.length), 1e-12);
         }
         assertEquals(4, CorrelateRun.readPolar(dir.resolve("two/polar.h5")).shots() / 2 - 1);
     }
