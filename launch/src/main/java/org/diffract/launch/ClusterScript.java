@@ -136,9 +136,9 @@ final class ClusterScript {
                 + "done < \"$jobdir/machines\"\n\n"
                 + "# a requeued or restarted job continues from the last complete iteration\n"
                 + "resume=()\n"
-                + "if [ -f " + quote(p.checkpoint()) + " ]; then\n"
+                + (p.checkpoint() == null ? "" : "if [ -f " + quote(p.checkpoint()) + " ]; then\n"
                 + "  resume=(--resume)\n"
-                + "fi\n"
+                + "fi\n")
                 + "\"$java_bin\" --add-modules=jdk.incubator.vector -Ddiffract.mpj.home=\"$jobdir/mpj\" -jar \"$jar\" \\\n"
                 + "  run " + stage.name() + " --project \"$project\" --scheduler none --procs " + r.procs()
                 + " --threads " + r.threads() + " \\\n"

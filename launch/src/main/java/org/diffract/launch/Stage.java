@@ -43,9 +43,16 @@ public interface Stage {
      */
     void useData(IniText config, Path project, String data, String dataset);
 
-    /** The checkpoint a resumed run continues from, inside the output folder. */
-    Path checkpoint(Path outputFolder);
+    /**
+     * The checkpoint a resumed run continues from, inside the output folder; null for a stage that runs in
+     * one pass and keeps none (scripts then never add --resume).
+     */
+    default Path checkpoint(Path outputFolder) {
+        return null;
+    }
 
-    /** Seconds each completed iteration took, oldest first, from the stage's log in the output folder. */
-    double[] iterationSeconds(Path outputFolder);
+    /** Seconds each completed iteration took, oldest first, from the stage's log; empty without iterations. */
+    default double[] iterationSeconds(Path outputFolder) {
+        return new double[0];
+    }
 }

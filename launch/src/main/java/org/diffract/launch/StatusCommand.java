@@ -92,8 +92,9 @@ public final class StatusCommand implements Callable<Integer> {
                 }
             }).orElse(null);
         }
-        sb.append("  iteration: ").append(done).append(target != null ? " of " + target : "").append(" (checkpoint ")
-                .append(s.checkpoint(out)).append(")\n");
+        Path checkpoint = s.checkpoint(out);
+        sb.append("  iteration: ").append(done).append(target != null ? " of " + target : "")
+                .append(checkpoint != null ? " (checkpoint " + checkpoint + ")" : "").append("\n");
         double[] sec = s.iterationSeconds(out);
         if (sec.length > 0) {
             // the last few iterations: early ones are often slower or faster (annealing, caches)

@@ -1,0 +1,72 @@
+package org.diffract.correlate;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.diffract.core.plot.SlicePlot;
+
+/** The pictures a scientist checks: the ring fit over the image, one polar image, the mean correlation map. */
+public final class CorrelatePlots {
+    private CorrelatePlots() {
+    }
+
+    /** The image with the fitted ring and centre burnt in at above the image maximum, so they stand out. */
+    public static void ringFit(Path png, double[] image, int nx, int ny, RingFit fit) {
+        double[] img = image.clone();
+        double max = Double.NEGATIVE_INFINITY;
+        double min = Double.POSITIVE_INFINITY;
+        for (double v : img) {
+            max = Math.max(max, v);
+            min = Math.min(min, v);
+        }
+        double mark = max + 0.25 * (max - min + 1e-12);
+        int steps = (int) Math.ceil(8 * Math.PI * Math.max(fit.radiusX(), fit.radiusY())) + 16;
+        for (int s = 0; s < steps; s++) {
+            double a = 2 * Math.PI * s / steps;
+            set(img, nx, ny, fit.xCenter() + fit.radiusX() * Math.cos(a), fit.yCenter() + fit.radiusY() * Math.sin(a),
+                    mark);
+        }
+        for (int d = -3; d <= 3; d++) {
+            set(img, nx, ny, fit.xCenter() + d, fit.yCenter(), mark);
+            set(img, nx, ny, fit.xCenter(), fit.yCenter() + d, mark);
+        }
+        SlicePlot.writeImage(png, img, ny, nx, String.format(Locale.ROOT,
+                "ring fit: centre x %.2f y %.2f, r %.2f px, residual %.2f px", fit.xCenter(), fit.yCenter(),
+                fit.radius(), fit.residual()), false);
+    }
+
+    private static void set(double[] img, int nx, int ny, double x, double y, double v) {
+        int ix = (int) Math.round(x);
+        int iy = (int) Math.round(y);
+        if (ix >= 0 && iy >= 0 && ix < nx && iy < ny) {
+            img[iy * nx + ix] = v;
+        }
+    }
+
+    /** One shot on the polar grid: rows are rings (q), columns angles. */
+    public static void polarImage(Path png, PolarData p, int shot) {
+        double[] img = new double[p.nq() * p.nphi()];
+        System.arraycopy(p.polar(), shot * img.length, img, 0, img.length);
+        SlicePlot.writeImage(png, img, p.nq(), p.nphi(), String.format(Locale.ROOT,
+                "polar image of tag %d: q %.3f..%.3f 1/A down, phi 0..2pi across", p.tags()[shot], p.q()[0],
+                p.q()[p.nq() - 1]), false);
+    }
+
+    /**
+     * The mean correlation, rings down and delta-phi across from one step to pi (the map is symmetric in
+     * delta-phi, and delta-phi = 0 holds the noise variance, which would swamp the colour scale).
+     */
+    public static void correlationMap(Path png, double[] mean, double[] q, int nq, int nphi) {
+        int cols = Math.max(1, nphi / 2);
+        double[] img = new double[nq * cols];
+        for (int k = 0; k < nq; k++) {
+            for (int d = 0; d < cols; d++) {
+                double v = mean[k * nphi + Math.min(nphi - 1, d + 1)];
+                img[k * cols + d] = Double.isNaN(v) ? 0 : v;
+            }
+        }
+        SlicePlot.writeImage(png, img, nq, cols, String.format(Locale.ROOT,
+                "mean difference correlation: q %.3f..%.3f 1/A down, delta-phi 2pi/%d..pi across", q[0], q[nq - 1],
+                nphi), false);
+    }
+}

@@ -1,0 +1,144 @@
+package org.diffract.correlate;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+import org.diffract.core.UserError;
+import org.diffract.core.config.IniConfig;
+
+/**
+ * A correlate run as conf/correlate.ini describes it. Lengths: pixsize and detdist in metres (any one
+ * unit for both), wavelen in Angstrom, q in 1/Angstrom, centre and ring guesses in pixels (x = column,
+ * y = row). Masks use 1 = good pixel, 0 = bad (not Dragonfly's 0/1/2). Unknown keys are refused.
+ */
+public record CorrelateSettings(Path configFile, Path dataFile, String dataset, String run, Path maskFile,
+                                int maxShots, double wavelen, double pixsize, double detdist, double xCenter,
+                                double yCenter, double guessX, double guessY, double guessR, double ringWidth,
+                                int dropBrightest, boolean ellipse, int centerShots, double qmin, double qmax,
+                                int nphi, PolarGrid.Interpolation interpolation, int skipDark, Path pairsFile,
+                                int crossQ1, int crossQ2, boolean allCross, int legendreLmax, Path outputFolder) {
+
+    public static final Map<String, Set<String>> KNOWN = Map.of(
+            "input", Set.of("data_file", "dataset", "run", "mask_file", "max_shots"),
+            "geometry", Set.of("wavelen", "pixsize", "detdist", "x_center", "y_center"),
+            "center", Set.of("guess_x", "guess_y", "guess_r", "ring_width", "drop_brightest", "ellipse", "num_shots"),
+            "polar", Set.of("qmin", "qmax", "nphi", "interpolation"),
+            "pairs", Set.of("skip_dark", "pairs_file"),
+            "correlate", Set.of("cross_q1", "cross_q2", "all_cross", "legendre_lmax"),
+            "output", Set.of("output_folder"));
+
+    public static CorrelateSettings read(Path file) {
+        return from(IniConfig.read(file));
+    }
+
+    public static CorrelateSettings from(IniConfig c) {
+        c.checkKnown(KNOWN);
+        Path src = c.source();
+        String name = src == null ? "config" : src.getFileName().toString();
+        Path data = c.getPath("input", "data_file", null);
+        if (data == null) {
+            throw new UserError(name + ": [input] data_file is missing; give the SACLA run file or (N, H, W) HDF5");
+        }
+        int maxShots = c.getInt("input", "max_shots", 0);
+        if (maxShots < 0) {
+            throw new UserError(name + ": [input] max_shots must be >= 0 (0 = all shots)");
+        }
+        double qmin = c.getDouble("polar", "qmin", Double.NaN);
+        double qmax = c.getDouble("polar", "qmax", Double.NaN);
+        if (!(qmin >= 0) || !(qmax > qmin)) {
+            throw new UserError(name + ": [polar] qmin and qmax (1/A) are needed with 0 <= qmin < qmax");
+        }
+        String nphiText = c.getString("polar", "nphi", "auto");
+        int nphi = nphiText.equalsIgnoreCase("auto") ? 0 : c.getInt("polar", "nphi", 0);
+        if (nphi != 0 && nphi < 4) {
+            throw new UserError(name + ": [polar] nphi must be auto or >= 4");
+        }
+        PolarGrid.Interpolation interp = c.getChoice("polar", "interpolation", "bilinear", "bilinear", "nearest")
+                .equals("nearest") ? PolarGrid.Interpolation.NEAREST : PolarGrid.Interpolation.BILINEAR;
+        double ringWidth = c.getDouble("center", "ring_width", 5);
+        if (!(ringWidth > 0)) {
+            throw new UserError(name + ": [center] ring_width must be > 0 pixels");
+        }
+        int drop = c.getInt("center", "drop_brightest", 10);
+        int centerShots = c.getInt("center", "num_shots", 10);
+        if (drop < 0 || centerShots < 1) {
+            throw new UserError(name + ": [center] drop_brightest must be >= 0 and num_shots >= 1");
+        }
+        int skip = c.getInt("pairs", "skip_dark", 0);
+        if (skip < 0) {
+            throw new UserError(name + ": [pairs] skip_dark must be >= 0");
+        }
+        int q1 = optionalInt(c, "correlate", "cross_q1");
+        int q2 = optionalInt(c, "correlate", "cross_q2");
+        if ((q1 < 0) != (q2 < 0)) {
+            throw new UserError(name + ": [correlate] give both cross_q1 and cross_q2 (ring indices) or neither");
+        }
+        int lmax = c.getInt("correlate", "legendre_lmax", 0);
+        if (lmax < 0 || lmax > 60) {
+            throw new UserError(name + ": [correlate] legendre_lmax must be 0 (off) .. 60");
+        }
+        Path folder = src == null || src.toAbsolutePath().getParent() == null ? Path.of("output")
+                : src.toAbsolutePath().getParent().resolve("output");
+        Path out = c.getPath("output", "output_folder", folder);
+        return new CorrelateSettings(src, data, c.getString("input", "dataset", "auto"),
+                c.getString("input", "run", "auto"), c.getPath("input", "mask_file", null), maxShots,
+                positive(c, name, "wavelen"), positive(c, name, "pixsize"), positive(c, name, "detdist"),
+                optionalDouble(c, "geometry", "x_center"), optionalDouble(c, "geometry", "y_center"),
+                optionalDouble(c, "center", "guess_x"), optionalDouble(c, "center", "guess_y"),
+                optionalDouble(c, "center", "guess_r"), ringWidth, drop, c.getBool("center", "ellipse", false),
+                centerShots, qmin, qmax, nphi, interp, skip, c.getPath("pairs", "pairs_file", null), q1, q2,
+                c.getBool("correlate", "all_cross", false), lmax, out);
+    }
+
+    private static double positive(IniConfig c, String name, String key) {
+        double v = c.getDouble("geometry", key, Double.NaN);
+        if (!(v > 0)) {
+            throw new UserError(name + ": [geometry] " + key + " is missing or not > 0; set it (wavelen in A, "
+                    + "pixsize and detdist in m)");
+        }
+        return v;
+    }
+
+    /** A number, or NaN for a missing key / auto / None. */
+    private static double optionalDouble(IniConfig c, String section, String key) {
+        String v = c.getString(section, key, "none");
+        return v.equalsIgnoreCase("none") || v.equalsIgnoreCase("auto") ? Double.NaN : c.getDouble(section, key, 0);
+    }
+
+    private static int optionalInt(IniConfig c, String section, String key) {
+        String v = c.getString(section, key, "none");
+        if (v.equalsIgnoreCase("none")) {
+            return -1;
+        }
+        int i = c.getInt(section, key, -1);
+        if (i < 0) {
+            throw new UserError("[" + section + "] " + key + " must be a ring index >= 0 or None");
+        }
+        return i;
+    }
+
+    public boolean hasCenter() {
+        return !Double.isNaN(xCenter) && !Double.isNaN(yCenter);
+    }
+
+    public QMapping qMapping() {
+        return new QMapping(pixsize, detdist, wavelen);
+    }
+
+    public Path centerFile() {
+        return outputFolder.resolve("center.h5");
+    }
+
+    public Path polarFile() {
+        return outputFolder.resolve("polar.h5");
+    }
+
+    public Path pairsOut() {
+        return outputFolder.resolve("pairs.json");
+    }
+
+    public Path correlationsFile() {
+        return outputFolder.resolve("correlations.h5");
+    }
+}

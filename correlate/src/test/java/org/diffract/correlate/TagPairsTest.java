@@ -1,0 +1,51 @@
+package org.diffract.correlate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.diffract.core.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TagPairsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void consecutiveAfterDarkShots() {
+        TagPairs p = TagPairs.consecutive(new long[] {10, 12, 14, 16, 18, 20, 22}, 2);
+        assertArrayEquals(new int[] {2, 4}, p.first());
+        assertArrayEquals(new int[] {3, 5}, p.second());
+        assertArrayEquals(new long[] {14, 16, 18, 20}, p.tagArray());
+    }
+
+    @Test
+    void jsonPairsWithAMissingTagAreSkippedAndCounted() throws Exception {
+        Path f = dir.resolve("pairs.json");
+        Files.writeString(f, "[[12, 10], [14, 99], [16, 18]]");
+        TagPairs p = TagPairs.fromJson(f, new long[] {10, 12, 14, 16, 18});
+        assertEquals(2, p.size());
+        assertEquals(1, p.skipped());
+        assertArrayEquals(new int[] {1, 3}, p.first());
+        assertArrayEquals(new int[] {0, 4}, p.second());
+        p.writeJson(dir.resolve("out.json"));
+        assertArrayEquals(p.tagArray(), TagPairs.fromJson(dir.resolve("out.json"), new long[] {10, 12, 14, 16, 18})
+                .tagArray());
+    }
+
+    @Test
+    void badJsonIsOneLineError() throws Exception {
+        Path f = dir.resolve("bad.json");
+        Files.writeString(f, "[[1, 2], [3]]");
+        UserError e = assertThrows(UserError.class, () -> TagPairs.fromJson(f, new long[] {1, 2, 3}));
+        assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("[[tag1, tag2]"), e.getMessage());
+        Files.writeString(f, "{\"a\": 1");
+        assertThrows(UserError.class, () -> TagPairs.fromJson(f, new long[] {1}));
+        assertThrows(UserError.class, () -> TagPairs.fromJson(dir.resolve("none.json"), new long[] {1}));
+    }
+}

@@ -1,0 +1,134 @@
+package org.diffract.launch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.diffract.core.UserError;
+import org.diffract.core.config.IniConfig;
+import org.diffract.correlate.CorrelateSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code diffract correlate}: SACLA RingData-style difference angular correlations with MPJ ranks on this
+ * machine. Each step reads conf/correlate.ini-style settings; {@code --set section.key=value} overrides
+ * any key. The ranks get the effective config written into the output folder.
+ */
+@Command(name = "correlate", mixinStandardHelpOptions = true, subcommands = {CorrelateBenchCommand.class},
+        description = {"Ring-fit centring, polar resampling and difference angular correlations (SACLA RingData).",
+            "Steps: center (beam centre from a ring), polar (shots onto q rings), pairs (which shots to difference),",
+            "diffcorr (mean/variance of the correlations), run (all of them). Masks: 1 = good pixel, 0 = bad."})
+public final class CorrelateCommand implements Runnable {
+    static final String RANK_MAIN = "org.diffract.correlate.CorrelateRankMain";
+
+    /** The options every step shares. */
+    static final class RunOptions {
+        @Option(names = "--config", required = true, description = "correlate config (see conf/correlate.ini)")
+        Path config;
+
+        @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE",
+                description = "override a config key, e.g. --set polar.nphi=360 (repeatable)")
+        List<String> overrides = new ArrayList<>();
+
+        @Option(names = "--ranks", defaultValue = "1", description = "MPJ ranks (default ${DEFAULT-VALUE})")
+        int ranks;
+
+        @Option(names = "--threads", description = "threads per rank (default: cores / ranks)")
+        Integer threads;
+
+        @Option(names = "--heap", description = "JVM heap for the ranks, e.g. 8g (default: the JVM's)")
+        String heap;
+    }
+
+    @Override
+    public void run() {
+        throw new UserError("name a step: center, polar, pairs, diffcorr, run (or bench); see 'diffract correlate --help'");
+    }
+
+    @Command(name = "center", mixinStandardHelpOptions = true,
+            description = "Fit a circle (or ellipse) to a bright ring: beam centre, radius, residual; center.h5 + PNG.")
+    int center(@Mixin RunOptions o) {
+        return launch("center", o);
+    }
+
+    @Command(name = "polar", mixinStandardHelpOptions = true,
+            description = "Resample every shot onto rings qmin..qmax (1/A), normalise rings; polar.h5 + PNG. "
+                    + "Mask (1 = good) is resampled the same way.")
+    int polar(@Mixin RunOptions o) {
+        return launch("polar", o);
+    }
+
+    @Command(name = "pairs", mixinStandardHelpOptions = true,
+            description = "Choose shot pairs (consecutive after skip_dark, or [pairs] pairs_file JSON); pairs.json.")
+    int pairs(@Mixin RunOptions o) {
+        return launch("pairs", o);
+    }
+
+    @Command(name = "diffcorr", mixinStandardHelpOptions = true,
+            description = "Mask-corrected difference angular correlations of the pairs from polar.h5; "
+                    + "correlations.h5 + PNG.")
+    int diffcorr(@Mixin RunOptions o) {
+        return launch("diffcorr", o);
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "center (unless [geometry] x_center/y_center are set), polar, pairs, diffcorr.")
+    int runAll(@Mixin RunOptions o) {
+        return launch("run", o);
+    }
+
+    private static int launch(String step, RunOptions o) {
+        if (o.ranks < 1) {
+            throw new UserError("--ranks must be >= 1");
+        }
+        int t = o.threads != null ? o.threads : Math.max(1, Runtime.getRuntime().availableProcessors() / o.ranks);
+        if (t < 1) {
+            throw new UserError("--threads must be >= 1");
+        }
+        Path effective = effectiveConfig(o.config, o.overrides);
+        CorrelateSettings s = CorrelateSettings.read(effective);
+        return RankLauncher.run(o.ranks, t, o.heap, s.outputFolder().resolve("diffract.log"), RANK_MAIN,
+                List.of("--config", effective.toString(), step));
+    }
+
+    /**
+     * Reads and checks the config with the overrides applied (a bad key fails here, before any rank starts)
+     * and writes it, with absolute paths, into the output folder for the ranks.
+     */
+    static Path effectiveConfig(Path config, List<String> overrides) {
+        if (!Files.isRegularFile(config)) {
+            throw new UserError(config + ": no such config file; copy conf/correlate.ini and edit it");
+        }
+        IniConfig c = IniConfig.read(config);
+        for (String o : overrides) {
+            int dot = o.indexOf('.');
+            int eq = o.indexOf('=');
+            if (dot < 1 || eq < dot + 2) {
+                throw new UserError("--set '" + o + "' must be section.key=value, e.g. --set polar.nphi=360");
+            }
+            c.set(o.substring(0, dot).trim(), o.substring(dot + 1, eq).trim(), o.substring(eq + 1).trim());
+        }
+        CorrelateSettings s = CorrelateSettings.from(c);
+        // relative paths resolve against the original config's folder: make them absolute for the copy
+        String[][] paths = {{"input", "data_file"}, {"input", "mask_file"}, {"pairs", "pairs_file"}};
+        for (String[] k : paths) {
+            Path p = c.getPath(k[0], k[1], null);
+            if (p != null) {
+                c.set(k[0], k[1], p.toAbsolutePath().toString());
+            }
+        }
+        c.set("output", "output_folder", s.outputFolder().toAbsolutePath().toString());
+        try {
+            Files.createDirectories(s.outputFolder());
+        } catch (IOException e) {
+            throw new UserError("cannot create output folder " + s.outputFolder() + ": " + e.getMessage());
+        }
+        Path effective = s.outputFolder().resolve("correlate-effective.ini").toAbsolutePath();
+        c.write(effective);
+        return effective;
+    }
+}

@@ -1,0 +1,136 @@
+package org.diffract.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.diffract.correlate.QMapping;
+import org.diffract.correlate.SyntheticShots;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code diffract correlate} command on a small SACLA run with known centre, ring radius and
+ * 6-fold angular symmetry: all steps on 2 MPJ ranks, the steps one by one with command-line overrides,
+ * and one-line errors for bad input.
+ */
+class CorrelateIT {
+    @TempDir
+    static Path dir;
+    static SyntheticShots shots;
+
+    @BeforeAll
+    static void data() throws Exception {
+        shots = SyntheticShots.small(16, 21);
+        shots.writeSacla(dir.resolve("run.h5"), 4242);
+        QMapping qm = new QMapping(0.0001, 0.05, 1.0);
+        Files.writeString(dir.resolve("correlate.ini"), String.join("\n",
+                "[input]", "data_file = run.h5",
+                "[geometry]", "wavelen = 1.0", "pixsize = 0.0001", "detdist = 0.05",
+                "[center]", "guess_x = 37", "guess_y = 29", "guess_r = 21.5", "ring_width = 8", "drop_brightest = 3",
+                "[polar]", "qmin = " + qm.pix2invang(14), "qmax = " + qm.pix2invang(26), "nphi = 120",
+                "[pairs]", "skip_dark = 2",
+                "[correlate]", "legendre_lmax = 4",
+                "[output]", "output_folder = out", ""));
+    }
+
+    private static String python(String script, String... args) throws Exception {
+        String py = DiffractProcess.pythonWithH5py();
+        Assumptions.assumeTrue(py != null, "python3 with h5py not available");
+        List<String> cmd = new java.util.ArrayList<>(List.of(py, "-c", script));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void runOnTwoRanksFindsCentreAndSymmetry() throws Exception {
+        DiffractProcess.Result r = DiffractProcess.run(dir, "correlate", "run", "--config", "correlate.ini",
+                "--ranks", "2", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.stderr());
+        Path out = dir.resolve("out");
+        for (String f : List.of("center_fit.png", "polar.png", "correlation.png", "pairs.json")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        // h5py: centre within 0.1 px, 7 pairs after 2 dark shots, and the 6-fold peaks of ring r = 20 px (k = 6)
+        String res = python("import h5py, numpy as np, sys\n"
+                + "f = h5py.File(sys.argv[1], 'r')\n"
+                + "m = f['correlations/mean'][()]\n"
+                + "ring = m[6, 1:]\n"
+                + "peaks = [d + 1 for d in range(1, len(ring) - 1) if ring[d] > ring[d - 1] and ring[d] > ring[d + 1]]\n"
+                + "print('%.2f %.2f %d %d %s %s' % (f['x_center'][()], f['y_center'][()], len(f['tag_pairs']),\n"
+                + "      int(f['correlations/num_pairs'][()]), peaks, f['polar_data'].shape))\n",
+                out.resolve("correlations.h5").toString());
+        String[] v = res.split(" ", 5);
+        assertEquals(shots.xCenter, Double.parseDouble(v[0]), 0.1, res);
+        assertEquals(shots.yCenter, Double.parseDouble(v[1]), 0.1, res);
+        assertEquals("7", v[2]);
+        assertEquals("7", v[3]);
+        assertTrue(v[4].startsWith("[20, 40, 60, 80, 100] (16, 13, 120)"), res);
+    }
+
+    @Test
+    void stepsOneByOneWithOverridesAndAPairsFile() throws Exception {
+        String[] common = {"--config", "correlate.ini", "--set", "output.output_folder=steps", "--threads", "1"};
+        DiffractProcess.Result c = DiffractProcess.run(dir, concat(new String[] {"correlate", "center"}, common));
+        assertEquals(0, c.exitCode(), c.stderr());
+        DiffractProcess.Result p = DiffractProcess.run(dir, concat(new String[] {"correlate", "polar"}, common,
+                "--set", "polar.interpolation=nearest", "--ranks", "2"));
+        assertEquals(0, p.exitCode(), p.stderr());
+        long t = shots.tags[0];
+        Files.writeString(dir.resolve("pairs.json"), "[[" + t + ", " + (t + 2) + "], [" + (t + 4) + ", 999999], ["
+                + (t + 6) + ", " + (t + 8) + "]]");
+        DiffractProcess.Result d = DiffractProcess.run(dir, concat(new String[] {"correlate", "diffcorr"}, common,
+                "--set", "pairs.pairs_file=pairs.json", "--set", "correlate.cross_q1=2", "--set",
+                "correlate.cross_q2=6"));
+        assertEquals(0, d.exitCode(), d.stderr());
+        String res = python("import h5py, sys\n"
+                + "f = h5py.File(sys.argv[1], 'r')\n"
+                + "print(len(f['tag_pairs']), int(f['correlations/skipped_pairs'][()]), f['correlations/cross_mean'].shape)\n",
+                dir.resolve("steps/correlations.h5").toString());
+        assertEquals("2 1 (120,)", res);
+    }
+
+    @Test
+    void badInputIsOneLine() throws Exception {
+        assertOneLineError(DiffractProcess.run(dir, "correlate", "run", "--config", "correlate.ini", "--set",
+                "input.data_file=gone.h5", "--set", "output.output_folder=bad1"), "gone.h5");
+        assertFalse(Files.exists(dir.resolve("bad1/correlations.h5")));
+        assertOneLineError(DiffractProcess.run(dir, "correlate", "polar", "--config", "correlate.ini", "--set",
+                "polar.nphii=3"), "nphii", "nphi");
+        assertOneLineError(DiffractProcess.run(dir, "correlate", "polar", "--config", "correlate.ini", "--set",
+                "input.run=7", "--set", "output.output_folder=bad2", "--set", "geometry.x_center=35",
+                "--set", "geometry.y_center=30", "--ranks", "2"), "run_7", "[input] run");
+        assertFalse(Files.exists(dir.resolve("bad2/polar.h5")));
+    }
+
+    private static void assertOneLineError(DiffractProcess.Result r, String... mustContain) {
+        assertNotEquals(0, r.exitCode(), "exit code; stderr: " + r.stderr());
+        List<String> lines = r.errorLines();
+        assertEquals(1, lines.size(), "exactly one error line, got:\n" + r.stderr());
+        String line = lines.get(0);
+        assertFalse(line.contains("Exception") || line.contains("\tat "), "no stack trace: " + line);
+        for (String s : mustContain) {
+            assertTrue(line.contains(s), "'" + s + "' missing from: " + line);
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b, String... c) {
+        String[] out = new String[a.length + b.length + c.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        System.arraycopy(c, 0, out, a.length + b.length, c.length);
+        return out;
+    }
+}
