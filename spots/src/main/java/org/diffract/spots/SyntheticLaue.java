@@ -29,7 +29,7 @@ public final class SyntheticLaue implements FrameSource {
     }
 
     /**
-     * @param spotsPerAngle spots planted at each angle, at least 6 pixels apart and 4 from the edge
+     * @param spotsPerAngle spots planted at each angle, 4 pixels from the edge (see {@link #tooClose})
      * @param laserSpotsPerAngle of those, how many appear only in laser-on frames (needs {@code laser})
      * @param integer round pixels to whole numbers (as detector counts)
      */
@@ -68,8 +68,8 @@ public final class SyntheticLaue implements FrameSource {
                         throw new IllegalArgumentException("no room for " + spotsPerAngle * angles + " spots in "
                                 + height + " x " + width);
                     }
-                } while (tooClose(taken, y, x));
-                taken.add(new int[] {y, x});
+                } while (tooClose(taken, a, y, x));
+                taken.add(new int[] {y, x, a});
                 boolean laserOnly = laser && k < laserSpotsPerAngle;
                 List<Integer> fr = new ArrayList<>();
                 for (int i = 0; i < framesPerAngle; i++) {
@@ -89,9 +89,16 @@ public final class SyntheticLaue implements FrameSource {
                 planted);
     }
 
-    private static boolean tooClose(List<int[]> taken, int y, int x) {
+    /**
+     * Spots of one angle stay apart so that their masks do not merge; a spot may overlap one spot of another angle, never two, so no
+     * pixel is lit at more than two angles and the trimmed statistics see background.
+     */
+    private static boolean tooClose(List<int[]> taken, int angle, int y, int x) {
+        int others = 0;
         for (int[] t : taken) {
-            if (Math.abs(t[0] - y) < 6 && Math.abs(t[1] - x) < 6) {
+            int d = Math.max(Math.abs(t[0] - y), Math.abs(t[1] - x));
+            // after the default 1 erosion + 2 dilations a mask reaches ~4 px from the centre
+            if (t[2] == angle && d < 11 || d < 7 && ++others > 1) {
                 return true;
             }
         }
