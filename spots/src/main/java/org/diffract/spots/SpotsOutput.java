@@ -53,6 +53,10 @@ public final class SpotsOutput {
         out.attribute("spots/mask", "meaning", "index of the (synced) mask the spot was labelled in");
         out.attribute("masks/counts", "meaning", "number of spots per frame");
         String info = "info";
+        // the frames' angles and global numbers, so the spot table stands alone; also, jhdf 0.13 writes a
+        // corrupt header for a group that has attributes but no datasets
+        out.put("info/angle", s.angles());
+        out.put("info/frame_number_global", s.frameNumberGlobal());
         out.attribute(info, "input", o.input().toAbsolutePath().toString());
         out.attribute(info, "method", o.method());
         out.attribute(info, "n_percent", o.nPercent());

@@ -7,8 +7,13 @@ import org.diffract.core.UserError;
  * centre plus every neighbour at squared distance <= connectivity. Rank 2 only: frames are 2D, and a
  * rank-3 structure would join spots across frames, which lu_hdf2spots does not do.
  */
-public record Structure(int rank, int connectivity, int[] dy, int[] dx) {
-    public static Structure of(int rank, int connectivity) {
+public record Structure(int rank, int connectivity) {
+    private static final int[] CROSS_DY = {-1, 0, 0, 1};
+    private static final int[] CROSS_DX = {0, -1, 1, 0};
+    private static final int[] SQUARE_DY = {-1, -1, -1, 0, 0, 1, 1, 1};
+    private static final int[] SQUARE_DX = {-1, 0, 1, -1, 1, -1, 0, 1};
+
+    public Structure {
         if (rank != 2) {
             throw new UserError("structure (-s) rank " + rank + " is not supported; frames are 2D: give -s 2,1 or -s 2,2");
         }
@@ -16,20 +21,10 @@ public record Structure(int rank, int connectivity, int[] dy, int[] dx) {
             throw new UserError("structure (-s) connectivity " + connectivity
                     + " is not valid for rank 2; give 1 (4-neighbour cross) or 2 (8-neighbour square)");
         }
-        int n = connectivity == 1 ? 4 : 8;
-        int[] dy = new int[n];
-        int[] dx = new int[n];
-        int k = 0;
-        for (int y = -1; y <= 1; y++) {
-            for (int x = -1; x <= 1; x++) {
-                if ((y != 0 || x != 0) && y * y + x * x <= connectivity) {
-                    dy[k] = y;
-                    dx[k] = x;
-                    k++;
-                }
-            }
-        }
-        return new Structure(rank, connectivity, dy, dx);
+    }
+
+    public static Structure of(int rank, int connectivity) {
+        return new Structure(rank, connectivity);
     }
 
     /** "rank,connectivity", e.g. "2,2". */
@@ -45,8 +40,18 @@ public record Structure(int rank, int connectivity, int[] dy, int[] dx) {
         }
     }
 
+    /** Row offsets of the neighbours (centre excluded); shared, do not modify. */
+    public int[] dy() {
+        return connectivity == 1 ? CROSS_DY : SQUARE_DY;
+    }
+
+    /** Column offsets of the neighbours, matching {@link #dy()}. */
+    public int[] dx() {
+        return connectivity == 1 ? CROSS_DX : SQUARE_DX;
+    }
+
     /** Neighbours excluding the centre. */
     public int size() {
-        return dy.length;
+        return dy().length;
     }
 }
