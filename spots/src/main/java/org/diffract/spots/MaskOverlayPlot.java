@@ -12,8 +12,8 @@ import org.diffract.core.io.AtomicFiles;
 
 /**
  * One frame in grey (scaled between the frame's mean and its maximum) with its masks on top, so a
- * scientist sees at a glance what the cutoff and the morphology kept: red = raw mask only, yellow =
- * filtered mask, cyan = added by the sync union. Small frames are enlarged by whole pixels.
+ * scientist sees at a glance what the cutoff and the morphology kept: tinted red = raw mask only,
+ * yellow = filtered mask, cyan = added by the sync union. Small frames are enlarged by whole pixels.
  */
 public final class MaskOverlayPlot {
     static final int RED = 0xe03030;
@@ -51,17 +51,16 @@ public final class MaskOverlayPlot {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int p = y * w + x;
-                int rgb;
+                int g = hi > lo ? (int) Math.round(255 * Math.min(1, Math.max(0, (image[p] - lo) / (hi - lo)))) : 0;
+                int tint = -1;
                 if (r.masksFiltered[frame][y][x] != 0) {
-                    rgb = YELLOW;
+                    tint = YELLOW;
                 } else if (r.masksSynced != null && r.masksSynced[frame][y][x] != 0) {
-                    rgb = CYAN;
+                    tint = CYAN;
                 } else if (r.masksRaw[frame][y][x] != 0) {
-                    rgb = RED;
-                } else {
-                    int g = hi > lo ? (int) Math.round(255 * Math.min(1, Math.max(0, (image[p] - lo) / (hi - lo)))) : 0;
-                    rgb = g << 16 | g << 8 | g;
+                    tint = RED;
                 }
+                int rgb = tint < 0 ? g << 16 | g << 8 | g : blend(tint, g);
                 for (int dy = 0; dy < scale; dy++) {
                     for (int dx = 0; dx < scale; dx++) {
                         img.setRGB(x * scale + dx, y * scale + dy, rgb);
@@ -70,5 +69,13 @@ public final class MaskOverlayPlot {
             }
         }
         return img;
+    }
+
+    /** Half mask colour, half image grey, so the spot's shape stays visible under its mask. */
+    private static int blend(int rgb, int grey) {
+        int r = ((rgb >> 16 & 0xff) + grey) / 2;
+        int g = ((rgb >> 8 & 0xff) + grey) / 2;
+        int b = ((rgb & 0xff) + grey) / 2;
+        return r << 16 | g << 8 | b;
     }
 }
