@@ -71,13 +71,14 @@ public final class PixelStatistics {
         int n;
         if (series == null) {
             System.arraycopy(values, off, sorted, 0, numFrames);
-            Arrays.sort(sorted, 0, numFrames);
             n = numFrames - trim;
             removed = trim;
+            if (trim > 0) {
+                select(sorted, 0, numFrames - 1, n - 1); // the n smallest now fill [0, n)
+            }
         } else {
             n = kruskalKeep(values, off);
             removed = numFrames - n;
-            Arrays.sort(sorted, 0, n);
         }
         double sum = 0;
         for (int i = 0; i < n; i++) {
@@ -91,7 +92,98 @@ public final class PixelStatistics {
         }
         avg = mean;
         std = Math.sqrt(ss / n);
-        iqr = percentile(sorted, n, 0.75) - percentile(sorted, n, 0.25);
+        iqr = quartileRange(sorted, n);
+    }
+
+    /**
+     * Q75 - Q25 (numpy's linear percentile) of {@code s[0, n)} by selection rather than sorting: each
+     * percentile needs the order statistics at floor(q (n - 1)) and the next one. Reorders s.
+     */
+    static double quartileRange(float[] s, int n) {
+        double p25 = 0.25 * (n - 1);
+        double p75 = 0.75 * (n - 1);
+        int lo25 = (int) p25;
+        int lo75 = (int) p75;
+        select(s, 0, n - 1, lo25);
+        double q25 = interpolate(s[lo25], minFrom(s, lo25 + 1, n, s[lo25]), p25 - lo25);
+        if (lo75 > lo25) {
+            select(s, lo25 + 1, n - 1, lo75);
+        }
+        double q75 = interpolate(s[lo75], minFrom(s, lo75 + 1, n, s[lo75]), p75 - lo75);
+        return q75 - q25;
+    }
+
+    private static double interpolate(float a, float b, double frac) {
+        return a + (b - (double) a) * frac;
+    }
+
+    /** Smallest of {@code s[from, n)}, or {@code dflt} if empty. */
+    private static float minFrom(float[] s, int from, int n, float dflt) {
+        if (from >= n) {
+            return dflt;
+        }
+        float m = s[from];
+        for (int i = from + 1; i < n; i++) {
+            if (s[i] < m) {
+                m = s[i];
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Selection (quickselect): reorders {@code a[lo, hi]} (inclusive) so that {@code a[k]} is the value a
+     * sort would put there, with nothing larger before it and nothing smaller after it. The partitions are
+     * branch-free (swap always, advance by the comparison), since pixel series are random and a branchy
+     * partition mispredicts every other element; values equal to the pivot are gathered in a second pass,
+     * so constant series (dead pixels, gaps) stay linear.
+     */
+    static void select(float[] a, int lo, int hi, int k) {
+        while (hi - lo > 8) {
+            int mid = (lo + hi) >>> 1;
+            float x = a[lo];
+            float y = a[mid];
+            float z = a[hi];
+            int m = x < y ? (y < z ? mid : (x < z ? hi : lo)) : (x < z ? lo : (y < z ? hi : mid));
+            float pivot = a[m];
+            a[m] = a[hi];
+            a[hi] = pivot;
+            int store = lo;
+            for (int i = lo; i < hi; i++) {
+                float v = a[i];
+                a[i] = a[store];
+                a[store] = v;
+                store += v < pivot ? 1 : 0;
+            }
+            a[hi] = a[store];
+            a[store] = pivot;
+            // a[lo, store) < pivot == a[store] <= a(store, hi]
+            if (k < store) {
+                hi = store - 1;
+                continue;
+            }
+            int eq = store + 1;
+            for (int i = store + 1; i <= hi; i++) {
+                float v = a[i];
+                a[i] = a[eq];
+                a[eq] = v;
+                eq += v == pivot ? 1 : 0;
+            }
+            // a[store, eq) == pivot
+            if (k < eq) {
+                return;
+            }
+            lo = eq;
+        }
+        for (int i = lo + 1; i <= hi; i++) {
+            float v = a[i];
+            int j = i - 1;
+            while (j >= lo && a[j] > v) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = v;
+        }
     }
 
     /** Puts the values kept by the Kruskal-Wallis rule into {@code sorted[0, n)} (unsorted) and returns n. */
@@ -113,14 +205,5 @@ public final class PixelStatistics {
             }
         }
         return n;
-    }
-
-    /** numpy.percentile's default (linear) of the ascending {@code s[0, n)}. */
-    static double percentile(float[] s, int n, double q) {
-        double pos = q * (n - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, n - 1);
-        double frac = pos - lo;
-        return s[lo] + (s[hi] - (double) s[lo]) * frac;
     }
 }

@@ -1,6 +1,7 @@
 package org.diffract.spots;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,38 @@ class PixelStatisticsTest {
         assertEquals(1, ps.argmax);
         assertEquals(3, ps.avg, 1e-12);
         assertEquals(2, ps.std, 1e-12);
+    }
+
+    /** Selection-based statistics against sorting, on samples with many ties and odd sizes. */
+    @Test
+    void selectionMatchesSorting() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = 1 + rnd.nextInt(120);
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = trial % 2 == 0 ? rnd.nextInt(6) : (float) rnd.nextDouble(-50, 50);
+            }
+            float[] sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            int k = rnd.nextInt(n);
+            float[] sel = a.clone();
+            PixelStatistics.select(sel, 0, n - 1, k);
+            assertEquals(sorted[k], sel[k], 0);
+            for (int i = 0; i < n; i++) {
+                assertTrue(i < k ? sel[i] <= sel[k] : sel[i] >= sel[k]);
+            }
+            double expected = sortedPercentile(sorted, 0.75) - sortedPercentile(sorted, 0.25);
+            assertEquals(expected, PixelStatistics.quartileRange(a.clone(), n), 1e-9);
+        }
+    }
+
+    /** numpy.percentile (linear) of an ascending array. */
+    private static double sortedPercentile(float[] s, double q) {
+        double pos = q * (s.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, s.length - 1);
+        return s[lo] + (s[hi] - (double) s[lo]) * (pos - lo);
     }
 
     @Test
