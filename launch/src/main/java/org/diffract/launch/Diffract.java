@@ -10,14 +10,14 @@ import picocli.CommandLine.Command;
 @Command(name = "diffract", mixinStandardHelpOptions = true, version = "diffract 0.1.0",
         description = "X-ray diffraction data to 3D structures and statistics.",
         subcommands = {SimulateCommand.class, EmcCommand.class, DemoCommand.class, ProjectCommand.class, RunCommand.class,
-                StatusCommand.class, CorrelateCommand.class})
+                StatusCommand.class, CorrelateCommand.class, SpotsCommand.class})
 public final class Diffract implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand (simulate, emc, demo)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand (simulate, emc, demo, spots)");
     }
 
     public static void main(String[] args) {

@@ -20,6 +20,12 @@ public interface Communicator extends AutoCloseable {
 
     void barrier();
 
+    /**
+     * Collects every rank's bytes on {@code root}: there the result is all ranks' arrays concatenated in
+     * rank order, elsewhere null. For results that only rank 0 writes (masks, spot tables).
+     */
+    byte[] gatherBytes(byte[] mine, int root);
+
     default void allreduceSum(double[] data) {
         allreduceSum(data, data.length);
     }

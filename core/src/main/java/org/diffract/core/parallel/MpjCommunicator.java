@@ -12,6 +12,8 @@ import mpi.MPI;
 public final class MpjCommunicator implements Communicator {
     /** 4 Mi doubles = 32 MiB per message, well below MPJ's shared multicore buffer pool limits. */
     static final int CHUNK = 4 << 20;
+    /** 32 MiB per byte message, for the same reason. */
+    static final int BYTE_CHUNK = 32 << 20;
 
     private final Intracomm comm;
     private double[] scratchIn = new double[0];
@@ -73,6 +75,54 @@ public final class MpjCommunicator implements Communicator {
             comm.Bcast(scratchIn, 0, n, MPI.DOUBLE, root);
             System.arraycopy(scratchIn, 0, data, start, n);
         }
+    }
+
+    /**
+     * Point-to-point sends to root, a length first and then chunks of at most {@link #BYTE_CHUNK} at offset
+     * 0 (MPJ's Gather ignores receive offsets, and one huge message hangs the others).
+     */
+    @Override
+    public byte[] gatherBytes(byte[] mine, int root) {
+        if (comm.Size() == 1) {
+            return mine.clone();
+        }
+        final int tag = 7301;
+        if (comm.Rank() != root) {
+            comm.Send(new long[] {mine.length}, 0, 1, MPI.LONG, root, tag);
+            byte[] chunk = new byte[Math.min(BYTE_CHUNK, Math.max(1, mine.length))];
+            for (int start = 0; start < mine.length; start += BYTE_CHUNK) {
+                int n = Math.min(BYTE_CHUNK, mine.length - start);
+                System.arraycopy(mine, start, chunk, 0, n);
+                comm.Send(chunk, 0, n, MPI.BYTE, root, tag);
+            }
+            return null;
+        }
+        byte[][] parts = new byte[comm.Size()][];
+        long total = 0;
+        for (int r = 0; r < comm.Size(); r++) {
+            if (r == root) {
+                parts[r] = mine;
+            } else {
+                long[] len = new long[1];
+                comm.Recv(len, 0, 1, MPI.LONG, r, tag);
+                byte[] part = new byte[Math.toIntExact(len[0])];
+                byte[] chunk = new byte[Math.min(BYTE_CHUNK, Math.max(1, part.length))];
+                for (int start = 0; start < part.length; start += BYTE_CHUNK) {
+                    int n = Math.min(BYTE_CHUNK, part.length - start);
+                    comm.Recv(chunk, 0, n, MPI.BYTE, r, tag);
+                    System.arraycopy(chunk, 0, part, start, n);
+                }
+                parts[r] = part;
+            }
+            total += parts[r].length;
+        }
+        byte[] out = new byte[Math.toIntExact(total)];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 
     @Override

@@ -21,12 +21,14 @@ public final class ThreadCommunicator implements Communicator {
         final int size;
         final CyclicBarrier barrier;
         final double[][] slots;
+        final byte[][] byteSlots;
         double[] result = new double[0];
 
         Shared(int size) {
             this.size = size;
             this.barrier = new CyclicBarrier(size);
             this.slots = new double[size][];
+            this.byteSlots = new byte[size][];
         }
     }
 
@@ -102,6 +104,27 @@ public final class ThreadCommunicator implements Communicator {
             System.arraycopy(shared.slots[root], 0, data, 0, length);
         }
         await();
+    }
+
+    @Override
+    public byte[] gatherBytes(byte[] mine, int root) {
+        shared.byteSlots[rank] = mine.clone();
+        await();
+        byte[] out = null;
+        if (rank == root) {
+            int total = 0;
+            for (byte[] b : shared.byteSlots) {
+                total += b.length;
+            }
+            out = new byte[total];
+            int at = 0;
+            for (byte[] b : shared.byteSlots) {
+                System.arraycopy(b, 0, out, at, b.length);
+                at += b.length;
+            }
+        }
+        await();
+        return out;
     }
 
     @Override

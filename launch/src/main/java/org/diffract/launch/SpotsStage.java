@@ -1,0 +1,62 @@
+package org.diffract.launch;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+import org.diffract.core.UserError;
+
+import org.diffract.spots.SpotsOptions;
+
+/** Laue spot finding ({@code spots}) as a launcher stage. */
+final class SpotsStage implements Stage {
+    @Override
+    public String name() {
+        return "spots";
+    }
+
+    @Override
+    public String description() {
+        return "Laue spot finding in frame time series (LaueUtil lu_hdf2spots)";
+    }
+
+    @Override
+    public String rankMainClass() {
+        return "org.diffract.spots.SpotsRankMain";
+    }
+
+    @Override
+    public String configTemplate() {
+        return "spots.ini";
+    }
+
+    @Override
+    public Path outputFolder(Path config) {
+        Path out = SpotsOptions.resolve(config, Map.of()).output().toAbsolutePath().getParent();
+        return out;
+    }
+
+    @Override
+    public String[] iterationsKey() {
+        return null;
+    }
+
+    @Override
+    public int iterationsDone(Path outputFolder) {
+        return 0;
+    }
+
+    @Override
+    public Map<String, Set<String>> knownKeys() {
+        return Map.of(SpotsOptions.SECTION, Set.copyOf(SpotsOptions.KEYS));
+    }
+
+    /** LaueUtil's layout: the frames are the file's /frames dataset, beside lauecollect/. */
+    @Override
+    public void useData(IniText config, Path project, String data, String dataset) {
+        if (dataset != null && !dataset.equals("frames") && !dataset.equals("/frames")) {
+            throw new UserError("spots reads LaueUtil files, whose frames are the dataset /frames; give --inh5 /frames");
+        }
+        config.set(SpotsOptions.SECTION, "input", data);
+    }
+}
