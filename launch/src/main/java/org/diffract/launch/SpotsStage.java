@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-import org.diffract.core.UserError;
-
 import org.diffract.spots.SpotsOptions;
 
 /** Laue spot finding ({@code spots}) as a launcher stage. */
@@ -51,12 +49,13 @@ final class SpotsStage implements Stage {
         return Map.of(SpotsOptions.SECTION, Set.copyOf(SpotsOptions.KEYS));
     }
 
-    /** LaueUtil's layout: the frames are the file's /frames dataset, beside lauecollect/. */
+    /**
+     * LaueUtil's layout fixes the frames' dataset (/frames beside lauecollect/), so only the file is set.
+     * A project fills every stage's config from its one data file: this must not refuse data meant for
+     * another stage; spots itself checks the layout when it runs.
+     */
     @Override
     public void useData(IniText config, Path project, String data, String dataset) {
-        if (dataset != null && !dataset.equals("frames") && !dataset.equals("/frames")) {
-            throw new UserError("spots reads LaueUtil files, whose frames are the dataset /frames; give --inh5 /frames");
-        }
         config.set(SpotsOptions.SECTION, "input", data);
     }
 }
