@@ -17,7 +17,8 @@ import org.diffract.core.UserError;
  * Finds the beam centre by fitting a circle (or an axis-aligned ellipse) to a bright powder or water ring,
  * as RingData's RingFit: starting from a guess (x, y, r), keep the good pixels within {@code width} of
  * the guessed ring, drop the brightest few (hot pixels, Bragg spots), and fit the curve by orthogonal
- * distance with each pixel weighted by its intensity above the annulus minimum. The annulus is then
+ * distance with each pixel weighted by its intensity above the annulus's 20th percentile (divided by its
+ * radius, so that every radius of the ring profile counts alike). The annulus is then
  * re-centred on the fit and the fit repeated, because an annulus off-centre from the ring cuts its
  * profile asymmetrically and pulls the centre.
  */
