@@ -108,13 +108,14 @@ final class Project {
             }
             Files.writeString(tmp.resolve(MARKER), "# diffract project: see 'diffract project show'\n[project]\n"
                     + "name = " + name + "\ndata = " + data.toAbsolutePath().normalize() + "\ndataset = " + dataset
-                    + "\n");
+                    + "\n\n[" + CLUSTER + "]\n# defaults of 'diffract run STAGE --scheduler slurm|pbs', set with 'diffract "
+                    + "project config cluster|KEY=VALUE': " + String.join(", ", CLUSTER_KEYS) + "\n");
             Files.move(tmp, dir);
         } catch (IOException e) {
-            deleteTree(tmp);
+            Folders.deleteTree(tmp);
             throw new UserError("cannot create project " + dir + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            deleteTree(tmp);
+            Folders.deleteTree(tmp);
             throw e;
         }
         return new Project(dir);
@@ -138,6 +139,7 @@ final class Project {
      */
     void configure(List<String> assignments) {
         Map<Stage, IniText> changed = new LinkedHashMap<>();
+        IniText marker = null;
         for (String a : assignments) {
             int bar = a.indexOf('|');
             int eq = a.indexOf('=');
@@ -147,6 +149,12 @@ final class Project {
             String section = a.substring(0, bar).trim();
             String key = a.substring(bar + 1, eq).trim();
             String value = a.substring(eq + 1).trim();
+            if (section.equals(CLUSTER)) {
+                checkCluster(key, value);
+                marker = marker != null ? marker : IniText.parse(read(dir.resolve(MARKER)));
+                marker.set(CLUSTER, key, value);
+                continue;
+            }
             List<Stage> owners = new ArrayList<>();
             for (Stage s : Stages.all()) {
                 if (s.knownKeys().getOrDefault(section, java.util.Set.of()).contains(key)
@@ -179,6 +187,9 @@ final class Project {
             for (Map.Entry<Stage, IniText> e : changed.entrySet()) {
                 AtomicFiles.writeString(config(e.getKey()), e.getValue().text());
             }
+            if (marker != null) {
+                AtomicFiles.writeString(dir.resolve(MARKER), marker.text());
+            }
         } catch (IOException e) {
             throw new UserError("cannot write in " + dir + ": " + e.getMessage());
         } finally {
@@ -191,6 +202,36 @@ final class Project {
             });
         }
     }
+
+    /** The section of {@value #MARKER} holding defaults for the scheduler scripts (cluster|partition=...). */
+    static final String CLUSTER = "cluster";
+
+    static final List<String> CLUSTER_KEYS = List.of("nodes", "mem", "time", "partition", "account", "device");
+
+    /** A default for the scheduler scripts from the project's [cluster] section. */
+    Optional<String> cluster(String key) {
+        return IniText.parse(read(dir.resolve(MARKER))).get(CLUSTER, key).filter(v -> !v.isEmpty());
+    }
+
+    static void checkCluster(String key, String value) {
+        String bad = switch (key) {
+            case "nodes" -> value.matches("[1-9]\\d{0,4}") ? null : "a whole number >= 1";
+            case "time" -> value.matches(WALL_TIME) ? null : "a wall time such as 01:30:00 or 2-00:00:00";
+            case "mem" -> {
+                ClusterScript.pbsMemory(value);
+                yield null;
+            }
+            case "partition", "account" -> value.matches("[A-Za-z0-9_.+-]+") ? null : "a plain name";
+            case "device" -> value.equals("niodev") || value.equals("hybdev") ? null : "niodev or hybdev";
+            default -> throw new UserError("unknown key 'cluster|" + key + "'; known: cluster|"
+                    + String.join(", cluster|", CLUSTER_KEYS));
+        };
+        if (bad != null) {
+            throw new UserError("cluster|" + key + " = '" + value + "' is not valid; expected " + bad);
+        }
+    }
+
+    static final String WALL_TIME = "(\\d+-)?\\d+(:\\d\\d){0,2}";
 
     Optional<String> get(Stage s, String section, String key) {
         return IniText.parse(read(config(s))).get(section, key);
@@ -210,23 +251,6 @@ final class Project {
             return Files.readString(f);
         } catch (IOException e) {
             throw new UserError("cannot read " + f + ": " + e.getMessage());
-        }
-    }
-
-    static void deleteTree(Path p) {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(x -> {
-                try {
-                    Files.delete(x);
-                } catch (IOException ignored) {
-                    // best effort cleanup of our own temporary folder
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

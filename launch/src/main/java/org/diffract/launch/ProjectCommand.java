@@ -95,6 +95,12 @@ public final class ProjectCommand implements Runnable {
             IniText marker = IniText.parse(Project.read(p.dir().resolve(Project.MARKER)));
             sb.append("data: ").append(marker.get("project", "data").orElse("?")).append(" (")
                     .append(marker.get("project", "dataset").orElse("?")).append(")\n");
+            StringBuilder cluster = new StringBuilder();
+            for (String k : Project.CLUSTER_KEYS) {
+                p.cluster(k).ifPresent(v -> cluster.append(cluster.length() > 0 ? ", " : "").append(k).append('=')
+                        .append(v));
+            }
+            sb.append("cluster defaults: ").append(cluster.length() > 0 ? cluster : "none").append('\n');
             for (Stage s : Stages.all()) {
                 Path cfg = p.config(s);
                 if (!Files.isRegularFile(cfg)) {

@@ -158,7 +158,7 @@ public final class RankLauncher {
             String stopped = watch(p, status);
             int rc = p.exitValue();
             String outcome = Files.isRegularFile(status) ? Files.readString(status).trim() : null;
-            Project.deleteTree(status.getParent());
+            Folders.deleteTree(status.getParent());
             if (stopped != null) {
                 throw new UserError(stopped, 1, null);
             }

@@ -59,7 +59,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--dport", defaultValue = "40055", description = "port of the MPJ daemons (default ${DEFAULT-VALUE})")
     int dport;
 
-    @Option(names = "--device", defaultValue = "niodev", description = "MPJ device with daemons: niodev or hybdev")
+    @Option(names = "--device", description = "MPJ device with daemons: niodev or hybdev (default: cluster|device "
+            + "of the project, else niodev)")
     String device;
 
     @Option(names = "--mpj-home", description = "a job-private MPJ_HOME (the generated scripts make one)")
@@ -68,19 +69,20 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--heap", description = "JVM heap for the ranks, e.g. 8g (default: the JVM's)")
     String heap;
 
-    @Option(names = "--nodes", defaultValue = "1", description = "scripts: nodes (default ${DEFAULT-VALUE})")
-    int nodes;
+    @Option(names = "--nodes", description = "scripts: nodes (default: cluster|nodes of the project, else 1)")
+    Integer nodes;
 
-    @Option(names = "--mem", description = "scripts: memory per node, e.g. 16G")
+    @Option(names = "--mem", description = "scripts: memory per node, e.g. 16G (default: cluster|mem of the project)")
     String mem;
 
-    @Option(names = "--time", defaultValue = "01:00:00", description = "scripts: wall time (default ${DEFAULT-VALUE})")
+    @Option(names = "--time", description = "scripts: wall time (default: cluster|time of the project, else 01:00:00)")
     String time;
 
-    @Option(names = {"--partition", "--queue"}, description = "scripts: SLURM partition or PBS queue")
+    @Option(names = {"--partition", "--queue"}, description = "scripts: SLURM partition or PBS queue (default: "
+            + "cluster|partition of the project)")
     String partition;
 
-    @Option(names = "--account", description = "scripts: account to charge")
+    @Option(names = "--account", description = "scripts: account to charge (default: cluster|account of the project)")
     String account;
 
     @Override
@@ -92,10 +94,17 @@ public final class RunCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new UserError("--threads must be >= 1");
         }
+        Project p = Project.resolve(project);
+        // options win; the project's [cluster] section gives the defaults (diffract project config cluster|...)
+        device = device != null ? device : p.cluster("device").orElse("niodev");
         if (!device.equals("niodev") && !device.equals("hybdev")) {
             throw new UserError("--device '" + device + "' must be niodev or hybdev");
         }
-        Project p = Project.resolve(project);
+        nodes = nodes != null ? nodes : Integer.valueOf(p.cluster("nodes").orElse("1"));
+        time = time != null ? time : p.cluster("time").orElse("01:00:00");
+        mem = mem != null ? mem : p.cluster("mem").orElse(null);
+        partition = partition != null ? partition : p.cluster("partition").orElse(null);
+        account = account != null ? account : p.cluster("account").orElse(null);
         Path config = p.config(stage);
         if (!Files.isRegularFile(config)) {
             throw new UserError(config + " is missing: the project has no " + stage.name() + " config; copy conf/"
@@ -149,7 +158,7 @@ public final class RunCommand implements Callable<Integer> {
         } finally {
             pid.release();
             if (privateHome != null) {
-                Project.deleteTree(privateHome);
+                Folders.deleteTree(privateHome);
             }
         }
     }
@@ -200,7 +209,7 @@ public final class RunCommand implements Callable<Integer> {
         if (nodes < 1 || nodes > procs) {
             throw new UserError("--nodes " + nodes + " must be between 1 and --procs " + procs);
         }
-        if (!time.matches("(\\d+-)?\\d+(:\\d\\d){0,2}")) {
+        if (!time.matches(Project.WALL_TIME)) {
             throw new UserError("--time '" + time + "' must be a wall time such as 01:30:00 or 2-00:00:00");
         }
         if (mem != null) {

@@ -100,7 +100,8 @@ class ProjectRunIT {
 
         for (String[] bad : new String[][] {{"emc|nm_div=3", "unknown key 'emc|nm_div'"},
                 {"emc|num_div=abc", "num_div"}, {"parameters|detd=-1", "detd must be > 0"},
-                {"num_div=3", "section|key=value"}}) {
+                {"num_div=3", "section|key=value"}, {"cluster|time=soon", "wall time"},
+                {"cluster|queue=x", "unknown key 'cluster|queue'"}}) {
             DiffractProcess.Result r = diffract("project", "config", bad[0]);
             assertNotEquals(0, r.exitCode(), bad[0]);
             assertEquals(1, r.errorLines().size(), r.stderr());
@@ -162,8 +163,10 @@ class ProjectRunIT {
     @Test
     void slurmScriptRunsWithStubSchedulerAndResumesWhenRequeued() throws Exception {
         Path p = newProject("slurm");
+        // resources from options and from the project's [cluster] defaults
+        assertEquals(0, diffract("project", "config", "cluster|partition=short", "cluster|account=lab7").exitCode());
         DiffractProcess.Result r = diffract("run", "emc", "--procs", "2", "--threads", "1", "--scheduler", "slurm",
-                "--mem", "2G", "--time", "00:10:00", "--partition", "short", "--account", "lab7");
+                "--mem", "2G", "--time", "00:10:00");
         assertEquals(0, r.exitCode(), r.stderr());
         Path script = p.resolve("run/emc.slurm");
         assertTrue(r.stdout().contains("sbatch " + script.toRealPath()), r.stdout());
@@ -224,7 +227,7 @@ class ProjectRunIT {
     @Test
     void backgroundRunIsTrackedByStatusAndBlocksASecondRun() throws Exception {
         Path p = newProject("bg");
-        DiffractProcess.Result r = diffract("run", "emc", "--procs", "2", "--threads", "1", "--iters", "40",
+        DiffractProcess.Result r = diffract("run", "emc", "--procs", "2", "--threads", "1", "--iters", "20",
                 "--background");
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stdout().contains("in the background (pid "), r.stdout());
@@ -242,8 +245,8 @@ class ProjectRunIT {
         assertFalse(Files.exists(p.resolve("run/emc.pid")), "pid file removed at the end");
         DiffractProcess.Result after = diffract("status");
         assertTrue(after.stdout().contains("emc: not running"), after.stdout());
-        assertTrue(after.stdout().contains("iteration: 40 of 40"), after.stdout());
-        assertTrue(Files.readString(p.resolve("logs/emc-console.log")).contains("iter   40"),
+        assertTrue(after.stdout().contains("iteration: 20 of 20"), after.stdout());
+        assertTrue(Files.readString(p.resolve("logs/emc-console.log")).contains("iter   20"),
                 "the detached run's output went to the project's log");
     }
 
@@ -332,7 +335,7 @@ class ProjectRunIT {
         ProcessBuilder pb = DiffractProcess.builder(dir, "run", "emc", "--procs", "2", "--threads", "1", "--iters", "400",
                 "--resume", "--machines", machines.toString(), "--dport", Integer.toString(port));
         pb.environment().putAll(env);
-        pb.environment().put("DIFFRACT_JAVA_OPTS", "-Ddiffract.rank.timeout=8");
+        pb.environment().put("DIFFRACT_JAVA_OPTS", "-Ddiffract.rank.timeout=5");
         Process run = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (checkpointIteration(p) < ITERATIONS + 2) {
