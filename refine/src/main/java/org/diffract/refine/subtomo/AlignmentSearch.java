@@ -16,8 +16,6 @@ import java.util.stream.IntStream;
  * range. Fine: a local grid of small rotations around each kept peak, at the fine scale.
  */
 public final class AlignmentSearch {
-    static boolean[] ALL = new boolean[1 << 20];
-    static { java.util.Arrays.fill(ALL, true); }
     private final ForkJoinPool pool;
     private final int threads;
 
@@ -53,7 +51,7 @@ public final class AlignmentSearch {
                 for (int k = 0; k < nr; k++) {
                     VolumeTransform.apply(refs[k], m, rt, zero, rot);
                     wc.fft.forward(rot, spec);
-                    boolean[] rmask = ALL;
+                    boolean[] rmask = Fourier.powerMask(spec, m * m * m);
                     for (int i = 0; i < np; i++) {
                         wc.correlate(particles.get(i), spec, rmask, 0, 0, 0, search, out);
                         mine[i][k].offer(out[0], o, out[1], out[2], out[3]);
@@ -96,7 +94,7 @@ public final class AlignmentSearch {
                     double[] r = Rotations.multiply(job.rotation(), d);
                     VolumeTransform.apply(refs[job.ref()], m, Rotations.transpose(r), zero, rot);
                     wc.fft.forward(rot, spec);
-                    wc.correlate(particles.get(job.particle()), spec, ALL,
+                    wc.correlate(particles.get(job.particle()), spec, Fourier.powerMask(spec, m * m * m),
                             job.shift()[0], job.shift()[1], job.shift()[2], search, out);
                     if (out[0] > best.score()) {
                         best = new Hit(out[0], r, new double[] {out[1], out[2], out[3]});

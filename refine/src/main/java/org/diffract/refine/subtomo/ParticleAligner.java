@@ -105,19 +105,24 @@ public final class ParticleAligner {
 
     /** Best alignment of every particle to every reference: result[i][k]. */
     public Hit[][] align(List<Target> coarse, List<Target> fine, double[][] refs, IntConsumer progress) {
+        return align(coarse, fine, refs, progress, o.fineEnabled());
+    }
+
+    /** As above; without {@code refineFine} the best coarse peak is the answer (enough to rank pairs). */
+    public Hit[][] align(List<Target> coarse, List<Target> fine, double[][] refs, IntConsumer progress, boolean refineFine) {
         int nr = refs.length, np = coarse.size();
         double[][] rc = new double[nr][];
         double[][] rf = new double[nr][];
         for (int k = 0; k < nr; k++) {
             rc[k] = prepare(refs[k], false);
-            rf[k] = o.fineEnabled() ? prepare(refs[k], true) : null;
+            rf[k] = refineFine ? prepare(refs[k], true) : null;
         }
         int searchCoarse = (int) Math.ceil(o.search / (double) n * mc);
         PeakList[][] peaks = search.coarse(coarse, rc, mc, bandCoarse, orientations, o.npeakstorefine, searchCoarse,
                 progress);
         Hit[][] best = new Hit[np][nr];
         double toFull = n / (double) mc;
-        if (!o.fineEnabled()) {
+        if (!refineFine) {
             for (int i = 0; i < np; i++) {
                 for (int k = 0; k < nr; k++) {
                     PeakList p = peaks[i][k];

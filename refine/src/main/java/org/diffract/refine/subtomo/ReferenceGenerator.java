@@ -108,7 +108,8 @@ public final class ReferenceGenerator {
         List<Target>[] t = aligner.targets(vols);
         for (int i = 0; i < s - 1; i++) {
             // one reference against all later particles in one pass over the orientations
-            Hit[][] h = aligner.align(t[0].subList(i + 1, s), t[1].subList(i + 1, s), new double[][] {vols.get(i)}, d -> { });
+            Hit[][] h = aligner.align(t[0].subList(i + 1, s), t[1].subList(i + 1, s), new double[][] {vols.get(i)}, d -> { },
+                    false);
             for (int j = i + 1; j < s; j++) {
                 sim[i][j] = sim[j][i] = h[j - i - 1][0].score();
             }

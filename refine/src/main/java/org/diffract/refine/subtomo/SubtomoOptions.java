@@ -129,11 +129,11 @@ public final class SubtomoOptions {
     @Option(names = "--seed", defaultValue = "1", description = "seed for the random subsets of reference generation")
     public long seed;
 
-    /** Parses the rank main's extra arguments. */
+    /** Parses the rank main's extra arguments; a later repeat of an option wins (config first, then arguments). */
     public static SubtomoOptions parse(List<String> args) {
         SubtomoOptions o = new SubtomoOptions();
         try {
-            new CommandLine(o).parseArgs(args.toArray(String[]::new));
+            new CommandLine(o).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
             throw new UserError(e.getMessage());
         }

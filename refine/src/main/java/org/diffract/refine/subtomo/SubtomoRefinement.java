@@ -45,6 +45,11 @@ public final class SubtomoRefinement {
     }
 
     public Result run() {
+        return run(null);
+    }
+
+    /** Runs from the given references (edge n, any count), or from --ref / --refgenmethod when null. */
+    public Result run(double[][] startReferences) {
         org.jtransforms.utils.CommonUtils.setThreadsBeginN_3D(Integer.MAX_VALUE); // we thread above the FFTs
         int n = stack.n();
         int np = stack.count();
@@ -66,7 +71,7 @@ public final class SubtomoRefinement {
                     + "sym {}), fine {}^3 over {} local rotations", np, n, size, threads, aligner.coarseSize(),
                     aligner.orientations().size(), o.coarseDelta(), o.coarseDphi(), sym.name(), aligner.fineSize(),
                     aligner.localGridSize());
-            double[][] refs = initialReferences(aligner, particles, n);
+            double[][] refs = startReferences != null ? startReferences.clone() : initialReferences(aligner, particles, n);
             int nref = refs.length;
             List<Target>[] mine = aligner.targets(particles.subList(lo, hi));
             int[] previous = null;

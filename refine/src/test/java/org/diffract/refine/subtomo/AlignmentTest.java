@@ -13,8 +13,8 @@ class AlignmentTest {
     @Test
     void recoversRotationAndShiftOfWedgedNoisyParticles() {
         int n = 20;
-        SyntheticParticles.Blobs[] objs = SyntheticParticles.objects(n, 1, 8, 7);
-        SyntheticParticles data = new SyntheticParticles(n, objs, 4, 2.5, 0.5, 30, 11);
+        SyntheticSubtomograms.Blobs[] objs = SyntheticSubtomograms.objects(n, 1, 8, 7);
+        SyntheticSubtomograms data = new SyntheticSubtomograms(n, objs, 4, 2.5, 0.5, 30, 11);
         double[][] obj = data.truth;
         SubtomoOptions o = SubtomoOptions.parse(List.of("--input=x", "--nref=1", "--align=rotate_translate_3d:delta=15:dphi=15",
                 "--falign=refine_3d_grid:delta=5:range=5", "--search=4", "--searchfine=2", "--normproc=none", "--shrink=2"));

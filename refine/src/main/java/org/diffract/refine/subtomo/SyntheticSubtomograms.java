@@ -5,11 +5,11 @@ import java.util.Random;
 import org.diffract.core.rotation.Quaternions;
 
 /**
- * Test data with known truth: asymmetric 3D objects made of Gaussian blobs, and particles that are an
+ * Synthetic subtomograms with known truth, for tests, integration tests and the benchmark: asymmetric 3D objects made of Gaussian blobs, and particles that are an
  * object rotated by R, shifted by t, with white noise and a missing wedge (tilt about y, no data within
  * the given half angle of the z axis in the kx-kz plane).
  */
-final class SyntheticParticles {
+public final class SyntheticSubtomograms {
     final int n;
     final double[][] truth;
     final int[] cls;
@@ -17,14 +17,49 @@ final class SyntheticParticles {
     final double[][] shift;
     final double[][] particles;
 
+    /** The clean objects, each (n, n, n). */
+    public double[][] truth() {
+        return truth;
+    }
+
+    /** True object (class) of each particle. */
+    public int[] classes() {
+        return cls;
+    }
+
+    /** True rotation R of each particle: particle = object rotated by R about n/2, then shifted. */
+    public double[][] rotations() {
+        return rotation;
+    }
+
+    public double[][] shifts() {
+        return shift;
+    }
+
+    public double[][] particles() {
+        return particles;
+    }
+
+    /** All particles as one (N, n, n, n) float32 array, C order. */
+    public float[] flatParticles() {
+        int n3 = n * n * n;
+        float[] f = new float[particles.length * n3];
+        for (int i = 0; i < particles.length; i++) {
+            for (int j = 0; j < n3; j++) {
+                f[i * n3 + j] = (float) particles[i][j];
+            }
+        }
+        return f;
+    }
+
     /** An object: blob centres (offsets from the box centre n/2), amplitudes and width. */
-    record Blobs(double[][] centres, double[] amp, double sigma) {
-        double[] volume(int n) {
+    public record Blobs(double[][] centres, double[] amp, double sigma) {
+        public double[] volume(int n) {
             return blobs(n, centres, amp, sigma);
         }
 
         /** This object rotated by r about the centre, then shifted by t: exact, no interpolation. */
-        Blobs moved(double[] r, double[] t) {
+        public Blobs moved(double[] r, double[] t) {
             double[][] c = new double[centres.length][];
             for (int b = 0; b < c.length; b++) {
                 double[] p = centres[b];
@@ -35,7 +70,7 @@ final class SyntheticParticles {
         }
     }
 
-    SyntheticParticles(int n, Blobs[] objects, int perClass, double maxShift, double noise, double wedge, long seed) {
+    public SyntheticSubtomograms(int n, Blobs[] objects, int perClass, double maxShift, double noise, double wedge, long seed) {
         this.n = n;
         this.truth = new double[objects.length][];
         for (int k = 0; k < objects.length; k++) {
@@ -62,7 +97,7 @@ final class SyntheticParticles {
     }
 
     /** count distinct objects of blobs inside radius n/3.5, each with its own layout. */
-    static Blobs[] objects(int n, int count, int blobs, long seed) {
+    public static Blobs[] objects(int n, int count, int blobs, long seed) {
         Random rng = new Random(seed);
         Blobs[] out = new Blobs[count];
         for (int k = 0; k < count; k++) {
@@ -80,7 +115,7 @@ final class SyntheticParticles {
         return out;
     }
 
-    static double[] blobs(int n, double[][] centres, double[] amp, double sigma) {
+    public static double[] blobs(int n, double[][] centres, double[] amp, double sigma) {
         double[] v = new double[n * n * n];
         double c = n / 2;
         for (int x = 0; x < n; x++) {
@@ -98,7 +133,7 @@ final class SyntheticParticles {
         return v;
     }
 
-    static double[] missingWedge(double[] v, int n, double halfAngleDeg) {
+    public static double[] missingWedge(double[] v, int n, double halfAngleDeg) {
         if (halfAngleDeg <= 0) {
             return v;
         }
@@ -121,7 +156,7 @@ final class SyntheticParticles {
         return f.inverseReal(s);
     }
 
-    static double sd(double[] v) {
+    public static double sd(double[] v) {
         double m = 0, ss = 0;
         for (double x : v) {
             m += x / v.length;
@@ -132,7 +167,7 @@ final class SyntheticParticles {
         return Math.sqrt(ss / v.length);
     }
 
-    static double correlation(double[] a, double[] b) {
+    public static double correlation(double[] a, double[] b) {
         double ma = 0, mb = 0;
         for (int i = 0; i < a.length; i++) {
             ma += a[i] / a.length;
