@@ -7,22 +7,32 @@ import java.util.Random;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diffract.core.parallel.Communicator;
+import org.diffract.core.parallel.LocalCommunicator;
 
 /**
  * Initial references from the particles themselves (e2spt_refinemulti's --refgenmethod over
  * --subset4ref particles): random (plain averages of random disjoint subsets), bt (each subset aligned
  * and averaged pairwise up a binary tree) or hac (average-linkage agglomerative clustering of the
- * pairwise alignment scores into nref clusters, each then averaged as bt does).
+ * pairwise alignment scores into nref clusters, each then averaged as bt does). Every rank runs it
+ * with the same seed, so all reach the same references; hac splits its pair alignments over the ranks.
  */
 public final class ReferenceGenerator {
     private static final Logger LOG = LogManager.getLogger(ReferenceGenerator.class);
 
     private final ParticleAligner aligner;
     private final int n;
+    private final Communicator comm;
 
     public ReferenceGenerator(ParticleAligner aligner, int n) {
+        this(aligner, n, new LocalCommunicator());
+    }
+
+    /** With several ranks, hac's pairwise alignments are split over them (rows of the score matrix). */
+    public ReferenceGenerator(ParticleAligner aligner, int n, Communicator comm) {
         this.aligner = aligner;
         this.n = n;
+        this.comm = comm;
     }
 
     public double[][] generate(String method, List<double[]> particles, int nref, int subset, long seed) {
@@ -106,12 +116,20 @@ public final class ReferenceGenerator {
             vols.add(particles.get(i));
         }
         List<Target>[] t = aligner.targets(vols);
-        for (int i = 0; i < s - 1; i++) {
+        double[] flat = new double[s * s];
+        for (int i = comm.rank(); i < s - 1; i += comm.size()) {
             // one reference against all later particles in one pass over the orientations
             Hit[][] h = aligner.align(t[0].subList(i + 1, s), t[1].subList(i + 1, s), new double[][] {vols.get(i)}, d -> { },
                     false);
             for (int j = i + 1; j < s; j++) {
-                sim[i][j] = sim[j][i] = h[j - i - 1][0].score();
+                flat[i * s + j] = h[j - i - 1][0].score();
+            }
+            LOG.info("hac: pairwise alignments of particle {} of {} done", i + 1, s);
+        }
+        comm.allreduceSum(flat);
+        for (int i = 0; i < s; i++) {
+            for (int j = i + 1; j < s; j++) {
+                sim[i][j] = sim[j][i] = flat[i * s + j];
             }
         }
         List<List<Integer>> clusters = new ArrayList<>();

@@ -99,6 +99,12 @@ public final class SubtomoRefinement {
                     best[i] = all[i][k];
                 }
                 boolean[] kept = keep(membership, best, nref);
+                int[] sizes = classSizes(membership, nref);
+                for (int k = 0; k < nref; k++) {
+                    if (sizes[k] == 0) {
+                        LOG.warn("iteration {}: class {} is empty; its average is zero and will attract no particles", it, k);
+                    }
+                }
                 double[][] averages = average(particles, membership, best, kept, lo, hi, nref, n, sym);
                 int moved = 0;
                 if (previous != null) {
@@ -166,9 +172,10 @@ public final class SubtomoRefinement {
             return refs;
         }
         double[] flat = new double[nref * n * n * n];
+        // all ranks take part (hac splits its pairs); rank 0's result is broadcast so all hold the same bits
+        double[][] g = new ReferenceGenerator(aligner, n, comm).generate(o.refGenMethod(), particles, nref, o.subset4ref,
+                o.seed);
         if (comm.rank() == 0) {
-            double[][] g = new ReferenceGenerator(aligner, n).generate(o.refGenMethod(), particles, nref, o.subset4ref,
-                    o.seed);
             for (int k = 0; k < nref; k++) {
                 System.arraycopy(g[k], 0, flat, k * n * n * n, n * n * n);
             }

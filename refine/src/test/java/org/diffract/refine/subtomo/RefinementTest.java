@@ -129,4 +129,19 @@ class RefinementTest {
             }
         }
     }
+
+    @Test
+    void hacSplitOverTwoRanksMakesTheSameReferences() throws Exception {
+        VolumeStack few = new VolumeStack(Path.of("synthetic"), N, java.util.Arrays.copyOf(data.particles, 6));
+        String[] quick = {"--iter=1", "--align=rotate_translate_3d:delta=30:dphi=30", "--falign=none"};
+        List<SubtomoRefinement.Result> two = ThreadCommunicator.run(2,
+                comm -> new SubtomoRefinement(options(quick), few, comm, 1, null).run());
+        SubtomoRefinement.Result one = new SubtomoRefinement(options(quick), few, new LocalCommunicator(), 1, null).run();
+        for (SubtomoRefinement.Result r : two) {
+            assertArrayEquals(one.membership(), r.membership());
+            for (int k = 0; k < 3; k++) {
+                assertArrayEquals(one.averages()[k], r.averages()[k], 1e-9);
+            }
+        }
+    }
 }
