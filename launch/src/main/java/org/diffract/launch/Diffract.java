@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "diffract", mixinStandardHelpOptions = true, version = "diffract 0.1.0",
         description = "X-ray diffraction data to 3D structures and statistics.",
         subcommands = {SimulateCommand.class, EmcCommand.class, DemoCommand.class, ProjectCommand.class, RunCommand.class,
-                StatusCommand.class, CorrelateCommand.class, SpotsCommand.class})
+                StatusCommand.class, CorrelateCommand.class, SpotsCommand.class, RefineCommand.class})
 public final class Diffract implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -7,7 +7,8 @@ import org.diffract.core.UserError;
 
 /** The registry of stages the launcher can run. */
 public final class Stages {
-    private static final List<Stage> ALL = List.of(new EmcStage(), new CorrelateStage(), new SpotsStage());
+    private static final List<Stage> ALL = List.of(new EmcStage(), new CorrelateStage(), new SpotsStage(),
+            new SubtomoStage());
 
     private Stages() {
     }

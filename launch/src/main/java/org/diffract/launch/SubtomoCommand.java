@@ -1,0 +1,102 @@
+package org.diffract.launch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.diffract.core.UserError;
+import org.diffract.refine.subtomo.SubtomoOptions;
+import org.diffract.refine.subtomo.SubtomoRankMain;
+import org.diffract.refine.subtomo.SubtomoRefinement;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code diffract refine subtomo}: EMAN2 e2spt_refinemulti's multi-reference subtomogram refinement with
+ * MPJ ranks on this machine. Options are checked here first, so a typo fails before any rank starts.
+ */
+@Command(name = "subtomo", mixinStandardHelpOptions = true, subcommands = {SubtomoBenchCommand.class},
+        description = "Multi-reference subtomogram alignment and averaging (EMAN2 e2spt_refinemulti options).")
+public final class SubtomoCommand implements Callable<Integer> {
+    @Mixin
+    SubtomoOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", description = "config file whose [subtomo] keys are these option names (conf/refine-subtomo.ini); options given here win")
+    Path config;
+
+    @Option(names = "--ranks", defaultValue = "1", description = "MPJ ranks (default ${DEFAULT-VALUE})")
+    int ranks;
+
+    @Option(names = "--threads", description = "threads per rank (default: cores / ranks)")
+    Integer threads;
+
+    @Option(names = "--heap", description = "JVM heap for the ranks, e.g. 8g (default: the JVM's)")
+    String heap;
+
+    @Override
+    public Integer call() {
+        if (ranks < 1) {
+            throw new UserError("--ranks must be >= 1");
+        }
+        int t = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / ranks);
+        if (t < 1) {
+            throw new UserError("--threads must be >= 1");
+        }
+        List<String> args = new ArrayList<>();
+        if (config != null) {
+            if (!Files.isRegularFile(config)) {
+                throw new UserError(config + ": no such config file; copy conf/refine-subtomo.ini");
+            }
+            args.addAll(SubtomoRankMain.configArgs(config));
+        }
+        args.addAll(givenOptions());
+        SubtomoOptions o = SubtomoOptions.parse(args);
+        o.validate();
+        String input = o.input.contains(".h5:") ? o.input.substring(0, o.input.indexOf(".h5:") + 3) : o.input;
+        if (!Files.isRegularFile(Path.of(input))) {
+            throw new UserError("--input " + input + ": no such file; give an HDF5 stack of volumes (N, n, n, n)");
+        }
+        Path dir = o.path != null ? Path.of(o.path) : SubtomoRefinement.nextFreePath(Path.of("."));
+        o.path = dir.toAbsolutePath().normalize().toString();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError("cannot create output folder " + dir + ": " + e.getMessage());
+        }
+        System.err.println("diffract refine subtomo: writing to " + dir);
+        return RankLauncher.run(ranks, t, heap, dir.resolve("diffract.log"), "org.diffract.refine.subtomo.SubtomoRankMain",
+                o.toArgs());
+    }
+
+    /** The stage options the user typed (not their defaults, so a config's values survive). */
+    private List<String> givenOptions() {
+        Set<String> known = new SubtomoOptions().values().keySet();
+        List<String> a = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec opt : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = opt.longestName();
+            if (!known.contains(name)) {
+                continue;
+            }
+            Object v = opt.getValue();
+            if (v instanceof Boolean b) {
+                if (b) {
+                    a.add(name);
+                }
+            } else if (v instanceof List<?> l) {
+                a.add(name + "=" + String.join(",", l.stream().map(String::valueOf).toList()));
+            } else if (v != null) {
+                a.add(name + "=" + v);
+            }
+        }
+        return a;
+    }
+}

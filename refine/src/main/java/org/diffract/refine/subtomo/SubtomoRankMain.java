@@ -1,0 +1,57 @@
+package org.diffract.refine.subtomo;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.diffract.core.UserError;
+import org.diffract.core.config.IniConfig;
+import org.diffract.core.parallel.RankMain;
+
+/**
+ * The MPJ entry of {@code refine subtomo}: one call per rank, started by MPJ Express's starter with the
+ * e2spt_refinemulti options as extra arguments (see {@link SubtomoOptions}) and/or {@code --config FILE}
+ * whose [subtomo] keys are the same option names (arguments win).
+ */
+public final class SubtomoRankMain {
+    private SubtomoRankMain() {
+    }
+
+    public static void main(String[] argv) {
+        RankMain.run(argv, ctx -> {
+            List<String> args = new ArrayList<>();
+            if (ctx.config() != null) {
+                args.addAll(configArgs(ctx.config()));
+            }
+            args.addAll(ctx.extraArgs());
+            SubtomoOptions o = SubtomoOptions.parse(args);
+            o.validate();
+            VolumeStack stack = VolumeStack.read(o.input, "--input");
+            Path dir = o.path != null ? Path.of(o.path) : SubtomoRefinement.nextFreePath(Path.of("."));
+            SubtomoOutput out = new SubtomoOutput(dir, o, stack.n());
+            if (ctx.comm().rank() == 0) {
+                out.writeParameters();
+            }
+            new SubtomoRefinement(o, stack, ctx.comm(), ctx.threads(), out).run();
+        });
+    }
+
+    /** [subtomo] key = value lines as --key=value arguments; true/false keys become flags. */
+    public static List<String> configArgs(Path config) {
+        IniConfig ini = IniConfig.read(config);
+        List<String> a = new ArrayList<>();
+        java.util.Set<String> known = new SubtomoOptions().values().keySet();
+        for (String key : ini.keys("subtomo")) {
+            String name = "--" + key;
+            if (!known.contains(name)) {
+                throw new UserError(config + ": unknown key '" + key + "' in [subtomo]; keys are the option names, e.g. nref");
+            }
+            String v = ini.getString("subtomo", key, "").trim();
+            if (v.isEmpty() || v.equalsIgnoreCase("false")) {
+                continue;
+            }
+            a.add(v.equalsIgnoreCase("true") ? name : name + "=" + v);
+        }
+        return a;
+    }
+}
