@@ -17,7 +17,7 @@ public final class Diffract implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand (simulate, emc, demo, spots)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command; 'diffract --help' lists them");
     }
 
     public static void main(String[] args) {
