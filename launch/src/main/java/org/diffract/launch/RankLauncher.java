@@ -149,8 +149,15 @@ public final class RankLauncher {
         pb.inheritIO();
         try {
             Process p = pb.start();
+            Path stopFile = status.resolveSibling(org.diffract.core.parallel.RankMain.STOP_FILE);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 if (p.isAlive()) {
+                    // killed (Ctrl-C, scheduler's SIGTERM at wall time): ranks on other hosts end too
+                    try {
+                        Files.writeString(stopFile, "stop\n");
+                    } catch (IOException ignored) {
+                        // the starter's end still makes the daemons end their ranks
+                    }
                     p.descendants().forEach(ProcessHandle::destroy);
                     p.destroy();
                 }
