@@ -78,20 +78,25 @@ public final class MergeRun {
         LOG.info("merging {} ({} unique reflections {}-{} A in {}, {} ranks)", settings.data().getFileName(),
                 index.size(), settings.dMax(), settings.dMin(), settings.spaceGroup(), comm.size());
         double[] model = readModel();
-        double[] reference = model;
-        if (reference == null) {
-            Pass first = pass(null);
-            LOG.info("mean-scaled first pass: {} of {} crystals", first.counts.accepted(), first.counts.crystals());
-            reference = first.sums.intensities();
-        }
-        Pass last = pass(reference);
-        Result r = finish(last.sums, last.counts, model, last.wavelength);
+        Merged m = merge(model);
+        Result r = finish(m.sums(), m.counts(), model, m.wavelength());
         LOG.info("merged in {} s", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) * 1e-9));
         return r;
     }
 
+    /** Reduced sums of a mark0 merge (no outputs): against the model, or mean-scaled then self-scaled. */
+    public Merged merge(double[] model) {
+        double[] reference = model;
+        if (reference == null) {
+            Merged first = pass(null);
+            LOG.info("mean-scaled first pass: {} of {} crystals", first.counts.accepted(), first.counts.crystals());
+            reference = first.sums.intensities();
+        }
+        return pass(reference);
+    }
+
     /** Statistics, log and (rank 0) outputs for reduced sums. */
-    Result finish(MergeSums sums, Counts counts, double[] model, double wavelength) {
+    public Result finish(MergeSums sums, Counts counts, double[] model, double wavelength) {
         List<MergeStatistics.Shell> shells = MergeStatistics.compute(index, sums, model, settings.nBins());
         String header = String.format(Locale.ROOT,
                 "# %s: %d crystals, %d merged, %d rejected by unit cell (uc_tolerance %.2f), %d by correlation "
@@ -106,10 +111,11 @@ public final class MergeRun {
         return new Result(index, sums, shells, counts, model, wavelength);
     }
 
-    private record Pass(MergeSums sums, Counts counts, double wavelength) {
+    /** Sums of one pass reduced over ranks, its counts and the mean wavelength of its crystals. */
+    public record Merged(MergeSums sums, Counts counts, double wavelength) {
     }
 
-    private Pass pass(double[] reference) {
+    private Merged pass(double[] reference) {
         MergeSums sums = new MergeSums(index.size());
         Observations obs = new Observations();
         double[] ref = new double[256];
@@ -175,6 +181,6 @@ public final class MergeRun {
                     + settings.ucTolerance() + ", " + counts.rejectedCorrelation() + " below min_corr); check "
                     + "target_unit_cell, target_space_group and the reference");
         }
-        return new Pass(sums, counts, tally[6] > 0 ? tally[5] / tally[6] : Double.NaN);
+        return new Merged(sums, counts, tally[6] > 0 ? tally[5] / tally[6] : Double.NaN);
     }
 }
