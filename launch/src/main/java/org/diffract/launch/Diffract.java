@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code diffract} command: every stage of the suite behind one entry point. */
 @Command(name = "diffract", mixinStandardHelpOptions = true, version = "diffract 0.1.0",
         description = "X-ray diffraction data to 3D structures and statistics.",
-        subcommands = {SimulateCommand.class, EmcCommand.class, DemoCommand.class})
+        subcommands = {SimulateCommand.class, EmcCommand.class, DemoCommand.class, RefineCommand.class})
 public final class Diffract implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

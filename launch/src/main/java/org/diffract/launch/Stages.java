@@ -7,7 +7,7 @@ import org.diffract.core.UserError;
 
 /** The registry of stages the launcher can run. */
 public final class Stages {
-    private static final List<Stage> ALL = List.of(new EmcStage());
+    private static final List<Stage> ALL = List.of(new EmcStage(), new XtalMergeStage(), new XtalPostrefineStage());
 
     private Stages() {
     }
