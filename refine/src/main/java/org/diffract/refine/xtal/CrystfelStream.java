@@ -212,10 +212,16 @@ public final class CrystfelStream {
                 if (start == pos) {
                     throw error("reflection line has fewer than 5 columns (h k l I sigma(I) ...): '" + line.trim() + "'");
                 }
+                String word = line.substring(start, pos);
                 try {
-                    tok[t] = Double.parseDouble(line.substring(start, pos));
+                    tok[t] = Double.parseDouble(word);
                 } catch (NumberFormatException e) {
-                    throw error("'" + line.substring(start, pos) + "' is not a number in reflection line '" + line.trim() + "'");
+                    // C's printf writes "nan" and "inf", which Java does not parse
+                    String w = word.toLowerCase(java.util.Locale.ROOT);
+                    if (!(w.endsWith("nan") || w.endsWith("inf"))) {
+                        throw error("'" + word + "' is not a number in reflection line '" + line.trim() + "'");
+                    }
+                    tok[t] = Double.NaN;
                 }
             }
             if (!Double.isFinite(tok[3]) || !Double.isFinite(tok[4])) {

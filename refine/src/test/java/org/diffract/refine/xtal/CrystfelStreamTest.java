@@ -118,5 +118,9 @@ class CrystfelStreamTest {
         Files.writeString(bad, ONE_CRYSTAL.replace("1234.50", "12x4.50"));
         assertTrue(assertThrows(UserError.class, () -> CrystfelStream.read(bad, c -> { })).getMessage()
                 .contains("'12x4.50' is not a number"));
+        Path nan = dir.resolve("nan.stream");
+        Files.writeString(nan, ONE_CRYSTAL.replace("1234.50", "nan"));
+        assertTrue(assertThrows(UserError.class, () -> CrystfelStream.read(nan, c -> { })).getMessage()
+                .startsWith("nan.stream line 24: reflection with a non-finite intensity"));
     }
 }

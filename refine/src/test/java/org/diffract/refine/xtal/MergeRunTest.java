@@ -77,6 +77,32 @@ class MergeRunTest {
     }
 
     @Test
+    void mtzReferenceWorksLikeTheHklOne() throws Exception {
+        Path ref = dir.resolve("truth.mtz");
+        int n = sim.truth.length;
+        int[] h = new int[n], k = new int[n], l = new int[n], nm = new int[n];
+        double[] sig = new double[n];
+        for (int u = 0; u < n; u++) {
+            h[u] = sim.truthIndex.h(u);
+            k[u] = sim.truthIndex.k(u);
+            l[u] = sim.truthIndex.l(u);
+            sig[u] = 1;
+        }
+        MtzFile.write(ref, new Reflections(h, k, l, sim.truth, sig, nm), sim.cell, SpaceGroups.find(sim.spaceGroup), 1.3);
+        XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "mtzref", sim, stream, ref.toString(), ""));
+        MergeRun.Result r = new MergeRun(s, new LocalCommunicator()).run();
+        assertTrue(r.overall().ccIso() >= 0.99, "CCiso " + r.overall().ccIso());
+    }
+
+    @Test
+    void unknownConfigKeyIsRefusedWithASuggestion() throws Exception {
+        Path cfg = XtalTestData.config(dir, "typo", sim, stream, "None", "uc_tolerence = 3");
+        UserError e = assertThrows(UserError.class, () -> XtalSettings.read(cfg));
+        assertTrue(e.getMessage().contains("uc_tolerence") && e.getMessage().contains("did you mean 'uc_tolerance'"),
+                e.getMessage());
+    }
+
+    @Test
     void twoRanksGiveTheSameMergeAsOne() throws Exception {
         XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "ranks", sim, stream, "None", ""));
         MergeRun.Result one = new MergeRun(s, new LocalCommunicator()).run();
