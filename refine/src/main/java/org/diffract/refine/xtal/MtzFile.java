@@ -158,7 +158,7 @@ public final class MtzFile {
                     if (q1 > 0 && q2 > q1) {
                         sg = rec.substring(q1 + 1, q2);
                     }
-                } else if (rec.startsWith("COLUMN") || rec.startsWith("COLUMN ")) {
+                } else if (rec.startsWith("COLUMN ")) {
                     labels.add(f[1]);
                     types.add(f[2]);
                 } else if (rec.startsWith("END")) {
