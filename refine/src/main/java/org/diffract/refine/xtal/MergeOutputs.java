@@ -21,7 +21,7 @@ public final class MergeOutputs {
 
     public static void write(XtalSettings s, HklIndex index, MergeSums sums, List<MergeStatistics.Shell> shells,
                              double wavelength, String header) {
-        String laue = s.spaceGroup().laue();
+        String laue = s.spaceGroup().crystfelLaue();
         CrystfelHkl.write(s.output(".hkl"), laue, sums.reflections(index, -1));
         CrystfelHkl.write(s.output(".hkl1"), laue, sums.reflections(index, 0));
         CrystfelHkl.write(s.output(".hkl2"), laue, sums.reflections(index, 1));

@@ -62,6 +62,20 @@ public record SpaceGroup(int number, String hm, String xhm, String shortName, St
         return false;
     }
 
+    /**
+     * The Laue class as CrystFEL names merging symmetry in .hkl headers: -3m is -3m1 or -31m by setting,
+     * the others as International Tables writes them.
+     */
+    public String crystfelLaue() {
+        if (!laue.equals("-3m")) {
+            return laue;
+        }
+        return switch (pointGroupSetting) {
+            case "312", "31m", "-31m" -> "-31m";
+            default -> "-3m1";
+        };
+    }
+
     @Override
     public String toString() {
         return hm + " (No. " + number + ")";

@@ -132,6 +132,16 @@ class SpaceGroupsTest {
     }
 
     @Test
+    void crystfelMergingSymmetryNames() {
+        assertEquals("-3m1", SpaceGroups.find("P 31 2 1").crystfelLaue());
+        assertEquals("-31m", SpaceGroups.find("P 31 1 2").crystfelLaue());
+        assertEquals("-3m1", SpaceGroups.find("R 3 2").crystfelLaue());
+        assertEquals("-31m", SpaceGroups.find("P 3 1 m").crystfelLaue());
+        assertEquals("4/mmm", SpaceGroups.find("P 43 21 2").crystfelLaue());
+        assertEquals("2/m", SpaceGroups.find("C2").crystfelLaue());
+    }
+
+    @Test
     void tripletsRoundTrip() {
         SymOp op = SymOp.parse("-x+y,-x,z+5/6");
         assertEquals("-X+Y,-X,Z+5/6", op.triplet());
