@@ -8,7 +8,7 @@ import org.diffract.core.UserError;
 /** The registry of stages the launcher can run. */
 public final class Stages {
     private static final List<Stage> ALL = List.of(new EmcStage(), new CorrelateStage(), new SpotsStage(),
-            new SubtomoStage());
+            new SubtomoStage(), new XtalMergeStage(), new XtalPostrefineStage());
 
     private Stages() {
     }

@@ -1,0 +1,57 @@
+package org.diffract.launch;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+import org.diffract.refine.xtal.XtalSettings;
+
+/** Serial crystallography merge (refine.xtal) as a launcher stage. */
+final class XtalMergeStage implements Stage {
+    @Override
+    public String name() {
+        return "refine-merge";
+    }
+
+    @Override
+    public String description() {
+        return "scaling and merging of CrystFEL stream reflections (cxi.merge)";
+    }
+
+    @Override
+    public String rankMainClass() {
+        return "org.diffract.refine.xtal.MergeRankMain";
+    }
+
+    @Override
+    public String configTemplate() {
+        return "refine-merge.ini";
+    }
+
+    @Override
+    public Path outputFolder(Path config) {
+        return XtalSettings.read(config).outputFolder();
+    }
+
+    /** No iterations to resume: a merge is re-run from the stream (it streams and takes minutes). */
+    @Override
+    public String[] iterationsKey() {
+        return null;
+    }
+
+    @Override
+    public int iterationsDone(Path outputFolder) {
+        return 0;
+    }
+
+    @Override
+    public Map<String, Set<String>> knownKeys() {
+        return XtalSettings.KNOWN;
+    }
+
+    /** The data are a CrystFEL stream (text): only the file is set; a dataset path means nothing here. */
+    @Override
+    public void useData(IniText config, Path project, String data, String dataset) {
+        config.set("main", "data", data);
+    }
+}

@@ -1,0 +1,63 @@
+package org.diffract.refine.xtal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Our asymmetric-unit representatives are the ones gemmi (CCP4 conventions) picks, for every Laue class. */
+class AsuGemmiTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void representativesMatchGemmiForEveryLaueClass() throws Exception {
+        String[] groups = {"P 1", "P -1", "C 1 2 1", "P 1 21 1", "P 21 21 21", "C 2 2 21", "I 4", "P 43 21 2",
+                "P -4 m 2", "P -4 2 m", "P 3", "R 3", "P 31 2 1", "P 31 1 2", "P 3 m 1", "P 3 1 m", "R 3 2", "P 6",
+                "P 61 2 2", "P -6 2 m", "P 2 3", "I 21 3", "P 43 3 2", "F m -3 m"};
+        StringBuilder sb = new StringBuilder();
+        int[] rep = new int[3];
+        int n = 0;
+        for (String g : groups) {
+            SpaceGroup sg = SpaceGroups.find(g);
+            Asu asu = new Asu(sg);
+            for (int h = -4; h <= 4; h++) {
+                for (int k = -4; k <= 4; k++) {
+                    for (int l = -4; l <= 4; l++) {
+                        if (h == 0 && k == 0 && l == 0) {
+                            continue;
+                        }
+                        asu.map(h, k, l, rep);
+                        sb.append(sg.number()).append(' ').append(h).append(' ').append(k).append(' ').append(l)
+                                .append(' ').append(rep[0]).append(' ').append(rep[1]).append(' ').append(rep[2]).append('\n');
+                        n++;
+                    }
+                }
+            }
+        }
+        Path f = dir.resolve("reps.txt");
+        Files.writeString(f, sb.toString());
+        String out = PythonGemmi.run("""
+                import sys, gemmi
+                bad = []
+                n = 0
+                cache = {}
+                for line in open(sys.argv[1]):
+                    num, h, k, l, a, b, c = map(int, line.split())
+                    if num not in cache:
+                        sg = gemmi.find_spacegroup_by_number(num)
+                        cache[num] = (gemmi.ReciprocalAsu(sg), sg.operations())
+                    asu, ops = cache[num]
+                    got = tuple(asu.to_asu([h, k, l], ops)[0])
+                    n += 1
+                    if got != (a, b, c):
+                        bad.append('%d: %d %d %d -> ours %d %d %d, gemmi %s' % (num, h, k, l, a, b, c, got))
+                print(n, len(bad))
+                print('\\n'.join(bad[:10]))
+                """, f.toString());
+        assertEquals(n + " 0", out.split("\n")[0], out);
+    }
+}

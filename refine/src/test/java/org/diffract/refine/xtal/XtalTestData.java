@@ -1,0 +1,60 @@
+package org.diffract.refine.xtal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Config files for merge tests around a simulated stream. */
+final class XtalTestData {
+    private XtalTestData() {
+    }
+
+    static Path config(Path dir, String name, StreamSimulator sim, Path stream, String model, String extra)
+            throws IOException {
+        UnitCell c = sim.cell;
+        String text = """
+                [main]
+                data = %s
+                model = %s
+                pixel_size_mm = 0.11
+                target_unit_cell = %s %s %s %s %s %s
+                target_space_group = %s
+                n_residues = 100
+                n_postref_cycle = 3
+                output_prefix = out-%s/merged
+                [merge]
+                d_min = %s
+                d_max = 30
+                uc_tolerance = 5
+                min_corr = 0.1
+                partiality_min = 0.1
+                n_bins = 5
+                %s
+                """.formatted(stream.toAbsolutePath(), model, c.a(), c.b(), c.c(), c.alpha(), c.beta(), c.gamma(),
+                sim.spaceGroup, name, sim.dMin, extra);
+        Path f = dir.resolve(name + ".ini");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    /** Pearson correlation of merged intensities with the truth over reflections both have. */
+    static double ccWithTruth(MergeRun.Result r, StreamSimulator sim) {
+        int n = 0;
+        double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+        for (int u = 0; u < r.index().size(); u++) {
+            double m = r.sums().intensity(u);
+            int t = sim.truthIndex.find(r.index().h(u), r.index().k(u), r.index().l(u));
+            if (!Double.isFinite(m) || t < 0) {
+                continue;
+            }
+            double y = sim.truth[t];
+            n++;
+            sx += m;
+            sy += y;
+            sxx += m * m;
+            syy += y * y;
+            sxy += m * y;
+        }
+        return MergeStatistics.pearson(n, sx, sy, sxx, syy, sxy);
+    }
+}
