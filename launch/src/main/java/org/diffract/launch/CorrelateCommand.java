@@ -34,14 +34,8 @@ public final class CorrelateCommand implements Runnable {
                 description = "override a config key, e.g. --set polar.nphi=360 (repeatable)")
         List<String> overrides = new ArrayList<>();
 
-        @Option(names = "--ranks", defaultValue = "1", description = "MPJ ranks (default ${DEFAULT-VALUE})")
-        int ranks;
-
-        @Option(names = "--threads", description = "threads per rank (default: cores / ranks)")
-        Integer threads;
-
-        @Option(names = "--heap", description = "JVM heap for the ranks, e.g. 8g (default: the JVM's)")
-        String heap;
+        @Mixin
+        RankOptions rank;
     }
 
     @Override
@@ -82,16 +76,9 @@ public final class CorrelateCommand implements Runnable {
     }
 
     private static int launch(String step, RunOptions o) {
-        if (o.ranks < 1) {
-            throw new UserError("--ranks must be >= 1");
-        }
-        int t = o.threads != null ? o.threads : Math.max(1, Runtime.getRuntime().availableProcessors() / o.ranks);
-        if (t < 1) {
-            throw new UserError("--threads must be >= 1");
-        }
         Path effective = effectiveConfig(o.config, o.overrides);
         CorrelateSettings s = CorrelateSettings.read(effective);
-        return RankLauncher.run(o.ranks, t, o.heap, s.outputFolder().resolve("diffract.log"), RANK_MAIN,
+        return o.rank.launch(s.outputFolder().resolve("diffract.log"), RANK_MAIN,
                 List.of("--config", effective.toString(), step));
     }
 

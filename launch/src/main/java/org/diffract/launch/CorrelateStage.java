@@ -33,15 +33,6 @@ final class CorrelateStage implements Stage {
         return CorrelateSettings.read(config).outputFolder();
     }
 
-    @Override
-    public String[] iterationsKey() {
-        return null;
-    }
-
-    @Override
-    public int iterationsDone(Path outputFolder) {
-        return 0;
-    }
 
     @Override
     public Map<String, Set<String>> knownKeys() {

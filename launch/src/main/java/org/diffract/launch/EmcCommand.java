@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.diffract.core.UserError;
 import org.diffract.emc.EmcSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code diffract emc}: EMC reconstruction with MPJ ranks on this machine (multicore device). */
@@ -18,30 +19,19 @@ public final class EmcCommand implements Callable<Integer> {
     @Option(names = "--config", description = "EMC config file (see conf/emc.ini); required to run")
     Path config;
 
-    @Option(names = "--ranks", defaultValue = "1", description = "MPJ ranks (default ${DEFAULT-VALUE})")
-    int ranks;
-
-    @Option(names = "--threads", description = "threads per rank (default: cores / ranks)")
-    Integer threads;
+    @Mixin
+    RankOptions rankOptions;
 
     @Option(names = "--resume", description = "continue from the output folder's last complete checkpoint")
     boolean resume;
 
-    @Option(names = "--heap", description = "JVM heap for the ranks, e.g. 8g (default: the JVM's)")
-    String heap;
 
     @Override
     public Integer call() {
         if (config == null) {
             throw new UserError("give --config FILE (see conf/emc.ini), or a subcommand: bench, compare");
         }
-        if (ranks < 1) {
-            throw new UserError("--ranks must be >= 1");
-        }
-        int t = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / ranks);
-        if (t < 1) {
-            throw new UserError("--threads must be >= 1");
-        }
+        int t = rankOptions.threads();
         if (!Files.isRegularFile(config)) {
             throw new UserError(config + ": no such config file; copy conf/emc.ini or run 'diffract simulate'");
         }
@@ -57,6 +47,6 @@ public final class EmcCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new UserError("cannot create output folder " + settings.outputFolder() + ": " + e.getMessage());
         }
-        return RankLauncher.run(ranks, t, heap, log, "org.diffract.emc.EmcRankMain", args);
+        return rankOptions.launch(log, "org.diffract.emc.EmcRankMain", args);
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.diffract.core.UserError;
 import org.diffract.spots.SpotsOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -57,24 +58,11 @@ public final class SpotsCommand implements Callable<Integer> {
     @Option(names = "--config", description = "spots config (see conf/spots.ini); options above override it")
     Path config;
 
-    @Option(names = "--ranks", defaultValue = "1", description = "MPJ ranks (default ${DEFAULT-VALUE})")
-    int ranks;
-
-    @Option(names = "--threads", description = "threads per rank (default: cores / ranks)")
-    Integer threads;
-
-    @Option(names = "--heap", description = "JVM heap for the ranks, e.g. 8g (default: the JVM's)")
-    String heap;
+    @Mixin
+    RankOptions rankOptions;
 
     @Override
     public Integer call() {
-        if (ranks < 1) {
-            throw new UserError("--ranks must be >= 1");
-        }
-        int t = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / ranks);
-        if (t < 1) {
-            throw new UserError("--threads must be >= 1");
-        }
         if (config != null && !Files.isRegularFile(config)) {
             throw new UserError(config + ": no such config file; copy conf/spots.ini");
         }
@@ -104,7 +92,7 @@ public final class SpotsCommand implements Callable<Integer> {
         String name = opts.output().getFileName().toString();
         Path log = opts.output().resolveSibling((name.endsWith(".h5") ? name.substring(0, name.length() - 3) : name)
                 + ".log");
-        return RankLauncher.run(ranks, t, heap, log.toAbsolutePath(), "org.diffract.spots.SpotsRankMain", args);
+        return rankOptions.launch(log.toAbsolutePath(), "org.diffract.spots.SpotsRankMain", args);
     }
 
     private static void put(Map<String, String> m, String key, String value) {

@@ -34,15 +34,6 @@ final class SpotsStage implements Stage {
         return out;
     }
 
-    @Override
-    public String[] iterationsKey() {
-        return null;
-    }
-
-    @Override
-    public int iterationsDone(Path outputFolder) {
-        return 0;
-    }
 
     @Override
     public Map<String, Set<String>> knownKeys() {

@@ -28,11 +28,15 @@ public interface Stage {
      */
     Path outputFolder(Path config);
 
-    /** The config section and key holding the number of iterations, or null if the stage has none. */
-    String[] iterationsKey();
+    /** The config section and key holding the number of iterations; null for a one-pass stage. */
+    default String[] iterationsKey() {
+        return null;
+    }
 
-    /** Iterations completed according to the checkpoint in the output folder, or 0 without one. */
-    int iterationsDone(Path outputFolder);
+    /** Iterations completed according to the checkpoint in the output folder; 0 without one. */
+    default int iterationsDone(Path outputFolder) {
+        return 0;
+    }
 
     /** Every section and its keys the stage's config accepts: {@code project config} rejects anything else. */
     Map<String, Set<String>> knownKeys();

@@ -33,24 +33,11 @@ public final class SubtomoCommand implements Callable<Integer> {
     @Option(names = "--config", description = "config file whose [subtomo] keys are these option names (conf/refine-subtomo.ini); options given here win")
     Path config;
 
-    @Option(names = "--ranks", defaultValue = "1", description = "MPJ ranks (default ${DEFAULT-VALUE})")
-    int ranks;
-
-    @Option(names = "--threads", description = "threads per rank (default: cores / ranks)")
-    Integer threads;
-
-    @Option(names = "--heap", description = "JVM heap for the ranks, e.g. 8g (default: the JVM's)")
-    String heap;
+    @Mixin
+    RankOptions rankOptions;
 
     @Override
     public Integer call() {
-        if (ranks < 1) {
-            throw new UserError("--ranks must be >= 1");
-        }
-        int t = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / ranks);
-        if (t < 1) {
-            throw new UserError("--threads must be >= 1");
-        }
         List<String> args = new ArrayList<>();
         if (config != null) {
             if (!Files.isRegularFile(config)) {
@@ -73,7 +60,7 @@ public final class SubtomoCommand implements Callable<Integer> {
             throw new UserError("cannot create output folder " + dir + ": " + e.getMessage());
         }
         System.err.println("diffract refine subtomo: writing to " + dir);
-        return RankLauncher.run(ranks, t, heap, dir.resolve("diffract.log"), "org.diffract.refine.subtomo.SubtomoRankMain",
+        return rankOptions.launch(dir.resolve("diffract.log"), "org.diffract.refine.subtomo.SubtomoRankMain",
                 o.toArgs());
     }
 

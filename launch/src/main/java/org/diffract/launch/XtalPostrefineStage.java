@@ -33,16 +33,6 @@ final class XtalPostrefineStage implements Stage {
         return XtalSettings.read(config).outputFolder();
     }
 
-    /** No iterations to resume: a merge is re-run from the stream (it streams and takes minutes). */
-    @Override
-    public String[] iterationsKey() {
-        return null;
-    }
-
-    @Override
-    public int iterationsDone(Path outputFolder) {
-        return 0;
-    }
 
     @Override
     public Map<String, Set<String>> knownKeys() {
