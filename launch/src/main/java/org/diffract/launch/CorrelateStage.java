@@ -33,7 +33,6 @@ final class CorrelateStage implements Stage {
         return CorrelateSettings.read(config).outputFolder();
     }
 
-
     @Override
     public Map<String, Set<String>> knownKeys() {
         return CorrelateSettings.KNOWN;

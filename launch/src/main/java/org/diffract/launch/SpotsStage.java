@@ -34,7 +34,6 @@ final class SpotsStage implements Stage {
         return out;
     }
 
-
     @Override
     public Map<String, Set<String>> knownKeys() {
         return Map.of(SpotsOptions.SECTION, Set.copyOf(SpotsOptions.KEYS));

@@ -33,7 +33,6 @@ final class XtalPostrefineStage implements Stage {
         return XtalSettings.read(config).outputFolder();
     }
 
-
     @Override
     public Map<String, Set<String>> knownKeys() {
         return XtalSettings.KNOWN;
