@@ -34,18 +34,30 @@ public interface Stage {
     /** Iterations completed according to the checkpoint in the output folder, or 0 without one. */
     int iterationsDone(Path outputFolder);
 
+    /*
+     * The methods below have defaults so that a stage written against the first version of this interface
+     * still compiles; a stage overrides them to take part in projects, status and resume.
+     */
+
     /** Every section and its keys the stage's config accepts: {@code project config} rejects anything else. */
-    Map<String, Set<String>> knownKeys();
+    default Map<String, Set<String>> knownKeys() {
+        return Map.of();
+    }
 
     /**
      * Fills a new project's copy of the config template with its data: {@code data} is the project's link to
      * the user's file (relative to the project folder) and {@code dataset} the path inside it.
      */
-    void useData(IniText config, Path project, String data, String dataset);
+    default void useData(IniText config, Path project, String data, String dataset) {
+    }
 
     /** The checkpoint a resumed run continues from, inside the output folder. */
-    Path checkpoint(Path outputFolder);
+    default Path checkpoint(Path outputFolder) {
+        return outputFolder.resolve("checkpoint.h5");
+    }
 
     /** Seconds each completed iteration took, oldest first, from the stage's log in the output folder. */
-    double[] iterationSeconds(Path outputFolder);
+    default double[] iterationSeconds(Path outputFolder) {
+        return new double[0];
+    }
 }
