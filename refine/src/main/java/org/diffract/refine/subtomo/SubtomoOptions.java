@@ -51,7 +51,7 @@ public final class SubtomoOptions {
             description = "fine aligner: local grid of step delta over +-range degrees about each axis; 'none' to skip")
     public String falign;
 
-    @Option(names = "--radius", defaultValue = "0", description = "particle radius in voxels: fine step = precision * 360 / (2 pi radius)")
+    @Option(names = "--radius", defaultValue = "0", description = "particle radius in voxels: fine step = precision * 360 / (2 pi radius) over +-half the coarse step")
     public double radius;
 
     @Option(names = "--precision", defaultValue = "1.0", description = "voxels the particle edge may move per fine step (with --radius)")
@@ -277,8 +277,12 @@ public final class SubtomoOptions {
         if (!fineEnabled()) {
             return 0;
         }
-        double dflt = radius > 0 ? coarseDelta() / 2 : 6;
-        return param("--falign", falign, "range", dflt, 0, 90);
+        if (radius > 0) {
+            // the radius' step can exceed --falign's default range of 6 degrees, which would leave no local step at
+            // all: the fine search then covers the gap between coarse orientations, half the coarse step each way
+            return coarseDelta() / 2;
+        }
+        return param("--falign", falign, "range", 6, 0, 90);
     }
 
     private static double param(String option, String spec, String key, double dflt, double min, double max) {
