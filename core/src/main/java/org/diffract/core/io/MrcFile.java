@@ -1,6 +1,7 @@
 package org.diffract.core.io;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.diffract.core.UserError;
+
 /**
- * Writes 3D maps as MRC2014 (mode 2, float32, little-endian), the format every EM viewer (Chimera,
+ * Reads and writes 3D maps as MRC2014 (mode 2, float32, little-endian), the format every EM viewer (Chimera,
  * IMOD, EMAN2) opens. Our C-order arrays {@code v[(z * ny + y) * nx + x]} already have MRC's layout:
  * the last index runs fastest (MRC columns), so numpy's mrcfile.data equals the HDF5 dataset we write.
  */
@@ -17,6 +20,86 @@ public final class MrcFile {
     public static final int HEADER_BYTES = 1024;
 
     private MrcFile() {
+    }
+
+    /** A map as read: values in file order {@code v[(z * ny + y) * nx + x]}, and the voxel size (Angstrom, 0 if unset). */
+    public record Grid(int nz, int ny, int nx, double[] values, double voxelSize) {
+    }
+
+    /**
+     * Reads an MRC/CCP4 map of mode 0 (int8), 1 (int16), 2 (float32) or 6 (uint16), either byte order
+     * (the machine stamp, or the mode word if the stamp is unset), skipping any extended header. A stack
+     * of N volumes is a map whose nz holds all N * n sections. Bad files fail with one line naming them.
+     */
+    public static Grid read(Path file) {
+        String where = "MRC file " + file + ": ";
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(where + "no such file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            byte[] hb = in.readNBytes(HEADER_BYTES);
+            if (hb.length < HEADER_BYTES) {
+                throw new UserError(where + "only " + hb.length + " bytes, shorter than the 1024-byte header; not an MRC map");
+            }
+            ByteBuffer h = ByteBuffer.wrap(hb).order(byteOrder(hb));
+            int nx = h.getInt(0), ny = h.getInt(4), nz = h.getInt(8), mode = h.getInt(12), ext = h.getInt(92);
+            if (nx <= 0 || ny <= 0 || nz <= 0 || ext < 0) {
+                throw new UserError(where + "header gives size " + nx + " x " + ny + " x " + nz + " (extended header " + ext
+                        + " bytes); not an MRC map or corrupt");
+            }
+            int bytes = switch (mode) {
+                case 0 -> 1;
+                case 1, 6 -> 2;
+                case 2 -> 4;
+                default -> throw new UserError(where + "mode " + mode + " is not supported; convert it to mode 2 (float32), "
+                        + "e.g. with e2proc3d.py or newstack -mode 2");
+            };
+            long count = (long) nx * ny * nz;
+            long need = HEADER_BYTES + (long) ext + count * bytes;
+            if (count > Integer.MAX_VALUE - 8 || size < need) {
+                throw new UserError(where + "header promises " + nx + " x " + ny + " x " + nz + " values of mode " + mode + " ("
+                        + need + " bytes) but the file has " + size + " bytes; the file is truncated or corrupt");
+            }
+            in.skipNBytes(ext);
+            double[] v = new double[(int) count];
+            ByteBuffer block = ByteBuffer.allocate(bytes * 65536).order(h.order());
+            int i = 0;
+            while (i < v.length) {
+                int take = Math.min(65536, v.length - i);
+                block.clear();
+                in.readNBytes(block.array(), 0, take * bytes);
+                for (int j = 0; j < take; j++, i++) {
+                    double x = switch (mode) {
+                        case 0 -> block.get(j);
+                        case 1 -> block.getShort(2 * j);
+                        case 6 -> Short.toUnsignedInt(block.getShort(2 * j));
+                        default -> block.getFloat(4 * j);
+                    };
+                    if (!Double.isFinite(x)) {
+                        throw new UserError(where + "value " + i + " is NaN or infinite; fix the map");
+                    }
+                    v[i] = x;
+                }
+            }
+            int mx = h.getInt(28);
+            double voxel = mx > 0 ? h.getFloat(40) / mx : 0;
+            return new Grid(nz, ny, nx, v, Double.isFinite(voxel) ? voxel : 0);
+        } catch (IOException e) {
+            throw new UserError(where + "cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static ByteOrder byteOrder(byte[] h) {
+        if (h[212] == 0x11) {
+            return ByteOrder.BIG_ENDIAN;
+        }
+        if (h[212] == 0x44 || h[212] == 0x41) {
+            return ByteOrder.LITTLE_ENDIAN;
+        }
+        // no stamp (old writers): a small mode word reads right only in the file's order
+        int le = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).getInt(12);
+        return le >= 0 && le < 16 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
     }
 
     /** Writes {@code v} of shape (nz, ny, nx) with the given voxel size in Angstrom, atomically. */

@@ -1,6 +1,9 @@
 package org.diffract.core.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,5 +70,83 @@ class MrcFileTest {
                 + "d = np.fromfile(sys.argv[1], dtype='<f4', offset=1024).reshape(h[2], h[1], h[0])\n"
                 + "print(h[3], d[2, 1, 0], d.sum())", f.toString());
         assertEquals("2 10.5 175.5", out);
+    }
+
+    @Test
+    void readGivesBackWhatWriteWrote() {
+        double[] v = new double[2 * 3 * 4];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 0.25 * i - 3;
+        }
+        Path f = dir.resolve("rt.mrc");
+        MrcFile.write(f, v, 2, 3, 4, 1.5, "round trip");
+        MrcFile.Grid g = MrcFile.read(f);
+        assertEquals(2, g.nz());
+        assertEquals(3, g.ny());
+        assertEquals(4, g.nx());
+        assertEquals(1.5, g.voxelSize(), 1e-6);
+        assertArrayEquals(v, g.values(), 0);
+    }
+
+    @Test
+    void readsBigEndianInt16WithExtendedHeaderAndInt8() throws Exception {
+        // big-endian mode 1, 2 x 1 x 1, a 16-byte extended header before the data
+        ByteBuffer b = ByteBuffer.allocate(1024 + 16 + 4).order(ByteOrder.BIG_ENDIAN);
+        b.putInt(0, 2).putInt(4, 1).putInt(8, 1).putInt(12, 1).putInt(92, 16);
+        b.put(212, (byte) 0x11).put(213, (byte) 0x11);
+        b.putShort(1040, (short) -300).putShort(1042, (short) 7);
+        Path f = dir.resolve("be.mrc");
+        Files.write(f, b.array());
+        assertArrayEquals(new double[] {-300, 7}, MrcFile.read(f).values(), 0);
+        // little-endian mode 0 (signed bytes) with no machine stamp: the mode word decides the order
+        ByteBuffer c = ByteBuffer.allocate(1024 + 3).order(ByteOrder.LITTLE_ENDIAN);
+        c.putInt(0, 3).putInt(4, 1).putInt(8, 1).putInt(12, 0);
+        c.put(1024, (byte) -2).put(1025, (byte) 0).put(1026, (byte) 100);
+        Path g = dir.resolve("i8.mrc");
+        Files.write(g, c.array());
+        assertArrayEquals(new double[] {-2, 0, 100}, MrcFile.read(g).values(), 0);
+    }
+
+    @Test
+    void badFilesFailWithOneLineNamingThem() throws Exception {
+        Path short1 = dir.resolve("short.mrc");
+        Files.write(short1, new byte[100]);
+        Path trunc = dir.resolve("trunc.mrc");
+        MrcFile.writeCube(trunc, new double[27], 3, 1, "x");
+        byte[] all = Files.readAllBytes(trunc);
+        Files.write(trunc, java.util.Arrays.copyOf(all, all.length - 4));
+        Path mode4 = dir.resolve("complex.mrc");
+        ByteBuffer b = ByteBuffer.wrap(all.clone()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(12, 4);
+        Files.write(mode4, b.array());
+        Path nan = dir.resolve("nan.mrc");
+        ByteBuffer n = ByteBuffer.wrap(all.clone()).order(ByteOrder.LITTLE_ENDIAN);
+        n.putFloat(1024 + 8, Float.NaN);
+        Files.write(nan, n.array());
+        String[][] cases = {{"short.mrc", "header"}, {"trunc.mrc", "truncated"}, {"complex.mrc", "mode 4"},
+                {"nan.mrc", "value 2"}, {"none.mrc", "no such file"}};
+        for (String[] c : cases) {
+            UserError e = assertThrows(UserError.class, () -> MrcFile.read(dir.resolve(c[0])), c[0]);
+            assertTrue(e.getMessage().contains(c[0]) && e.getMessage().contains(c[1]), e.getMessage());
+            assertEquals(-1, e.getMessage().indexOf('\n'));
+        }
+    }
+
+    @Test
+    void readsAMapNumpyWrote() throws Exception {
+        Path f = dir.resolve("np.mrc");
+        // an independent writer: header and float32 (z, y, x) data laid out by numpy
+        PythonH5.run("import numpy as np, sys\n"
+                + "h = np.zeros(256, dtype='<i4')\n"
+                + "h[0:4] = [4, 3, 2, 2]\n"
+                + "hb = bytearray(h.tobytes()); hb[212] = 0x44; hb[213] = 0x44\n"
+                + "d = (np.arange(24, dtype='<f4') * 0.5).reshape(2, 3, 4)\n"
+                + "open(sys.argv[1], 'wb').write(bytes(hb) + d.tobytes())\n", f.toString());
+        MrcFile.Grid g = MrcFile.read(f);
+        assertEquals(2, g.nz());
+        assertEquals(4, g.nx());
+        // d[1, 2, 3] is the last value, 23 * 0.5
+        assertEquals(11.5, g.values()[(1 * 3 + 2) * 4 + 3], 0);
+        assertEquals(0.5, g.values()[1], 0);
     }
 }
