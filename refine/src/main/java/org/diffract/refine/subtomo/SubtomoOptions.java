@@ -17,10 +17,11 @@ import picocli.CommandLine.Option;
  * mixes them in, and the rank main parses the same words from its extra arguments.
  */
 public final class SubtomoOptions {
-    @Option(names = "--input", description = "HDF5 stack of subtomograms, dataset (N, n, n, n) ('volumes', or FILE.h5:/path)")
+    @Option(names = "--input", description = "stack of subtomograms: HDF5 dataset (N, n, n, n) ('volumes', or FILE.h5:/path), an MRC stack "
+            + "(nz = N * n sections) or a folder of MRC files, one per particle")
     public String input;
 
-    @Option(names = "--ref", split = ",", description = "reference volume files (HDF5); one file is copied --nref times")
+    @Option(names = "--ref", split = ",", description = "reference volume files (HDF5 or MRC, a stack gives one reference per volume); one volume is copied --nref times")
     public List<String> ref = new ArrayList<>();
 
     @Option(names = "--nref", defaultValue = "0", description = "number of references (classes); default: number of --ref files")
@@ -90,7 +91,7 @@ public final class SubtomoOptions {
     @Option(names = "--mask", description = "mask processor before alignment, e.g. mask.sharp:outer_radius=-2")
     public String mask;
 
-    @Option(names = "--maskfile", description = "HDF5 volume multiplied into particles and references before alignment")
+    @Option(names = "--maskfile", description = "HDF5 or MRC volume multiplied into particles and references before alignment")
     public String maskfile;
 
     @Option(names = "--sym", defaultValue = "c1", description = "symmetry c<n>, d<n>, tet, oct, icos: search its asymmetric unit and symmetrise averages")
@@ -201,7 +202,7 @@ public final class SubtomoOptions {
     /** Checks values that need no file: a typo fails here with one line, before any work. */
     public void validate() {
         if (input == null) {
-            throw new UserError("give --input STACK.h5 (an HDF5 stack of volumes)");
+            throw new UserError("give --input STACK.h5 (an HDF5 or MRC stack of volumes)");
         }
         if (nref < 0 || (nref == 0 && ref.isEmpty())) {
             throw new UserError("give --nref N (>= 1) or --ref FILE[,FILE...]");

@@ -150,7 +150,7 @@ public final class SubtomoRefinement {
 
     private double[][] initialReferences(ParticleAligner aligner, List<double[]> particles, int n) {
         int nref = o.nref > 0 ? o.nref : o.ref.size();
-        double[][] refs = new double[nref][];
+        double[][] refs;
         if (!o.ref.isEmpty()) {
             List<double[]> given = new ArrayList<>();
             for (String f : o.ref) {
@@ -161,6 +161,9 @@ public final class SubtomoRefinement {
                 }
                 given.addAll(Arrays.asList(r.volumes()));
             }
+            // without --nref, every volume given is a reference (a stack file holds several)
+            nref = o.nref > 0 ? o.nref : given.size();
+            refs = new double[nref][];
             Processor norm = Processor.parse("--normproc", o.normproc);
             for (int k = 0; k < nref; k++) {
                 double[] v = given.get(Math.min(k, given.size() - 1)).clone();
@@ -171,6 +174,7 @@ public final class SubtomoRefinement {
             LOG.info("{} references from {}", nref, String.join(", ", o.ref));
             return refs;
         }
+        refs = new double[nref][];
         double[] flat = new double[nref * n * n * n];
         // all ranks take part (hac splits its pairs); rank 0's result is broadcast so all hold the same bits
         double[][] g = new ReferenceGenerator(aligner, n, comm).generate(o.refGenMethod(), particles, nref, o.subset4ref,

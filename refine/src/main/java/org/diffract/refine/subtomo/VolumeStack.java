@@ -9,11 +9,14 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
 import org.diffract.core.UserError;
 import org.diffract.core.io.H5Reader;
+import org.diffract.core.io.MrcFile;
 
 /**
  * A stack of cubic volumes from HDF5: a dataset (N, n, n, n) (or one volume (n, n, n)) of floats or
  * integers. The dataset is "volumes" or "data" when present, else the only 3D/4D dataset at the root;
- * {@code file.h5:/path} names it explicitly.
+ * {@code file.h5:/path} names it explicitly. Or from MRC (.mrc, .mrcs, .map, .rec): nx = ny = n and
+ * nz = N * n sections, the stack EMAN2 and IMOD write; or a folder of MRC files (name order), one
+ * particle or stack each.
  */
 public record VolumeStack(Path file, int n, double[][] volumes) {
     public int count() {
@@ -33,6 +36,12 @@ public record VolumeStack(Path file, int n, double[][] volumes) {
             path = spec.substring(at + 1);
         }
         Path file = Path.of(name);
+        if (path == null && Files.isDirectory(file)) {
+            return readMrcFolder(file, option);
+        }
+        if (path == null && isMrc(file)) {
+            return readMrc(file, option);
+        }
         if (!Files.isRegularFile(file)) {
             throw new UserError(option + " " + file + ": no such file; give an HDF5 stack of volumes (N, n, n, n)");
         }
@@ -69,6 +78,58 @@ public record VolumeStack(Path file, int n, double[][] volumes) {
             }
             return new VolumeStack(file, n, vols);
         }
+    }
+
+    static boolean isMrc(Path file) {
+        String f = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return f.endsWith(".mrc") || f.endsWith(".mrcs") || f.endsWith(".map") || f.endsWith(".rec");
+    }
+
+    private static VolumeStack readMrc(Path file, String option) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(option + " " + file + ": no such file; give an MRC stack (nz = N * n sections of n x n)");
+        }
+        MrcFile.Grid g;
+        try {
+            g = MrcFile.read(file);
+        } catch (UserError e) {
+            throw new UserError(option + " " + e.getMessage());
+        }
+        int n = g.nx();
+        if (g.ny() != n || g.nz() % n != 0 || n < 4) {
+            throw new UserError(option + " " + file + ": MRC map is " + g.nx() + " x " + g.ny() + " x " + g.nz()
+                    + " (x, y, z); a stack of cubes needs nx = ny = n >= 4 and nz a multiple of n");
+        }
+        int count = g.nz() / n, n3 = n * n * n;
+        double[][] vols = new double[count][];
+        for (int i = 0; i < count; i++) {
+            vols[i] = java.util.Arrays.copyOfRange(g.values(), i * n3, (i + 1) * n3);
+        }
+        return new VolumeStack(file, n, vols);
+    }
+
+    private static VolumeStack readMrcFolder(Path dir, String option) {
+        List<Path> files;
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> Files.isRegularFile(p) && isMrc(p)).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new UserError(option + " " + dir + ": cannot list the folder (" + e.getMessage() + ")");
+        }
+        if (files.isEmpty()) {
+            throw new UserError(option + " " + dir + ": folder holds no .mrc/.mrcs/.map/.rec files; give one file per particle");
+        }
+        List<double[]> vols = new ArrayList<>();
+        int n = -1;
+        for (Path f : files) {
+            VolumeStack one = readMrc(f, option);
+            if (n >= 0 && one.n() != n) {
+                throw new UserError(option + " " + f + ": volumes are " + one.n() + "^3 but " + files.get(0).getFileName()
+                        + " has " + n + "^3; all particles need one box size");
+            }
+            n = one.n();
+            vols.addAll(java.util.Arrays.asList(one.volumes()));
+        }
+        return new VolumeStack(dir, n, vols.toArray(double[][]::new));
     }
 
     private static Dataset find(H5Reader r, String option) {
