@@ -9,9 +9,14 @@ import org.diffract.core.UserError;
 /**
  * The EMAN2 processors the seed's options name, written as {@code name:key=value:key=value}: normalize,
  * normalize.edgemean, mask.sharp / mask.soft (outer_radius in voxels, negative counts from the box
- * edge; width for soft), threshold.belowtozero (minval), threshold.clampminmax.nsigma (nsigma),
- * filter.lowpass.gauss / filter.highpass.gauss (cutoff_freq or cutoff_abs in cycles per voxel of the
- * full box). Volumes are cubes of edge n whose voxels are {@code voxel} full-box voxels (shrink).
+ * edge; width for soft), mask.gaussian (multiplies by exp(-((r - inner_radius) / outer_radius)^exponent)
+ * beyond inner_radius, default 0, exponent default 2), threshold.belowtozero (minval),
+ * threshold.clampminmax (minval, maxval), threshold.binary (value: 1 at or above, else 0),
+ * threshold.clampminmax.nsigma (nsigma), filter.lowpass.gauss / filter.highpass.gauss and
+ * filter.lowpass.tanh / filter.highpass.tanh (fall_off, default 0.5, as EMAN2: 0.5 (tanh(c (s + w)) -
+ * tanh(c (s - w))) with c = pi / (2 fall_off w)). Filter cutoffs are cutoff_freq or cutoff_abs in cycles per
+ * voxel of the full box, or cutoff_pixels in Fourier voxels of the full box. Volumes are cubes of edge n
+ * whose voxels are {@code voxel} full-box voxels (shrink).
  */
 public final class Processor {
     private final String option;
@@ -48,12 +53,32 @@ public final class Processor {
             case "normalize", "normalize.edgemean" -> {
             }
             case "mask.sharp", "mask.soft" -> p.need("outer_radius");
+            case "mask.gaussian" -> {
+                if (!(p.need("outer_radius") > 0) || p.params.getOrDefault("inner_radius", 0.0) < 0
+                        || !(p.params.getOrDefault("exponent", 2.0) > 0)) {
+                    throw new UserError(option + " '" + spec + "': mask.gaussian needs outer_radius > 0, inner_radius >= 0 "
+                            + "and exponent > 0");
+                }
+            }
             case "threshold.belowtozero" -> p.need("minval");
+            case "threshold.clampminmax" -> {
+                if (!(p.need("minval") <= p.need("maxval"))) {
+                    throw new UserError(option + " '" + spec + "': threshold.clampminmax needs minval <= maxval");
+                }
+            }
+            case "threshold.binary" -> p.need("value");
             case "threshold.clampminmax.nsigma" -> p.need("nsigma");
-            case "filter.lowpass.gauss", "filter.highpass.gauss" -> p.cutoff();
+            case "filter.lowpass.gauss", "filter.highpass.gauss" -> p.cutoff(1);
+            case "filter.lowpass.tanh", "filter.highpass.tanh" -> {
+                p.cutoff(1);
+                if (!(p.params.getOrDefault("fall_off", 0.5) > 0)) {
+                    throw new UserError(option + " '" + spec + "': fall_off must be > 0");
+                }
+            }
             default -> throw new UserError(option + " '" + spec + "': unknown processor '" + name + "'; known: normalize, "
-                    + "normalize.edgemean, mask.sharp, mask.soft, threshold.belowtozero, threshold.clampminmax.nsigma, "
-                    + "filter.lowpass.gauss, filter.highpass.gauss");
+                    + "normalize.edgemean, mask.sharp, mask.soft, mask.gaussian, threshold.belowtozero, "
+                    + "threshold.clampminmax, threshold.binary, threshold.clampminmax.nsigma, filter.lowpass.gauss, "
+                    + "filter.highpass.gauss, filter.lowpass.tanh, filter.highpass.tanh");
         }
         return p;
     }
@@ -66,10 +91,15 @@ public final class Processor {
         return v;
     }
 
-    private double cutoff() {
+    /** The cutoff in cycles per full-box voxel; cutoff_pixels counts Fourier voxels of a full box of edge fullBox. */
+    private double cutoff(double fullBox) {
         Double f = params.getOrDefault("cutoff_freq", params.get("cutoff_abs"));
+        if (f == null && params.containsKey("cutoff_pixels")) {
+            f = params.get("cutoff_pixels") / fullBox;
+        }
         if (f == null || !(f > 0)) {
-            throw new UserError(option + ": processor " + name + " needs cutoff_freq=F (cycles per voxel, > 0)");
+            throw new UserError(option + ": processor " + name + " needs cutoff_freq=F (cycles per voxel, > 0) or "
+                    + "cutoff_pixels=P (Fourier voxels, > 0)");
         }
         return f;
     }
@@ -80,6 +110,19 @@ public final class Processor {
             case "normalize" -> normalize(v, mean(v, n, false));
             case "normalize.edgemean" -> normalize(v, mean(v, n, true));
             case "mask.sharp", "mask.soft" -> mask(v, n, voxel);
+            case "mask.gaussian" -> maskGaussian(v, n, voxel);
+            case "threshold.clampminmax" -> {
+                double lo = params.get("minval"), hi = params.get("maxval");
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = Math.max(lo, Math.min(hi, v[i]));
+                }
+            }
+            case "threshold.binary" -> {
+                double t = params.get("value");
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = v[i] >= t ? 1 : 0;
+                }
+            }
             case "threshold.belowtozero" -> {
                 double min = params.get("minval");
                 for (int i = 0; i < v.length; i++) {
@@ -94,7 +137,7 @@ public final class Processor {
                     v[i] = Math.max(mu - k * s, Math.min(mu + k * s, v[i]));
                 }
             }
-            default -> gauss(v, n, voxel, name.contains("highpass"));
+            default -> filter(v, n, voxel);
         }
     }
 
@@ -165,9 +208,38 @@ public final class Processor {
         }
     }
 
-    private void gauss(double[] v, int n, double voxel, boolean highpass) {
-        // cycles per full-box voxel -> Fourier voxels of this box
-        double rc = cutoff() * n * voxel;
+    /** exp(-((r - inner) / outer)^exponent) beyond the inner radius, 1 within; radii in full-box voxels. */
+    private void maskGaussian(double[] v, int n, double voxel) {
+        double outer = params.get("outer_radius") / voxel, inner = params.getOrDefault("inner_radius", 0.0) / voxel;
+        double exponent = params.getOrDefault("exponent", 2.0);
+        double c = n / 2;
+        for (int x = 0; x < n; x++) {
+            for (int y = 0; y < n; y++) {
+                for (int z = 0; z < n; z++) {
+                    double d = Math.sqrt((x - c) * (x - c) + (y - c) * (y - c) + (z - c) * (z - c)) - inner;
+                    if (d > 0) {
+                        v[(x * n + y) * n + z] *= Math.exp(-Math.pow(d / outer, exponent));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The Fourier filters: weight as a function of s, cycles per full-box voxel. */
+    double weight(double s, double fullBox) {
+        double w = cutoff(fullBox);
+        double low;
+        if (name.endsWith(".gauss")) {
+            low = Math.exp(-s * s / (2 * w * w));
+        } else {
+            double c = Math.PI / (2 * params.getOrDefault("fall_off", 0.5) * w);
+            low = 0.5 * (Math.tanh(c * (s + w)) - Math.tanh(c * (s - w)));
+        }
+        return name.contains("highpass") ? 1 - low : low;
+    }
+
+    private void filter(double[] v, int n, double voxel) {
+        double full = n * voxel;
         Fourier f = new Fourier(n);
         double[] s = f.forward(v);
         for (int x = 0; x < n; x++) {
@@ -176,8 +248,8 @@ public final class Processor {
                 int fy = Fourier.freq(y, n);
                 for (int z = 0; z < n; z++) {
                     int fz = Fourier.freq(z, n);
-                    double g = Math.exp(-(fx * fx + fy * fy + fz * fz) / (2 * rc * rc));
-                    double w = highpass ? 1 - g : g;
+                    // Fourier index f of this box of edge n * voxel full voxels is f / (n * voxel) cycles per full voxel
+                    double w = weight(Math.sqrt(fx * fx + fy * fy + fz * fz) / full, full);
                     int i = (x * n + y) * n + z;
                     s[2 * i] *= w;
                     s[2 * i + 1] *= w;
