@@ -9,7 +9,8 @@ import org.diffract.core.UserError;
 /**
  * The EMAN2 processors the seed's options name, written as {@code name:key=value:key=value}: normalize,
  * normalize.edgemean, mask.sharp / mask.soft (outer_radius in voxels, negative counts from the box
- * edge; width for soft), mask.gaussian (multiplies by exp(-((r - inner_radius) / outer_radius)^exponent)
+ * edge; width for soft), normalize.mask (mean and sigma of the voxels inside the run's --mask and
+ * --maskfile, as e2spt hands its mask to normalize.mask; no_sigma=1 only subtracts), mask.gaussian (multiplies by exp(-((r - inner_radius) / outer_radius)^exponent)
  * beyond inner_radius, default 0, exponent default 2), threshold.belowtozero (minval),
  * threshold.clampminmax (minval, maxval), threshold.binary (value: 1 at or above, else 0),
  * threshold.clampminmax.nsigma (nsigma), filter.lowpass.gauss / filter.highpass.gauss and
@@ -22,11 +23,24 @@ public final class Processor {
     private final String option;
     private final String name;
     private final Map<String, Double> params;
+    /** normalize.mask: where the particle is (non-zero), on the full box; null for the other processors. */
+    private final double[] region;
 
-    private Processor(String option, String name, Map<String, Double> params) {
+    private Processor(String option, String name, Map<String, Double> params, double[] region) {
         this.option = option;
         this.name = name;
         this.params = params;
+        this.region = region;
+    }
+
+    /** True for normalize.mask, which needs {@link #withRegion} before use. */
+    public boolean needsRegion() {
+        return name.equals("normalize.mask");
+    }
+
+    /** This processor with the region its statistics come from (non-zero voxels of a full-box volume). */
+    public Processor withRegion(double[] mask) {
+        return new Processor(option, name, params, mask);
     }
 
     /** Parses {@code spec} given to {@code option}; null or blank or "none" gives null (no processing). */
@@ -48,9 +62,9 @@ public final class Processor {
                 throw new UserError(option + " '" + spec + "': '" + parts[i] + "' needs a number");
             }
         }
-        Processor p = new Processor(option, name, params);
+        Processor p = new Processor(option, name, params, null);
         switch (name) {
-            case "normalize", "normalize.edgemean" -> {
+            case "normalize", "normalize.edgemean", "normalize.mask" -> {
             }
             case "mask.sharp", "mask.soft" -> p.need("outer_radius");
             case "mask.gaussian" -> {
@@ -76,7 +90,7 @@ public final class Processor {
                 }
             }
             default -> throw new UserError(option + " '" + spec + "': unknown processor '" + name + "'; known: normalize, "
-                    + "normalize.edgemean, mask.sharp, mask.soft, mask.gaussian, threshold.belowtozero, "
+                    + "normalize.edgemean, normalize.mask, mask.sharp, mask.soft, mask.gaussian, threshold.belowtozero, "
                     + "threshold.clampminmax, threshold.binary, threshold.clampminmax.nsigma, filter.lowpass.gauss, "
                     + "filter.highpass.gauss, filter.lowpass.tanh, filter.highpass.tanh");
         }
@@ -109,6 +123,7 @@ public final class Processor {
         switch (name) {
             case "normalize" -> normalize(v, mean(v, n, false));
             case "normalize.edgemean" -> normalize(v, mean(v, n, true));
+            case "normalize.mask" -> normalizeInRegion(v);
             case "mask.sharp", "mask.soft" -> mask(v, n, voxel);
             case "mask.gaussian" -> maskGaussian(v, n, voxel);
             case "threshold.clampminmax" -> {
@@ -179,6 +194,37 @@ public final class Processor {
         double inv = s > 0 ? 1 / s : 1;
         for (int i = 0; i < v.length; i++) {
             v[i] = (v[i] - centre) * inv;
+        }
+    }
+
+    private void normalizeInRegion(double[] v) {
+        if (region == null) {
+            throw new UserError(option + " normalize.mask: give --mask or --maskfile to say where the particle is");
+        }
+        if (region.length != v.length) {
+            throw new IllegalArgumentException("normalize.mask region has " + region.length + " voxels, volume " + v.length);
+        }
+        double s = 0, ss = 0;
+        long c = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (region[i] != 0) {
+                s += v[i];
+                c++;
+            }
+        }
+        if (c == 0) {
+            throw new UserError(option + " normalize.mask: the --mask/--maskfile region is empty; widen it");
+        }
+        double mu = s / c;
+        for (int i = 0; i < v.length; i++) {
+            if (region[i] != 0) {
+                ss += (v[i] - mu) * (v[i] - mu);
+            }
+        }
+        double sigma = Math.sqrt(ss / c);
+        double inv = params.getOrDefault("no_sigma", 0.0) != 0 || !(sigma > 0) ? 1 : 1 / sigma;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (v[i] - mu) * inv;
         }
     }
 

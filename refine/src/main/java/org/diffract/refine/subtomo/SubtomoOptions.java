@@ -243,6 +243,10 @@ public final class SubtomoOptions {
                 {"--threshold", threshold}, {"--mask", mask}}) {
             Processor.parse(p[0], p[1]);
         }
+        if (normproc != null && normproc.trim().toLowerCase(Locale.ROOT).startsWith("normalize.mask") && mask == null
+                && maskfile == null) {
+            throw new UserError("--normproc normalize.mask needs --mask or --maskfile (its statistics come from inside the mask)");
+        }
         if (maskfile != null && !Files.isRegularFile(Path.of(maskfile))) {
             throw new UserError("--maskfile " + maskfile + ": no such file; give an HDF5 volume (n, n, n)");
         }

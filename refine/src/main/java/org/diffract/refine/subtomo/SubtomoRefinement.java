@@ -55,14 +55,14 @@ public final class SubtomoRefinement {
         int np = stack.count();
         int rank = comm.rank(), size = comm.size();
         int lo = (int) ((long) rank * np / size), hi = (int) ((long) (rank + 1) * np / size);
-        Processor norm = Processor.parse("--normproc", o.normproc);
+        double[] maskVol = o.maskfile == null ? null : readMask(n);
+        Processor norm = normalizer(n, maskVol);
         List<double[]> particles = new ArrayList<>();
         for (double[] v : stack.volumes()) {
             double[] c = v.clone();
             Processor.applyAll(c, n, 1, norm);
             particles.add(c);
         }
-        double[] maskVol = o.maskfile == null ? null : readMask(n);
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
             ParticleAligner aligner = new ParticleAligner(o, n, maskVol, pool);
@@ -164,7 +164,7 @@ public final class SubtomoRefinement {
             // without --nref, every volume given is a reference (a stack file holds several)
             nref = o.nref > 0 ? o.nref : given.size();
             refs = new double[nref][];
-            Processor norm = Processor.parse("--normproc", o.normproc);
+            Processor norm = normalizer(n, o.maskfile == null ? null : readMask(n));
             for (int k = 0; k < nref; k++) {
                 double[] v = given.get(Math.min(k, given.size() - 1)).clone();
                 Processor.applyAll(v, n, 1, norm);
@@ -212,6 +212,23 @@ public final class SubtomoRefinement {
             }
         }
         return f.inverseReal(s); // the real part: a real volume again
+    }
+
+    /** --normproc; normalize.mask takes its region from --mask (applied to ones) times --maskfile, as e2spt does. */
+    Processor normalizer(int n, double[] maskVol) {
+        Processor norm = Processor.parse("--normproc", o.normproc);
+        if (norm == null || !norm.needsRegion()) {
+            return norm;
+        }
+        double[] region = new double[n * n * n];
+        Arrays.fill(region, 1);
+        Processor.applyAll(region, n, 1, Processor.parse("--mask", o.mask));
+        if (maskVol != null) {
+            for (int i = 0; i < region.length; i++) {
+                region[i] *= maskVol[i];
+            }
+        }
+        return norm.withRegion(region);
     }
 
     private double[] readMask(int n) {
