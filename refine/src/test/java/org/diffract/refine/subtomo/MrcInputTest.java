@@ -91,5 +91,21 @@ class MrcInputTest {
         SubtomoRefinement.Result r = new SubtomoRefinement(o, VolumeStack.read(o.input, "--input"), new LocalCommunicator(), 1,
                 null).run();
         assertArrayEquals(new int[] {0, 1, 0, 1}, r.membership());
+        // the new processors on two ranks give what one rank gives: each rank normalises its own particles the same way
+        SubtomoOptions p = SubtomoOptions.parse(List.of("--input=" + stack, "--ref=" + ref, "--iter=2", "--search=1",
+                "--align=rotate_translate_3d:delta=90:dphi=90", "--falign=refine_3d_grid:delta=10:range=10",
+                "--normproc=normalize.mask", "--mask=mask.gaussian:outer_radius=6",
+                "--lowpass=filter.lowpass.tanh:cutoff_abs=0.3", "--highpassfine=filter.highpass.tanh:cutoff_pixels=1"));
+        VolumeStack in = VolumeStack.read(p.input, "--input");
+        SubtomoRefinement.Result one = new SubtomoRefinement(p, in, new LocalCommunicator(), 1, null).run();
+        List<SubtomoRefinement.Result> two = org.diffract.core.parallel.ThreadCommunicator.run(2,
+                comm -> new SubtomoRefinement(p, in, comm, 1, null).run());
+        assertArrayEquals(new int[] {0, 1, 0, 1}, one.membership());
+        for (SubtomoRefinement.Result t : two) {
+            assertArrayEquals(one.membership(), t.membership());
+            for (int k = 0; k < 2; k++) {
+                assertArrayEquals(one.averages()[k], t.averages()[k], 1e-9);
+            }
+        }
     }
 }
