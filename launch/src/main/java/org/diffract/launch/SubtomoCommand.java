@@ -49,8 +49,10 @@ public final class SubtomoCommand implements Callable<Integer> {
         SubtomoOptions o = SubtomoOptions.parse(args);
         o.validate();
         String input = o.input.contains(".h5:") ? o.input.substring(0, o.input.indexOf(".h5:") + 3) : o.input;
-        if (!Files.isRegularFile(Path.of(input))) {
-            throw new UserError("--input " + input + ": no such file; give an HDF5 stack of volumes (N, n, n, n)");
+        // a file (HDF5 or MRC stack) or a folder of one MRC file per particle; the ranks read and check it
+        if (!Files.isRegularFile(Path.of(input)) && !Files.isDirectory(Path.of(input))) {
+            throw new UserError("--input " + input + ": no such file or folder; give an HDF5 stack (N, n, n, n), an MRC "
+                    + "stack or a folder of MRC volumes");
         }
         Path dir = o.path != null ? Path.of(o.path) : SubtomoRefinement.nextFreePath(Path.of("."));
         o.path = dir.toAbsolutePath().normalize().toString();
