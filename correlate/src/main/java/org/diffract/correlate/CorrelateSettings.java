@@ -19,6 +19,10 @@ public record CorrelateSettings(Path configFile, Path dataFile, String dataset, 
                                 int nphi, PolarGrid.Interpolation interpolation, int skipDark, Path pairsFile,
                                 int crossQ1, int crossQ2, boolean allCross, int legendreLmax, Path outputFolder) {
 
+    /** The keys (section.key) whose values are paths: relative ones resolve against the config's folder. */
+    public static final Set<String> PATH_KEYS = Set.of("input.data_file", "input.mask_file", "pairs.pairs_file",
+            "output.output_folder");
+
     public static final Map<String, Set<String>> KNOWN = Map.of(
             "input", Set.of("data_file", "dataset", "run", "mask_file", "max_shots"),
             "geometry", Set.of("wavelen", "pixsize", "detdist", "x_center", "y_center"),

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import org.diffract.core.UserError;
+import org.diffract.core.stage.Stage;
 
 /**
  * Writes the SLURM or PBS submission script of one stage run. The job: reads its host list from the

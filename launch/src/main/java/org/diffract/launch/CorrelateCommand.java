@@ -23,7 +23,6 @@ import picocli.CommandLine.Option;
             "Steps: center (beam centre from a ring), polar (shots onto q rings), pairs (which shots to difference),",
             "diffcorr (mean/variance of the correlations), run (all of them). Masks: 1 = good pixel, 0 = bad."})
 public final class CorrelateCommand implements Runnable {
-    static final String RANK_MAIN = "org.diffract.correlate.CorrelateRankMain";
 
     /** The options every step shares. */
     static final class RunOptions {
@@ -78,7 +77,7 @@ public final class CorrelateCommand implements Runnable {
     private static int launch(String step, RunOptions o) {
         Path effective = effectiveConfig(o.config, o.overrides);
         CorrelateSettings s = CorrelateSettings.read(effective);
-        return o.rank.launch(s.outputFolder().resolve("diffract.log"), RANK_MAIN,
+        return o.rank.launch(s.outputFolder().resolve("diffract.log"), Stages.byName("correlate").rankMainClass(),
                 List.of("--config", effective.toString(), step));
     }
 

@@ -47,6 +47,6 @@ public final class EmcCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new UserError("cannot create output folder " + settings.outputFolder() + ": " + e.getMessage());
         }
-        return rankOptions.launch(log, "org.diffract.emc.EmcRankMain", args);
+        return rankOptions.launch(log, Stages.byName("emc").rankMainClass(), args);
     }
 }

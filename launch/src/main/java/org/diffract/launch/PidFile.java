@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
+import org.diffract.core.stage.Stage;
 
 /**
  * run/STAGE.pid: "pid start-millis" of the launcher running a stage of a project. The start time guards

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.diffract.core.UserError;
+import org.diffract.core.config.IniText;
 import org.diffract.core.io.AtomicFiles;
+import org.diffract.core.stage.Stage;
 
 /**
  * A work folder as in spipy's merge.emc projects: one config per stage (copied from the conf/ templates),

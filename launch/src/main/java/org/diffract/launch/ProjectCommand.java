@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
+import org.diffract.core.config.IniText;
+import org.diffract.core.stage.Stage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code diffract project new|config|use|show}: work folders as in spipy's merge.emc projects. */
 @Command(name = "project", mixinStandardHelpOptions = true,

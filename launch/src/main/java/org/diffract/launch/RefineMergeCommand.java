@@ -25,6 +25,6 @@ public final class RefineMergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return XtalRunner.run(config, ranks, threads, heap, "org.diffract.refine.xtal.MergeRankMain");
+        return XtalRunner.run(config, ranks, threads, heap, Stages.byName("refine-merge").rankMainClass());
     }
 }

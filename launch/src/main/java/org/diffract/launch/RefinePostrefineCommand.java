@@ -26,6 +26,6 @@ public final class RefinePostrefineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return XtalRunner.run(config, ranks, threads, heap, "org.diffract.refine.xtal.PostrefineRankMain");
+        return XtalRunner.run(config, ranks, threads, heap, Stages.byName("refine-postrefine").rankMainClass());
     }
 }

@@ -12,10 +12,11 @@ import java.util.concurrent.Callable;
 
 import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
-import picocli.CommandLine;
+import org.diffract.core.stage.Stage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code diffract run STAGE}: runs any registered stage of the current project now (MPJ multicore on this

@@ -92,7 +92,7 @@ public final class SpotsCommand implements Callable<Integer> {
         String name = opts.output().getFileName().toString();
         Path log = opts.output().resolveSibling((name.endsWith(".h5") ? name.substring(0, name.length() - 3) : name)
                 + ".log");
-        return rankOptions.launch(log.toAbsolutePath(), "org.diffract.spots.SpotsRankMain", args);
+        return rankOptions.launch(log.toAbsolutePath(), Stages.byName("spots").rankMainClass(), args);
     }
 
     private static void put(Map<String, String> m, String key, String value) {

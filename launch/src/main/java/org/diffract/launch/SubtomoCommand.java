@@ -62,7 +62,7 @@ public final class SubtomoCommand implements Callable<Integer> {
             throw new UserError("cannot create output folder " + dir + ": " + e.getMessage());
         }
         System.err.println("diffract refine subtomo: writing to " + dir);
-        return rankOptions.launch(dir.resolve("diffract.log"), "org.diffract.refine.subtomo.SubtomoRankMain",
+        return rankOptions.launch(dir.resolve("diffract.log"), Stages.byName("refine-subtomo").rankMainClass(),
                 o.toArgs());
     }
 

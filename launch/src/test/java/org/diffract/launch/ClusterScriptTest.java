@@ -16,7 +16,7 @@ class ClusterScriptTest {
 
     @Test
     void slurmAsksForNodesTasksAndThreads() {
-        String s = ClusterScript.slurm(new EmcStage(), "my run", new ClusterScript.Resources(2, 5, 4, "16G",
+        String s = ClusterScript.slurm(Stages.byName("emc"), "my run", new ClusterScript.Resources(2, 5, 4, "16G",
                 "02:00:00", "gpu", null), PATHS, "hybdev");
         assertTrue(s.contains("#SBATCH --nodes=2\n#SBATCH --ntasks=5\n#SBATCH --ntasks-per-node=3\n"
                 + "#SBATCH --cpus-per-task=4\n#SBATCH --mem=16G\n#SBATCH --time=02:00:00\n#SBATCH --partition=gpu\n"), s);
@@ -31,7 +31,7 @@ class ClusterScriptTest {
 
     @Test
     void pbsUsesProcessorsPerNodeAndQueue() {
-        String s = ClusterScript.pbs(new EmcStage(), "x", new ClusterScript.Resources(2, 4, 3, "8G", "1:00:00", "long",
+        String s = ClusterScript.pbs(Stages.byName("emc"), "x", new ClusterScript.Resources(2, 4, 3, "8G", "1:00:00", "long",
                 "acct"), PATHS, "niodev");
         assertTrue(s.contains("#PBS -l nodes=2:ppn=6\n#PBS -l mem=8gb\n#PBS -l walltime=1:00:00\n#PBS -q long\n"
                 + "#PBS -A acct\n"), s);

@@ -361,7 +361,7 @@ class ProjectRunIT {
 
     private static int checkpointIteration(Path project) {
         try {
-            return new EmcStage().iterationsDone(project.resolve("output"));
+            return Stages.byName("emc").iterationsDone(project.resolve("output"));
         } catch (RuntimeException e) {
             return 0; // being replaced this instant: the rename is atomic, so the next look sees a whole file
         }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.diffract.core.UserError;
+import org.diffract.core.stage.Stage;
 import org.diffract.refine.subtomo.SubtomoOptions;
 import org.diffract.refine.subtomo.SubtomoRankMain;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,15 @@
-package org.diffract.launch;
+package org.diffract.correlate;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-import org.diffract.correlate.CorrelateSettings;
+import org.diffract.core.config.IniText;
+import org.diffract.core.stage.Stage;
+
 
 /** Difference angular correlations ({@code correlate}) as a launcher stage; its rank main runs all steps. */
-final class CorrelateStage implements Stage {
+public final class CorrelateStage implements Stage {
     @Override
     public String name() {
         return "correlate";
@@ -20,7 +22,7 @@ final class CorrelateStage implements Stage {
 
     @Override
     public String rankMainClass() {
-        return CorrelateCommand.RANK_MAIN;
+        return CorrelateRankMain.class.getName();
     }
 
     @Override
@@ -42,5 +44,10 @@ final class CorrelateStage implements Stage {
     @Override
     public void useData(IniText config, Path project, String data, String dataset) {
         config.set("input", "data_file", data).set("input", "dataset", dataset);
+    }
+
+    @Override
+    public Set<String> pathKeys() {
+        return CorrelateSettings.PATH_KEYS;
     }
 }

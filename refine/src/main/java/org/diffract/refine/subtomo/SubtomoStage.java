@@ -1,4 +1,4 @@
-package org.diffract.launch;
+package org.diffract.refine.subtomo;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,11 +9,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.diffract.core.UserError;
-import org.diffract.refine.subtomo.SubtomoOptions;
-import org.diffract.refine.subtomo.SubtomoRankMain;
+import org.diffract.core.config.IniText;
+import org.diffract.core.stage.Stage;
 
 /** Multi-reference subtomogram refinement ({@code refine/}, e2spt_refinemulti) as a launcher stage. */
-final class SubtomoStage implements Stage {
+public final class SubtomoStage implements Stage {
     @Override
     public String name() {
         return "refine-subtomo";
@@ -26,7 +26,7 @@ final class SubtomoStage implements Stage {
 
     @Override
     public String rankMainClass() {
-        return "org.diffract.refine.subtomo.SubtomoRankMain";
+        return SubtomoRankMain.class.getName();
     }
 
     @Override
@@ -73,5 +73,10 @@ final class SubtomoStage implements Stage {
     @Override
     public void useData(IniText config, Path project, String data, String dataset) {
         config.set("subtomo", "input", dataset == null || dataset.isEmpty() ? data : data + ":" + dataset);
+    }
+
+    @Override
+    public Set<String> pathKeys() {
+        return Set.of("subtomo.input", "subtomo.ref", "subtomo.maskfile", "subtomo.path");
     }
 }

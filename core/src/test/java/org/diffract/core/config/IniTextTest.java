@@ -1,4 +1,4 @@
-package org.diffract.launch;
+package org.diffract.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

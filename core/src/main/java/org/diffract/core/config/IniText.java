@@ -1,4 +1,4 @@
-package org.diffract.launch;
+package org.diffract.core.config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,28 +9,28 @@ import java.util.Optional;
  * document every key in the conf/ templates stay in a project's config (IniConfig rewrites the whole file
  * and drops them). Reading with the stage's own IniConfig-based settings stays the authority on values.
  */
-final class IniText {
+public final class IniText {
     private final List<String> lines;
 
     private IniText(List<String> lines) {
         this.lines = lines;
     }
 
-    static IniText parse(String text) {
+    public static IniText parse(String text) {
         return new IniText(new ArrayList<>(List.of(text.split("\n", -1))));
     }
 
-    String text() {
+    public String text() {
         return String.join("\n", lines);
     }
 
-    Optional<String> get(String section, String key) {
+    public Optional<String> get(String section, String key) {
         int i = find(section, key);
         return i < 0 ? Optional.empty() : Optional.of(value(lines.get(i)));
     }
 
     /** Replaces the key's line, or adds it at the end of its section (the section at the end of the file). */
-    IniText set(String section, String key, String value) {
+    public IniText set(String section, String key, String value) {
         String line = key + " = " + value;
         int i = find(section, key);
         if (i >= 0) {
@@ -58,7 +58,7 @@ final class IniText {
         return this;
     }
 
-    IniText remove(String section, String key) {
+    public IniText remove(String section, String key) {
         int i = find(section, key);
         if (i >= 0) {
             lines.remove(i);

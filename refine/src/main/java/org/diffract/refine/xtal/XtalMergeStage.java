@@ -1,31 +1,33 @@
-package org.diffract.launch;
+package org.diffract.refine.xtal;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-import org.diffract.refine.xtal.XtalSettings;
+import org.diffract.core.config.IniText;
+import org.diffract.core.stage.Stage;
 
-/** Serial crystallography postrefine (refine.xtal) as a launcher stage. */
-final class XtalPostrefineStage implements Stage {
+
+/** Serial crystallography merge (refine.xtal) as a launcher stage. */
+public final class XtalMergeStage implements Stage {
     @Override
     public String name() {
-        return "refine-postrefine";
+        return "refine-merge";
     }
 
     @Override
     public String description() {
-        return "post-refinement and merging of partial serial crystallography data (prime)";
+        return "scaling and merging of CrystFEL stream reflections (cxi.merge)";
     }
 
     @Override
     public String rankMainClass() {
-        return "org.diffract.refine.xtal.PostrefineRankMain";
+        return MergeRankMain.class.getName();
     }
 
     @Override
     public String configTemplate() {
-        return "refine-postrefine.ini";
+        return "refine-merge.ini";
     }
 
     @Override
@@ -42,5 +44,10 @@ final class XtalPostrefineStage implements Stage {
     @Override
     public void useData(IniText config, Path project, String data, String dataset) {
         config.set("main", "data", data);
+    }
+
+    @Override
+    public Set<String> pathKeys() {
+        return Set.of("main.data", "main.model", "main.output_prefix");
     }
 }

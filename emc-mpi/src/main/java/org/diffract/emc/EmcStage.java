@@ -1,4 +1,4 @@
-package org.diffract.launch;
+package org.diffract.emc;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,13 +8,12 @@ import java.util.Set;
 
 import io.jhdf.api.Dataset;
 import org.diffract.core.UserError;
+import org.diffract.core.config.IniText;
 import org.diffract.core.io.H5Reader;
-import org.diffract.emc.EmcCheckpoint;
-import org.diffract.emc.EmcRun;
-import org.diffract.emc.EmcSettings;
+import org.diffract.core.stage.Stage;
 
 /** EMC reconstruction ({@code emc-mpi}) as a launcher stage. */
-final class EmcStage implements Stage {
+public final class EmcStage implements Stage {
     @Override
     public String name() {
         return "emc";
@@ -27,7 +26,7 @@ final class EmcStage implements Stage {
 
     @Override
     public String rankMainClass() {
-        return "org.diffract.emc.EmcRankMain";
+        return EmcRankMain.class.getName();
     }
 
     @Override
@@ -99,5 +98,12 @@ final class EmcStage implements Stage {
             throw new UserError(log + ": unreadable EMC log (" + e.getMessage() + "); it is rewritten by the next "
                     + "iteration");
         }
+    }
+
+    @Override
+    public Set<String> pathKeys() {
+        return Set.of("emc.in_photons_file", "emc.in_patterns_file", "emc.in_detector_file", "emc.in_mask_file",
+                "make_detector.in_mask_file", "make_detector.out_detector_file", "emc.start_model_file",
+                "emc.output_folder", "emc.log_file");
     }
 }

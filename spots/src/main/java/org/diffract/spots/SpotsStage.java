@@ -1,13 +1,15 @@
-package org.diffract.launch;
+package org.diffract.spots;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-import org.diffract.spots.SpotsOptions;
+import org.diffract.core.config.IniText;
+import org.diffract.core.stage.Stage;
+
 
 /** Laue spot finding ({@code spots}) as a launcher stage. */
-final class SpotsStage implements Stage {
+public final class SpotsStage implements Stage {
     @Override
     public String name() {
         return "spots";
@@ -20,7 +22,7 @@ final class SpotsStage implements Stage {
 
     @Override
     public String rankMainClass() {
-        return "org.diffract.spots.SpotsRankMain";
+        return SpotsRankMain.class.getName();
     }
 
     @Override
@@ -47,5 +49,10 @@ final class SpotsStage implements Stage {
     @Override
     public void useData(IniText config, Path project, String data, String dataset) {
         config.set(SpotsOptions.SECTION, "input", data);
+    }
+
+    @Override
+    public Set<String> pathKeys() {
+        return Set.of(SpotsOptions.SECTION + ".input", SpotsOptions.SECTION + ".output");
     }
 }

@@ -1,31 +1,33 @@
-package org.diffract.launch;
+package org.diffract.refine.xtal;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-import org.diffract.refine.xtal.XtalSettings;
+import org.diffract.core.config.IniText;
+import org.diffract.core.stage.Stage;
 
-/** Serial crystallography merge (refine.xtal) as a launcher stage. */
-final class XtalMergeStage implements Stage {
+
+/** Serial crystallography postrefine (refine.xtal) as a launcher stage. */
+public final class XtalPostrefineStage implements Stage {
     @Override
     public String name() {
-        return "refine-merge";
+        return "refine-postrefine";
     }
 
     @Override
     public String description() {
-        return "scaling and merging of CrystFEL stream reflections (cxi.merge)";
+        return "post-refinement and merging of partial serial crystallography data (prime)";
     }
 
     @Override
     public String rankMainClass() {
-        return "org.diffract.refine.xtal.MergeRankMain";
+        return PostrefineRankMain.class.getName();
     }
 
     @Override
     public String configTemplate() {
-        return "refine-merge.ini";
+        return "refine-postrefine.ini";
     }
 
     @Override
@@ -42,5 +44,10 @@ final class XtalMergeStage implements Stage {
     @Override
     public void useData(IniText config, Path project, String data, String dataset) {
         config.set("main", "data", data);
+    }
+
+    @Override
+    public Set<String> pathKeys() {
+        return Set.of("main.data", "main.model", "main.output_prefix");
     }
 }
