@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diffract.core.UserError;
+import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.io.H5Reader;
 import org.diffract.core.io.H5Writer;
 import org.diffract.core.parallel.Communicator;
@@ -61,11 +62,7 @@ public final class CorrelateRun {
     }
 
     private void createOutputFolder() {
-        try {
-            Files.createDirectories(s.outputFolder());
-        } catch (IOException e) {
-            throw new UserError("cannot create output folder " + s.outputFolder() + ": " + e.getMessage());
-        }
+        AtomicFiles.createFolder(s.outputFolder());
     }
 
     private static double[] fitToCentre(RingFit f) {

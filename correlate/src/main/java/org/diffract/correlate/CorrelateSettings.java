@@ -82,8 +82,7 @@ public record CorrelateSettings(Path configFile, Path dataFile, String dataset, 
         if (lmax < 0 || lmax > 60) {
             throw new UserError(name + ": [correlate] legendre_lmax must be 0 (off) .. 60");
         }
-        Path folder = src == null || src.toAbsolutePath().getParent() == null ? Path.of("output")
-                : src.toAbsolutePath().getParent().resolve("output");
+        Path folder = c.folder().resolve("output");
         Path out = c.getPath("output", "output_folder", folder);
         return new CorrelateSettings(src, data, c.getString("input", "dataset", "auto"),
                 c.getString("input", "run", "auto"), c.getPath("input", "mask_file", null), maxShots,

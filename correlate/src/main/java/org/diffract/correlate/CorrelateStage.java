@@ -1,9 +1,11 @@
 package org.diffract.correlate;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.diffract.core.config.IniConfig;
 import org.diffract.core.config.IniText;
 import org.diffract.core.stage.Stage;
 
@@ -31,8 +33,8 @@ public final class CorrelateStage implements Stage {
     }
 
     @Override
-    public Path outputFolder(Path config) {
-        return CorrelateSettings.read(config).outputFolder();
+    public Path outputFolder(IniConfig config) {
+        return CorrelateSettings.from(config).outputFolder();
     }
 
     @Override
@@ -49,5 +51,19 @@ public final class CorrelateStage implements Stage {
     @Override
     public Set<String> pathKeys() {
         return CorrelateSettings.PATH_KEYS;
+    }
+
+    @Override
+    public List<Step> steps() {
+        return List.of(
+                new Step("center", "Fit a circle (or ellipse) to a bright ring: beam centre, radius, residual; center.h5 "
+                        + "and center_fit.png"),
+                new Step("polar", "Resample every shot onto rings qmin..qmax (1/A) and normalise the rings; polar.h5 and "
+                        + "polar.png. The mask (1 = good) is resampled the same way"),
+                new Step("pairs", "Choose the shot pairs (consecutive after skip_dark, or [pairs] pairs_file JSON); "
+                        + "pairs.json"),
+                new Step("diffcorr", "Mask-corrected difference angular correlations of the pairs from polar.h5; "
+                        + "correlations.h5 and correlation.png"),
+                new Step("run", "center (unless [geometry] x_center/y_center are set), polar, pairs, diffcorr"));
     }
 }

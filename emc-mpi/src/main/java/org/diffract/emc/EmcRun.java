@@ -103,11 +103,7 @@ public final class EmcRun {
             state = startState(data, n);
         }
         if (root) {
-            try {
-                Files.createDirectories(out);
-            } catch (java.io.IOException e) {
-                throw new UserError("cannot create output folder " + out + ": " + e.getMessage());
-            }
+            AtomicFiles.createFolder(out);
         }
         try (EmcEngine engine = new EmcEngine(data, params, n, comm)) {
             while (state.iterationsDone < settings.iterations()) {

@@ -31,8 +31,13 @@ public record EmcSettings(Path configFile, Path photonsFile, Path patternsFile, 
                     "selection", "start_model_file", "output_folder", "num_iter", "random_seed", "log_file"));
 
     public static EmcSettings read(Path file, int threads) {
-        IniConfig c = IniConfig.read(file);
+        return from(IniConfig.read(file), threads);
+    }
+
+    /** Reads and checks a config; relative paths and the default output folder resolve against its folder. */
+    public static EmcSettings from(IniConfig c, int threads) {
         c.checkKnown(KNOWN);
+        Path file = c.source() != null ? c.source() : c.folder().resolve("emc.ini");
         String name = file.getFileName().toString();
         Path photons = c.getPath("emc", "in_photons_file", null);
         Path patterns = c.getPath("emc", "in_patterns_file", null);
@@ -61,7 +66,7 @@ public record EmcSettings(Path configFile, Path photonsFile, Path patternsFile, 
         }
         String selection = c.getChoice("emc", "selection", "none", "even_only", "odd_only", "none", "None");
         Path start = c.getPath("emc", "start_model_file", null);
-        Path out = c.getPath("emc", "output_folder", file.toAbsolutePath().getParent().resolve("output"));
+        Path out = c.getPath("emc", "output_folder", c.folder().resolve("output"));
         int iterations = c.getInt("emc", "num_iter", 10);
         if (iterations < 1) {
             throw new UserError(name + ": [emc] num_iter must be >= 1");

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.jhdf.api.Dataset;
 import org.diffract.core.UserError;
+import org.diffract.core.config.IniConfig;
 import org.diffract.core.config.IniText;
 import org.diffract.core.io.H5Reader;
 import org.diffract.core.stage.Stage;
@@ -35,8 +36,8 @@ public final class EmcStage implements Stage {
     }
 
     @Override
-    public Path outputFolder(Path config) {
-        return EmcSettings.read(config, 1).outputFolder();
+    public Path outputFolder(IniConfig config) {
+        return EmcSettings.from(config, 1).outputFolder();
     }
 
     @Override
@@ -105,5 +106,10 @@ public final class EmcStage implements Stage {
         return Set.of("emc.in_photons_file", "emc.in_patterns_file", "emc.in_detector_file", "emc.in_mask_file",
                 "make_detector.in_mask_file", "make_detector.out_detector_file", "emc.start_model_file",
                 "emc.output_folder", "emc.log_file");
+    }
+
+    @Override
+    public boolean resumable() {
+        return true;
     }
 }

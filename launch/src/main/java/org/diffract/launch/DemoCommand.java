@@ -27,9 +27,10 @@ public final class DemoCommand implements Callable<Integer> {
         new CommandLine(sim).parseArgs("--out", out.toString(), "--frames", Integer.toString(frames), "--num-div", "4",
                 "--iterations", Integer.toString(iterations), "--no-patterns");
         sim.call();
-        EmcCommand emc = new EmcCommand();
-        new CommandLine(emc).parseArgs("--config", out.resolve("emc.ini").toString(), "--ranks", "2", "--threads", "1");
-        int r = emc.call();
+        int r = Diffract.execute("emc", "--config", out.resolve("emc.ini").toString(), "--ranks", "2", "--threads", "1");
+        if (r != 0) {
+            return r;
+        }
         Path o = out.resolve("output");
         System.out.println("model: " + o.resolve(String.format("intens_%03d.h5", iterations)));
         System.out.println("pictures: " + o.resolve("slices.png") + " " + o.resolve("convergence.png")

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code diffract} command: every stage of the suite behind one entry point. */
 @Command(name = "diffract", mixinStandardHelpOptions = true, version = "diffract 0.1.0",
         description = "X-ray diffraction data to 3D structures and statistics.",
-        subcommands = {SimulateCommand.class, EmcCommand.class, DemoCommand.class, ProjectCommand.class, RunCommand.class,
-                StatusCommand.class, CorrelateCommand.class, SpotsCommand.class, RefineCommand.class})
+        subcommands = {SimulateCommand.class, DemoCommand.class, ProjectCommand.class, RunCommand.class,
+                StatusCommand.class})
 public final class Diffract implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,6 +28,8 @@ public final class Diffract implements Runnable {
     public static int execute(String... args) {
         System.setProperty("java.awt.headless", "true");
         CommandLine cl = new CommandLine(new Diffract());
+        // every stage's command (emc, spots, correlate, refine ...) comes from the stage's own description
+        StageCommands.addTo(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof UserError u) {

@@ -112,9 +112,8 @@ class RefineSubtomoIT {
         new H5Writer().put("volumes", f, data.particles().length, N, N, N).write(dir.resolve("nan.h5"));
         assertOneLineError(DiffractProcess.run(dir, "refine", "subtomo", "--input", "nan.h5", "--nref", "2",
                 "--path", "bad3", "--ranks", "2", "--threads", "1"), "nan.h5", "volume 1", "NaN");
-        try (var s = Files.list(dir.resolve("bad3"))) {
-            assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("classes_")));
-        }
+        // the launcher made bad3 for this run: a failed run leaves nothing behind
+        assertFalse(Files.exists(dir.resolve("bad3")));
     }
 
     @Test

@@ -34,6 +34,13 @@ public record SpotsOptions(Path input, Path output, String method, int nPercent,
             }
             ini.set(SECTION, e.getKey(), e.getValue());
         }
+        return from(ini);
+    }
+
+    /** Reads and checks the [spots] section of a config (relative paths against the config's folder). */
+    public static SpotsOptions from(IniConfig ini) {
+        ini.checkKnown(Map.of(SECTION, Set.copyOf(KEYS)));
+        Path config = ini.source();
         Path input = ini.getPath(SECTION, "input", null);
         if (input == null) {
             throw new UserError("no input file: give FILE__mccd.h5 on the command line or input = ... in "

@@ -21,10 +21,21 @@ import org.diffract.core.io.AtomicFiles;
  * starting with # or ;, or the rest of a value after whitespace and #. Keys are case-sensitive, a later
  * duplicate overrides an earlier one, and sections and keys keep their first-seen order for writing.
  * Every typed getter reports a bad value as one line naming the file, section, key, value and what is expected.
+ *
+ * <p>Relative paths resolve against the config's folder: the file's own, or the one a run copy names in its
+ * reserved {@code [diffract] config_folder} entry. The launcher writes such a copy (the user's config plus
+ * command-line overrides) into the run folder for the ranks, and every path and folder-relative default in it
+ * still means what it meant in the user's file.
  */
 public final class IniConfig {
+    /** The reserved section and key of a run copy: the folder of the config it was made from. */
+    public static final String RESERVED_SECTION = "diffract";
+    public static final String FOLDER_KEY = "config_folder";
+
     private final Path source;
     private final Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+    /** Set for a run copy (read from, and written to, the reserved entry); else the source file's folder. */
+    private Path explicitFolder;
 
     private IniConfig(Path source) {
         this.source = source;
@@ -76,7 +87,15 @@ public final class IniConfig {
                         + "put it under a section such as [emc]");
             }
             String key = line.substring(0, eq).strip();
-            c.sections.get(section).put(key, stripComment(line.substring(eq + 1)).strip());
+            String value = stripComment(line.substring(eq + 1)).strip();
+            if (section.equals(RESERVED_SECTION) && key.equals(FOLDER_KEY)) {
+                c.explicitFolder = Path.of(value);
+                continue;
+            }
+            c.sections.get(section).put(key, value);
+        }
+        if (c.explicitFolder != null && c.sections.getOrDefault(RESERVED_SECTION, Map.of()).isEmpty()) {
+            c.sections.remove(RESERVED_SECTION);
         }
         return c;
     }
@@ -93,6 +112,24 @@ public final class IniConfig {
 
     public Path source() {
         return source;
+    }
+
+    /**
+     * The folder relative paths and folder-relative defaults (an output folder beside the config) resolve
+     * against: a run copy's recorded folder, else the config file's folder, else the working directory.
+     */
+    public Path folder() {
+        if (explicitFolder != null) {
+            return explicitFolder;
+        }
+        Path parent = source == null ? null : source.toAbsolutePath().getParent();
+        return parent != null ? parent : Path.of("").toAbsolutePath();
+    }
+
+    /** Records {@code folder} as this config's folder (written into the reserved entry by {@link #toText}). */
+    public IniConfig withFolder(Path folder) {
+        this.explicitFolder = folder.toAbsolutePath().normalize();
+        return this;
     }
 
     private String name() {
@@ -222,11 +259,15 @@ public final class IniConfig {
         } catch (java.nio.file.InvalidPathException e) {
             throw bad(section, key, "a valid file path");
         }
-        if (p.isAbsolute() || source == null) {
+        if (source == null && explicitFolder == null) {
             return p;
         }
-        Path folder = source.toAbsolutePath().getParent();
-        return folder == null ? p : folder.resolve(p).normalize();
+        return resolve(p);
+    }
+
+    /** A path as this config means it: relative ones against {@link #folder()}. */
+    public Path resolve(Path p) {
+        return p.isAbsolute() ? p : folder().resolve(p).normalize();
     }
 
     public IniConfig set(String section, String key, String value) {
@@ -249,6 +290,10 @@ public final class IniConfig {
     /** The configuration as INI text, sections and keys in order; comments of the original are not kept. */
     public String toText() {
         StringBuilder sb = new StringBuilder();
+        if (explicitFolder != null) {
+            sb.append('[').append(RESERVED_SECTION).append("]\n").append(FOLDER_KEY).append(" = ").append(explicitFolder)
+                    .append('\n');
+        }
         for (Map.Entry<String, Map<String, String>> s : sections.entrySet()) {
             if (sb.length() > 0) {
                 sb.append('\n');

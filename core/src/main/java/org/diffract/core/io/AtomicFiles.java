@@ -67,6 +67,22 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Creates {@code folder} (and its parents) for a stage's outputs, or fails in one line naming it and why.
+     *
+     * @return whether the folder was made now (false: it existed), so a failed run can remove what it made
+     */
+    public static boolean createFolder(Path folder) {
+        boolean existed = Files.isDirectory(folder);
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UserError("cannot create output folder " + folder + ": " + reason(e)
+                    + "; choose a writable folder", e);
+        }
+        return !existed;
+    }
+
     public static void writeBytes(Path target, byte[] content) {
         write(target, tmp -> Files.write(tmp, content));
     }

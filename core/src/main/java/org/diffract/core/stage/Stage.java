@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.diffract.core.config.IniConfig;
 import org.diffract.core.config.IniText;
 
 /**
@@ -27,10 +28,83 @@ public interface Stage {
     String configTemplate();
 
     /**
-     * Reads and checks the config (bad keys fail here, before any rank starts) and returns the folder the stage
-     * writes its results, log and checkpoint into.
+     * Checks the whole config as the ranks will read it (a bad key or value fails here, in one line, before any
+     * rank starts) and returns the folder the stage writes its results, log and checkpoint into.
      */
-    Path outputFolder(Path config);
+    Path outputFolder(IniConfig config);
+
+    /** {@link #outputFolder(IniConfig)} of a config file. */
+    default Path outputFolder(Path config) {
+        return outputFolder(IniConfig.read(config));
+    }
+
+    /** The log the ranks of a run write (log4j2 file appender), for a config that passed {@link #outputFolder}. */
+    default Path logFile(IniConfig config) {
+        return outputFolder(config).resolve("diffract.log");
+    }
+
+    /**
+     * Fixes the defaults that depend on when or where the run starts (e.g. "the next free output folder") into the
+     * config, so the ranks, reading the config later, see what the launcher checked. Most stages have none.
+     */
+    default void pinDefaults(IniConfig config) {
+    }
+
+    /** The words of the stage's command under {@code diffract}: {@code [emc]}, {@code [refine, subtomo]}. */
+    default List<String> command() {
+        return List.of(name());
+    }
+
+    /** A part of a stage that can run alone ({@code correlate center}), with one line for help texts. */
+    record Step(String name, String description) {
+    }
+
+    /**
+     * The steps a run can be limited to, each a subcommand whose name the rank main gets as its first extra argument;
+     * empty when the stage runs as a whole.
+     */
+    default List<Step> steps() {
+        return List.of();
+    }
+
+    /**
+     * The config key ({@code section.key}) giving the number of processes a run uses, as prime's n_processors does:
+     * without --ranks/--threads the launcher splits it into ranks (at most the cores) and threads. Null: none.
+     */
+    default String processesKey() {
+        return null;
+    }
+
+    /** The stage's own options, each standing for a config key, beside the launcher's --config and --set. */
+    default List<StageOption> options() {
+        return List.of();
+    }
+
+    /** Whether a run needs a config file (else the options alone may describe it). */
+    default boolean needsConfig() {
+        return true;
+    }
+
+    /** Whether the stage keeps a checkpoint that {@code --resume} continues from. */
+    default boolean resumable() {
+        return false;
+    }
+
+    /**
+     * Picocli command objects (benchmarks, comparisons) that the launcher adds under the stage's command, e.g.
+     * {@code diffract emc bench}: they live beside the code they call.
+     */
+    default List<Object> tools() {
+        return List.of();
+    }
+
+    /**
+     * Bytes of heap one rank needs for this config, or -1 when the stage does not estimate it. The launcher logs it,
+     * refuses a run whose --heap is smaller, and otherwise gives the ranks' JVMs a heap from it.
+     */
+    default long heapBytes(IniConfig config, int ranks, int threads) {
+        return -1;
+    }
 
     /** Every section and its keys the stage's config accepts: {@code project config} rejects anything else. */
     Map<String, Set<String>> knownKeys();

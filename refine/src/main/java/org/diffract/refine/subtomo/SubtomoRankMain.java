@@ -36,9 +36,17 @@ public final class SubtomoRankMain {
         });
     }
 
+    /** The [subtomo] keys whose values are files or folders (relative ones resolve against the config's folder). */
+    public static final java.util.Set<String> PATH_KEYS = java.util.Set.of("input", "ref", "maskfile", "path");
+
     /** [subtomo] key = value lines as --key=value arguments; true/false keys become flags. */
     public static List<String> configArgs(Path config) {
-        IniConfig ini = IniConfig.read(config);
+        return configArgs(IniConfig.read(config));
+    }
+
+    /** {@link #configArgs(Path)} of a config read already; paths come out absolute. */
+    public static List<String> configArgs(IniConfig ini) {
+        Object config = ini.source() != null ? ini.source() : "config";
         List<String> a = new ArrayList<>();
         java.util.Set<String> known = new SubtomoOptions().values().keySet();
         for (String key : ini.keys("subtomo")) {
@@ -49,6 +57,13 @@ public final class SubtomoRankMain {
             String v = ini.getString("subtomo", key, "").trim();
             if (v.isEmpty() || v.equalsIgnoreCase("false")) {
                 continue;
+            }
+            if (PATH_KEYS.contains(key)) {
+                List<String> parts = new ArrayList<>();
+                for (String part : v.split(",")) {
+                    parts.add(ini.resolve(Path.of(part.trim())).toString());
+                }
+                v = String.join(",", parts);
             }
             a.add(v.equalsIgnoreCase("true") ? name : name + "=" + v);
         }

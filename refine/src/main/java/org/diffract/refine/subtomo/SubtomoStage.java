@@ -1,16 +1,24 @@
 package org.diffract.refine.subtomo;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.diffract.core.UserError;
+import org.diffract.core.config.IniConfig;
 import org.diffract.core.config.IniText;
 import org.diffract.core.stage.Stage;
+import org.diffract.core.stage.StageOption;
+import picocli.CommandLine.Option;
 
 /** Multi-reference subtomogram refinement ({@code refine/}, e2spt_refinemulti) as a launcher stage. */
 public final class SubtomoStage implements Stage {
@@ -35,14 +43,14 @@ public final class SubtomoStage implements Stage {
     }
 
     @Override
-    public Path outputFolder(Path config) {
+    public Path outputFolder(IniConfig config) {
         SubtomoOptions o = SubtomoOptions.parse(SubtomoRankMain.configArgs(config));
         o.validate();
         if (o.path == null) {
-            throw new UserError(config + ": set 'path' in [subtomo] (the output folder) to run it as a stage");
+            throw new UserError((config.source() != null ? config.source() : "config")
+                    + ": set 'path' in [subtomo] (the output folder) to run it as a stage");
         }
-        Path p = Path.of(o.path);
-        return p.isAbsolute() ? p : config.toAbsolutePath().getParent().resolve(p);
+        return Path.of(o.path);
     }
 
     @Override
@@ -79,4 +87,43 @@ public final class SubtomoStage implements Stage {
     public Set<String> pathKeys() {
         return Set.of("subtomo.input", "subtomo.ref", "subtomo.maskfile", "subtomo.path");
     }
+
+    @Override
+    public List<String> command() {
+        return List.of("refine", "subtomo");
+    }
+
+    /** e2spt_refinemulti's options, each standing for the [subtomo] key of its name. */
+    @Override
+    public List<StageOption> options() {
+        List<StageOption> out = new ArrayList<>();
+        for (Field f : SubtomoOptions.class.getFields()) {
+            Option o = f.getAnnotation(Option.class);
+            if (o == null) {
+                continue;
+            }
+            String key = Arrays.stream(o.names()).max(Comparator.comparingInt(String::length)).orElseThrow()
+                    .replaceFirst("^--?", "");
+            String help = String.join(" ", o.description()).replace("${DEFAULT-VALUE}", o.defaultValue());
+            out.add(f.getType() == boolean.class ? StageOption.flag(SECTION, key, help, o.names())
+                    : StageOption.value(SECTION, key, o.paramLabel().isEmpty() ? "VALUE" : o.paramLabel(), help,
+                            o.names()));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean needsConfig() {
+        return false;
+    }
+
+    /** Without --path, e2spt_refinemulti writes to the next free spt_refinemulti_NN of the working folder. */
+    @Override
+    public void pinDefaults(IniConfig config) {
+        if (config.getString(SECTION, "path", "").isBlank()) {
+            config.set(SECTION, "path", SubtomoRefinement.nextFreePath(Path.of("")).toAbsolutePath().toString());
+        }
+    }
+
+    private static final String SECTION = "subtomo";
 }

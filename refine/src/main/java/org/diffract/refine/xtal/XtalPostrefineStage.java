@@ -1,9 +1,11 @@
 package org.diffract.refine.xtal;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.diffract.core.config.IniConfig;
 import org.diffract.core.config.IniText;
 import org.diffract.core.stage.Stage;
 
@@ -31,8 +33,8 @@ public final class XtalPostrefineStage implements Stage {
     }
 
     @Override
-    public Path outputFolder(Path config) {
-        return XtalSettings.read(config).outputFolder();
+    public Path outputFolder(IniConfig config) {
+        return XtalSettings.from(config).outputFolder();
     }
 
     @Override
@@ -49,5 +51,16 @@ public final class XtalPostrefineStage implements Stage {
     @Override
     public Set<String> pathKeys() {
         return Set.of("main.data", "main.model", "main.output_prefix");
+    }
+
+    @Override
+    public List<String> command() {
+        return List.of("refine", "postrefine");
+    }
+
+    /** prime's n_processors: without --ranks/--threads it is split into ranks (at most the cores) and threads. */
+    @Override
+    public String processesKey() {
+        return "main.n_processors";
     }
 }

@@ -38,8 +38,13 @@ public record XtalSettings(Path configFile, Path data, Path model, double pixelS
         if (!Files.isRegularFile(file)) {
             throw new UserError(file + ": no such config file; copy conf/refine-merge.ini or conf/refine-postrefine.ini");
         }
-        IniConfig c = IniConfig.read(file);
+        return from(IniConfig.read(file));
+    }
+
+    /** Reads and checks a config; relative paths and the default output prefix resolve against its folder. */
+    public static XtalSettings from(IniConfig c) {
         c.checkKnown(KNOWN);
+        Path file = c.source() != null ? c.source() : c.folder().resolve("refine.ini");
         String name = file.getFileName().toString();
         Path data = c.getPath("main", "data", null);
         if (data == null) {
@@ -108,7 +113,7 @@ public record XtalSettings(Path configFile, Path data, Path model, double pixelS
         if (nProc < 1) {
             throw new UserError(name + ": [main] n_processors must be >= 1");
         }
-        Path prefix = c.getPath("main", "output_prefix", file.toAbsolutePath().getParent().resolve("merged"));
+        Path prefix = c.getPath("main", "output_prefix", c.folder().resolve("merged"));
         if (prefix == null) {
             throw new UserError(name + ": [main] output_prefix must name a file prefix, e.g. out/merged");
         }

@@ -1,0 +1,22 @@
+package org.diffract.launch;
+
+import java.util.List;
+
+/**
+ * The benchmark and comparison commands that still live in launch, by stage name, until each moves next to the
+ * code it times and is listed by its stage's {@link org.diffract.core.stage.Stage#tools()}.
+ */
+final class LaunchTools {
+    private LaunchTools() {
+    }
+
+    static List<Object> of(String stage) {
+        return switch (stage) {
+            case "emc" -> List.of(new EmcBenchCommand(), new EmcCompareCommand());
+            case "spots" -> List.of(new SpotsBenchCommand());
+            case "correlate" -> List.of(new CorrelateBenchCommand());
+            case "refine-subtomo" -> List.of(new SubtomoBenchCommand());
+            default -> List.of();
+        };
+    }
+}
