@@ -2,6 +2,9 @@ package org.diffract.core.io;
 
 import java.io.IOException;
 import java.lang.reflect.Array;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,16 +14,20 @@ import java.util.Map;
 import java.util.Set;
 
 import io.jhdf.HdfFile;
+import io.jhdf.WritableGroupImpl;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.DatasetCreationOptions;
+import io.jhdf.api.WritableDataset;
 import io.jhdf.api.WritableGroup;
 import io.jhdf.api.WritableNode;
 import io.jhdf.exceptions.HdfException;
+import io.jhdf.storage.HdfFileChannel;
 
 /**
  * Collects datasets and attributes, then writes one HDF5 file with jhdf in a single atomic step. Paths like
- * {@code "a/b/c"} create the groups a and a/b. jhdf builds the whole file in memory and its
- * {@code HdfFile.write} does not truncate an existing file, so we always write a fresh temp file and rename.
+ * {@code "a/b/c"} create the groups a and a/b; an attribute on a path without a dataset makes a group that
+ * holds only attributes. jhdf builds the whole file in memory and its {@code HdfFile.write} does not truncate
+ * an existing file, so we always write a fresh temp file and rename.
  */
 public final class H5Writer {
     private record DatasetEntry(String path, Object data, DatasetCreationOptions options) {
@@ -131,11 +138,43 @@ public final class H5Writer {
         WritableGroup g = groups.get(path);
         if (g == null) {
             WritableGroup parent = group(groups, nodes, parentOf(path));
-            g = parent.putGroup(leafOf(path));
+            WritableGroupImpl created = new WritableGroupImpl(parent, leafOf(path));
+            parent.putDataset(leafOf(path), endingAtItsEnd(created));
+            g = created;
             groups.put(path, g);
             nodes.put(path, g);
         }
         return g;
+    }
+
+    /*
+     * jhdf 0.13 writes a group's object header at the group's address without moving the file channel's
+     * position, and after the whole tree it appends its info string at that position. When the last object
+     * of the tree is a group with no dataset below it (e.g. a group holding only attributes), the position is
+     * still the end of the previous dataset's data, which is that group's header: the info string overwrites
+     * it and h5py fails with "bad object header version number". Every group we create therefore moves the
+     * position to its end once written. jhdf accepts a node of our own only through putDataset, so the group
+     * goes in behind a WritableDataset proxy; the link it gets points at a real group header.
+     */
+    private static WritableDataset endingAtItsEnd(WritableGroupImpl group) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            if (method.getName().equals("write") && args != null && args.length == 2
+                    && args[0] instanceof HdfFileChannel channel) {
+                long end = group.write(channel, (Long) args[1]);
+                channel.position(end);
+                return end;
+            }
+            if (!method.getDeclaringClass().isInstance(group)) {
+                throw new UnsupportedOperationException(method.getName() + " is a dataset method; this node is a group");
+            }
+            try {
+                return method.invoke(group, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (WritableDataset) Proxy.newProxyInstance(H5Writer.class.getClassLoader(),
+                new Class<?>[] {WritableDataset.class}, handler);
     }
 
     private static String normalize(String path) {

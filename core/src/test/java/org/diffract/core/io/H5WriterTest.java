@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 import io.jhdf.HdfFile;
 import org.diffract.core.UserError;
@@ -68,6 +71,38 @@ class H5WriterTest {
                 + "print(f['g/v'].dtype, f['g/v'].shape, f['g/v'][2,1], f['m'].dtype, list(f['m'][()]), "
                 + "f['i'].dtype, f['i'][()], f.attrs['nx'])", f.toString());
         assertEquals("float64 (3, 2) 6.0 uint8 [2, 0] int32 5 150", out);
+    }
+
+    /**
+     * Groups that hold attributes but no dataset, at the root and nested, beside datasets: jhdf alone writes its
+     * trailing info string over such a group's header whenever the group is written after the last dataset, and
+     * h5py then fails with "bad object header version number". Several names, so that the group lands both
+     * before and after the datasets in jhdf's (hash) order.
+     */
+    @Test
+    void h5pyReadsGroupsWithAttributesButNoDataset() throws Exception {
+        for (String g : new String[] {"info", "a", "zz", "meta", "x1"}) {
+            Path f = dir.resolve("attrs-" + g + ".h5");
+            new H5Writer().put("d", new int[] {1, 2}).put("stats/avg", new double[] {0.5})
+                    .attribute(g, "sync", "pairs").attribute(g, "n", 10).attribute(g, "structure", new int[] {2, 2})
+                    .attribute("stats/" + g + "/deep", "alpha", 0.05).write(f);
+            String out = PythonH5.run(String.join("\n",
+                    "import sys, h5py",
+                    "f = h5py.File(sys.argv[1], 'r')",
+                    "seen = []",
+                    "f.visititems(lambda n, o: seen.append(n))",
+                    "a = f[sys.argv[2]].attrs",
+                    "s = a['sync'].decode() if isinstance(a['sync'], bytes) else a['sync']",
+                    "print(sorted(seen), s, a['n'], list(a['structure']), f['stats/' + sys.argv[2] + '/deep'].attrs['alpha'],"
+                            + " list(f['d'][()]))"),
+                    f.toString(), g);
+            List<String> names = new ArrayList<>(List.of("d", g, "stats", "stats/avg", "stats/" + g, "stats/" + g + "/deep"));
+            Collections.sort(names);
+            assertEquals("['" + String.join("', '", names) + "'] pairs 10 [2, 2] 0.05 [1, 2]", out);
+            try (HdfFile h = new HdfFile(f)) {
+                assertEquals(10, h.getByPath(g).getAttribute("n").getData());
+            }
+        }
     }
 
     @Test
