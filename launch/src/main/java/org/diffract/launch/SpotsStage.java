@@ -30,13 +30,12 @@ final class SpotsStage implements Stage {
 
     @Override
     public Path outputFolder(Path config) {
-        Path out = SpotsOptions.resolve(config, Map.of()).output().toAbsolutePath().getParent();
-        return out;
+        return SpotsOptions.read(config).output().getParent();
     }
 
     @Override
     public Map<String, Set<String>> knownKeys() {
-        return Map.of(SpotsOptions.SECTION, Set.copyOf(SpotsOptions.KEYS));
+        return Map.of(SpotsOptions.SECTION, SpotsOptions.Key.keys());
     }
 
     /**
@@ -46,6 +45,6 @@ final class SpotsStage implements Stage {
      */
     @Override
     public void useData(IniText config, Path project, String data, String dataset) {
-        config.set(SpotsOptions.SECTION, "input", data);
+        config.set(SpotsOptions.SECTION, SpotsOptions.Key.INPUT.key(), data);
     }
 }

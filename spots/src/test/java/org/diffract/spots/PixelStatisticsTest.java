@@ -78,7 +78,8 @@ class PixelStatisticsTest {
      */
     @Test
     void backgroundStatisticsMatchTruncatedNormal() {
-        SyntheticLaue d = SyntheticLaue.generate(40, 40, 20, 10, false, 100, 5, 0, 0, 0, false, 11);
+        SyntheticLaue d = SyntheticLaue.builder().size(40, 40).angles(20, 10).spots(0, 0, 0).integer(false).seed(11)
+                .build();
         SpotsOptions o = SpotTestData.options(null);
         SpotsResult r = new SpotFinder(o, new org.diffract.core.parallel.LocalCommunicator(), 2).run(d);
         double z = 0.6744897501960817;
