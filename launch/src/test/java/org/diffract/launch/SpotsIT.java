@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code diffract spots} through the real command: on laser pump-probe frames with planted spots (one per
  * angle only in laser-on frames) every planted spot is found where it was planted and none is spurious,
  * the same on 1 and 2 MPJ ranks; config plus overrides, the tool's long options and lzf; one-line errors
- * without output for bad input.
+ * without output for bad input; and the whole output file against a numpy/scipy pipeline written from the
+ * tool's description (spots_reference.py) on a non-square uint16 series that numpy made.
  */
 class SpotsIT {
     @TempDir
@@ -151,6 +153,58 @@ class SpotsIT {
         assertOneLine(DiffractProcess.run(dir, "spots", "plain__mccd.h5", "--structure", "3,3"), "give -s 2,1 or -s 2,2");
         assertFalse(Files.exists(dir.resolve("plain__spots.h5")));
         assertFalse(Files.exists(dir.resolve("plain__spots.options.ini")));
+    }
+
+    /**
+     * The whole output file of the real command against spots_reference.py, a numpy/scipy pipeline written from
+     * the tool's description, on a uint16 series of 80 frames of 36 x 52 (8 per angle, laser off/on) that the
+     * script made with planted spots: every dataset's name, shape, dtype and values, for -S none, pairs and
+     * blocks, -m n_removed and kruskal, other morphology, and 2 ranks.
+     */
+    @Test
+    void wholeFileEqualsTheNumpyPipeline() throws Exception {
+        String py = DiffractProcess.pythonWithH5py();
+        Assumptions.assumeTrue(py != null, "python3-h5py not installed");
+        Assumptions.assumeTrue(run(py, "-c", "import scipy").startsWith("0"), "python3-scipy not installed");
+        Path script = dir.resolve("spots_reference.py");
+        try (InputStream in = SpotsIT.class.getResourceAsStream("/spots_reference.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        Path input = dir.resolve("laser__mccd.h5");
+        assertTrue(run(py, script.toString(), "make", input.toString()).startsWith("0 OK"));
+        List<List<String>> runs = List.of(
+                List.of("--ranks", "2", "--threads", "1"),
+                List.of("-S", "pairs"),
+                List.of("-S", "blocks", "-m", "kruskal"),
+                List.of("-S", "pairs", "-s", "2,1", "-e", "0", "-d", "1", "-c", "2.5", "-n", "30", "-C", "lzf"));
+        for (int i = 0; i < runs.size(); i++) {
+            String out = "ref" + i + ".h5";
+            List<String> cmd = new ArrayList<>(List.of("spots", input.getFileName().toString(), "-o", out));
+            cmd.addAll(runs.get(i));
+            DiffractProcess.Result r = DiffractProcess.run(dir, cmd.toArray(new String[0]));
+            assertEquals(0, r.exitCode(), r.stderr());
+            List<String> check = new ArrayList<>(List.of(py, script.toString(), "compare", input.toString(),
+                    dir.resolve(out).toString()));
+            List<String> opts = runs.get(i);
+            for (int k = 0; k < opts.size(); k += 2) {
+                String name = switch (opts.get(k)) {
+                    case "-S" -> "--sync";
+                    case "-m" -> "--method";
+                    case "-s" -> "--structure";
+                    case "-e" -> "--erosions";
+                    case "-d" -> "--dilations";
+                    case "-c" -> "--cutoff";
+                    case "-n" -> "--n";
+                    default -> null; // ranks, threads, compression: no effect on the values
+                };
+                if (name != null) {
+                    check.add(name);
+                    check.add(opts.get(k + 1));
+                }
+            }
+            String result = run(check.toArray(new String[0]));
+            assertTrue(result.startsWith("0 OK"), String.join(" ", cmd) + ":\n" + result);
+        }
     }
 
     /** Exit code, a space, then the output of a command. */
