@@ -204,8 +204,9 @@ public final class SyntheticLaue implements FrameSource {
         return planted;
     }
 
+    /** A copy of frame {@code f}, row-major. */
     public float[] frame(int f) {
-        return frames[f];
+        return frames[f].clone();
     }
 
     @Override

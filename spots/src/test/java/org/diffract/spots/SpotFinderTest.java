@@ -61,9 +61,10 @@ class SpotFinderTest {
                 double sum = 0;
                 double sumBg = 0;
                 int[] pixels = r.pixels(s);
+                float[] image = d.frame(f);
                 for (int q : pixels) {
-                    sum += d.frame(f)[q];
-                    sumBg += d.frame(f)[q] - r.stats().avg(q);
+                    sum += image[q];
+                    sumBg += image[q] - r.stats().avg(q);
                 }
                 assertEquals(sum, r.intensity(s), 1e-6);
                 assertEquals(sumBg, r.intensityBg(s), 1e-6);
