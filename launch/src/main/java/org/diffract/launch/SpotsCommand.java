@@ -1,5 +1,6 @@
 package org.diffract.launch;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -75,7 +76,7 @@ public final class SpotsCommand implements Callable<Integer> {
         Path folder = opts.output().getParent();
         try {
             Files.createDirectories(folder);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UserError("cannot create output folder " + folder + ": " + e.getMessage());
         }
         Path optionsFile = opts.optionsFile();
@@ -89,7 +90,7 @@ public final class SpotsCommand implements Callable<Integer> {
             // the run wrote no output: leave no record of options for it either
             try {
                 Files.deleteIfExists(optionsFile);
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // the error below is what the user needs
             }
             throw e;

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -219,7 +220,7 @@ class SpotsIT {
         String py = DiffractProcess.pythonWithH5py();
         Assumptions.assumeTrue(py != null, "python3-h5py not installed");
         String arg = lines[lines.length - 1];
-        String script = String.join("\n", java.util.Arrays.copyOf(lines, lines.length - 1));
+        String script = String.join("\n", Arrays.copyOf(lines, lines.length - 1));
         String out = run(py, "-c", script, arg);
         assertTrue(out.startsWith("0 "), out);
         return out.substring(2);

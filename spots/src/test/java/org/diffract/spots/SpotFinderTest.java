@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -254,10 +255,10 @@ class SpotFinderTest {
             assertArrayEquals(one.frame2spotsBE, r.frame2spotsBE);
             assertArrayEquals(one.counts, r.counts);
             assertArrayEquals(one.mask, r.mask);
-            assertTrue(java.util.Arrays.deepEquals(one.labels, r.labels));
-            assertTrue(java.util.Arrays.deepEquals(one.masksRaw, r.masksRaw));
-            assertTrue(java.util.Arrays.deepEquals(one.masksFiltered, r.masksFiltered));
-            assertTrue(java.util.Arrays.deepEquals(one.masksSynced, r.masksSynced));
+            assertTrue(Arrays.deepEquals(one.labels, r.labels));
+            assertTrue(Arrays.deepEquals(one.masksRaw, r.masksRaw));
+            assertTrue(Arrays.deepEquals(one.masksFiltered, r.masksFiltered));
+            assertTrue(Arrays.deepEquals(one.masksSynced, r.masksSynced));
         }
     }
 
@@ -268,7 +269,7 @@ class SpotFinderTest {
         SpotsResult dflt = run(d);
         // without erosion single noisy pixels survive as spots
         assertTrue(none.numSpots() > dflt.numSpots());
-        assertTrue(java.util.Arrays.deepEquals(none.masksRaw, none.masksFiltered));
+        assertTrue(Arrays.deepEquals(none.masksRaw, none.masksFiltered));
     }
 
     /** --threads 1: every frame the workers read is read on one and the same worker thread. */

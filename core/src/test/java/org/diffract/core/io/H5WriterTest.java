@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import io.jhdf.HdfFile;
 import org.diffract.core.UserError;
@@ -112,7 +114,7 @@ class H5WriterTest {
      */
     @Test
     void compressedDatasetsReadBackByJhdfAndH5py() throws Exception {
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        SplittableRandom rnd = new SplittableRandom(7);
         double[] flat = new double[30 * 41];
         for (int i = 0; i < flat.length; i++) {
             flat[i] = i % 7 == 0 ? rnd.nextDouble() : 100 + (i % 5);
@@ -143,9 +145,9 @@ class H5WriterTest {
                     .write(f);
             try (HdfFile h = new HdfFile(f)) {
                 assertEquals(flat[41 * 29 + 40], ((double[][]) h.getDatasetByPath("stats/avg").getData())[29][40]);
-                assertTrue(java.util.Arrays.deepEquals(masks, (byte[][][]) h.getDatasetByPath("masks/raw").getData()));
-                assertTrue(java.util.Arrays.deepEquals(labels, (int[][][]) h.getDatasetByPath("masks/labels").getData()));
-                assertTrue(java.util.Arrays.deepEquals(be, (long[][]) h.getDatasetByPath("be").getData()));
+                assertTrue(Arrays.deepEquals(masks, (byte[][][]) h.getDatasetByPath("masks/raw").getData()));
+                assertTrue(Arrays.deepEquals(labels, (int[][][]) h.getDatasetByPath("masks/labels").getData()));
+                assertTrue(Arrays.deepEquals(be, (long[][]) h.getDatasetByPath("be").getData()));
             }
             String out = PythonH5.run(String.join("\n",
                     "import sys, h5py, numpy as np",
