@@ -48,11 +48,11 @@ public final class SpotsBenchCommand implements Callable<Integer> {
         int perAngle = frames / 10;
         int n = perAngle * 10;
         long t0 = System.nanoTime();
-        SyntheticLaue d = SyntheticLaue.generate(size, size, 10, perAngle, false, 100, 5, Math.min(20, size / 24), 0, 300,
-                true, 1);
+        SyntheticLaue d = SyntheticLaue.builder().size(size, size).angles(10, perAngle)
+                .spots(Math.min(20, size / 24), 0, 300).seed(1).build();
         System.out.printf(Locale.ROOT, "bench: %d frames of %d x %d generated in %.1f s; %d threads%n", n, size, size,
                 (System.nanoTime() - t0) / 1e9, threads);
-        SpotsOptions o = SpotsOptions.resolve(null, Map.of("input", "/bench/synthetic__mccd.h5"));
+        SpotsOptions o = SpotsOptions.resolve(null, Map.of(SpotsOptions.Key.INPUT.key(), "/bench/synthetic__mccd.h5"));
         double best = Double.MAX_VALUE;
         double bestCpu = Double.MAX_VALUE;
         int spots = 0;

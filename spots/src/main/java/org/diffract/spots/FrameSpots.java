@@ -2,9 +2,11 @@ package org.diffract.spots;
 
 /**
  * The spots of one frame: per spot its label, integrated intensity (raw and minus the per-pixel
- * average), most intense pixel, bounding box and pixel list (flat indices y * width + x, ascending).
+ * average), most intense pixel {@code xy} as (X, Y) pairs, bounding box {@code box} as (X_min, Y_min,
+ * X_max, Y_max) inclusive, and pixel list (flat indices X * width + Y, ascending). X is the row (numpy's
+ * dimension 1 of I[i, X, Y], HDFView's height) and Y the column, as LaueUtil indexes a pixel.
  */
-public record FrameSpots(int frame, int mask, int[] label, double[] intensity, double[] intensityBg, int[] xy,
+record FrameSpots(int frame, int mask, int[] label, double[] intensity, double[] intensityBg, int[] xy,
                          int[] box, int[] pixelStart, int[] pixels) {
     public int count() {
         return label.length;
@@ -55,17 +57,17 @@ public record FrameSpots(int frame, int mask, int[] label, double[] intensity, d
             float v = image[p];
             inten[s] += v;
             inBg[s] += v - avg[p];
-            int y = p / width;
-            int x = p - y * width;
-            if (v > best[s]) {
+            int row = p / width;
+            int col = p - row * width;
+            if (v > best[s]) { // strict: the first of equal maxima in raster order, as numpy's argmax
                 best[s] = v;
-                xy[2 * s] = x;
-                xy[2 * s + 1] = y;
+                xy[2 * s] = row;
+                xy[2 * s + 1] = col;
             }
-            box[4 * s] = Math.min(box[4 * s], x);
-            box[4 * s + 1] = Math.min(box[4 * s + 1], y);
-            box[4 * s + 2] = Math.max(box[4 * s + 2], x);
-            box[4 * s + 3] = Math.max(box[4 * s + 3], y);
+            box[4 * s] = Math.min(box[4 * s], row);
+            box[4 * s + 1] = Math.min(box[4 * s + 1], col);
+            box[4 * s + 2] = Math.max(box[4 * s + 2], row);
+            box[4 * s + 3] = Math.max(box[4 * s + 3], col);
         }
         return new FrameSpots(frame, mask, lab, inten, inBg, xy, box, pixelStart, pixels);
     }

@@ -1,5 +1,7 @@
 package org.diffract.spots;
 
+import java.util.Arrays;
+
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 
 /**
@@ -42,8 +44,8 @@ public final class KruskalWallis {
 
     /** H of the sorted keys {@code [0, n)}, or 0 with fewer than two non-empty groups; see {@link #groups}. */
     public double statistic(long[] sorted, int n) {
-        java.util.Arrays.fill(rankSum, 0);
-        java.util.Arrays.fill(count, 0);
+        Arrays.fill(rankSum, 0);
+        Arrays.fill(count, 0);
         double ties = 0;
         int i = 0;
         while (i < n) {

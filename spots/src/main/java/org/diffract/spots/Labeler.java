@@ -1,5 +1,7 @@
 package org.diffract.spots;
 
+import java.util.Arrays;
+
 /**
  * Connected components of a 0/1 mask with a {@link Structure}, numbered 1, 2, ... in raster order of
  * each component's first pixel, as scipy.ndimage.label. Reuses its stack between frames.
@@ -11,7 +13,7 @@ public final class Labeler {
     public int label(byte[] mask, int[] labels, int h, int w, Structure s) {
         int[] dy = s.dy();
         int[] dx = s.dx();
-        java.util.Arrays.fill(labels, 0, h * w, 0);
+        Arrays.fill(labels, 0, h * w, 0);
         int next = 0;
         for (int p0 = 0; p0 < h * w; p0++) {
             if (mask[p0] == 0 || labels[p0] != 0) {
@@ -35,7 +37,7 @@ public final class Labeler {
                     if (mask[q] != 0 && labels[q] == 0) {
                         labels[q] = next;
                         if (top == stack.length) {
-                            stack = java.util.Arrays.copyOf(stack, stack.length * 2);
+                            stack = Arrays.copyOf(stack, stack.length * 2);
                         }
                         stack[top++] = q;
                     }

@@ -2,6 +2,7 @@ package org.diffract.spots;
 
 import java.lang.reflect.Array;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
@@ -37,7 +38,7 @@ public final class LaueInput implements FrameSource, AutoCloseable {
             Dataset ds = r.dataset(FRAMES);
             int[] dims = ds.getDimensions();
             if (dims.length != 3 || dims[0] < 1 || dims[1] < 1 || dims[2] < 1) {
-                throw new UserError(file + ": dataset 'frames' has shape " + java.util.Arrays.toString(dims)
+                throw new UserError(file + ": dataset 'frames' has shape " + Arrays.toString(dims)
                         + " but must be (frames, height, width); write the frame stack as one 3D dataset");
             }
             Class<?> t = ds.getJavaType();

@@ -55,7 +55,7 @@ public final class MaskOverlayPlot {
                 int tint = -1;
                 if (r.masksFiltered[frame][y][x] != 0) {
                     tint = YELLOW;
-                } else if (r.masksSynced != null && r.masksSynced[frame][y][x] != 0) {
+                } else if (r.masksSynced != null && r.masksSynced[r.maskOfFrame[frame]][y][x] != 0) {
                     tint = CYAN;
                 } else if (r.masksRaw[frame][y][x] != 0) {
                     tint = RED;

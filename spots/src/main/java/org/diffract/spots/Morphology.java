@@ -1,5 +1,7 @@
 package org.diffract.spots;
 
+import java.util.Arrays;
+
 /**
  * Binary erosion and dilation of one frame's mask (0/1 bytes, row-major h x w) with a {@link Structure},
  * as scipy.ndimage.binary_erosion / binary_dilation with border_value 0: outside the frame counts as
@@ -31,7 +33,7 @@ public final class Morphology {
             boolean hasDown = y < h - 1;
             // v = the column combination of rows y-1, y, y+1 (a missing row is 0)
             if (and && (!hasUp || !hasDown)) {
-                java.util.Arrays.fill(v, (byte) 0);
+                Arrays.fill(v, (byte) 0);
             } else if (and) {
                 int up = row - w;
                 int down = row + w;

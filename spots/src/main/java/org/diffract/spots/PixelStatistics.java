@@ -10,13 +10,13 @@ import java.util.Arrays;
  * One instance per thread: it owns its scratch arrays.
  */
 public final class PixelStatistics {
-    /** Output of one pixel. */
-    public double avg;
-    public double std;
-    public double iqr;
-    public double max;
-    public int argmax;
-    public int removed;
+    /** Output of the last {@link #compute}, one pixel. */
+    double avg;
+    double std;
+    double iqr;
+    double max;
+    int argmax;
+    int removed;
 
     private final int numFrames;
     private final float[] sorted;

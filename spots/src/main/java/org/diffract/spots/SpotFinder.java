@@ -1,29 +1,23 @@
 package org.diffract.spots;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diffract.core.UserError;
 import org.diffract.core.parallel.Communicator;
+import org.diffract.core.parallel.WorkerPool;
 
 /**
  * The lu_hdf2spots pipeline on any number of ranks: (1) per-pixel statistics, ranks splitting the pixel
  * rows and reading their rows of every frame in blocks; the statistics are summed onto every rank (each
- * pixel has exactly one contributor, so the sum is exact); (2) per frame the raw mask
- * {@code I >= avg + cutoff * std}, erosions then dilations, the sync union, labels and spot measures,
- * ranks splitting the sync units; (3) everything gathered on rank 0.
+ * pixel has exactly one contributor, so the sum is exact); (2) per sync unit (frame, off/on pair or angle
+ * block: one mask each) the raw masks {@code I >= avg + cutoff * std}, erosions then dilations, the union
+ * of the unit's masks, labels and spot measures, ranks splitting the units; (3) every unit gathered on
+ * rank 0. Within a rank the work runs on a {@link WorkerPool} of {@code threads} workers.
  */
 public final class SpotFinder {
     private static final Logger LOG = LogManager.getLogger(SpotFinder.class);
@@ -31,15 +25,20 @@ public final class SpotFinder {
     static final long BAND_FLOATS = 64L << 20;
     /** Floats per hyperslab read (64 MiB). */
     static final long READ_FLOATS = 16L << 20;
+    /** Pixels per work item of the statistics: small enough to balance Kruskal-Wallis's uneven cost. */
+    static final int PIXELS_PER_ITEM = 1024;
 
     private final SpotsOptions options;
     private final Communicator comm;
     private final int threads;
 
     public SpotFinder(SpotsOptions options, Communicator comm, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1");
+        }
         this.options = options;
         this.comm = comm;
-        this.threads = Math.max(1, threads);
+        this.threads = threads;
     }
 
     /** Runs every rank's share; the full result on rank 0, null on the others. */
@@ -48,26 +47,26 @@ public final class SpotFinder {
         String file = source instanceof LaueInput li ? li.file().toString() : "input";
         check(s, file);
         int[][] units = SyncUnits.of(s, options.sync(), file);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
+        try (WorkerPool pool = new WorkerPool(threads, "spots")) {
             long t0 = System.nanoTime();
             PixelStats stats = statistics(source, pool);
             if (comm.rank() == 0) {
-                LOG.info("statistics of {} pixels over {} frames: {} s", s.pixels(), s.numFrames(),
-                        String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - t0) / 1e9));
+                LOG.info("statistics of {} pixels over {} frames: {} s", s.pixels(), s.numFrames(), seconds(t0));
             }
             long t1 = System.nanoTime();
-            List<FrameResult> mine = masks(source, stats, units, pool);
-            List<FrameResult> all = gather(mine, s);
+            List<UnitResult> mine = masks(source, stats, units, pool);
+            List<UnitResult> all = gather(mine, s);
             if (comm.rank() == 0) {
-                LOG.info("masks, labels and spots of {} frames: {} s", s.numFrames(),
-                        String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - t1) / 1e9));
+                LOG.info("masks, labels and spots of {} frames in {} masks: {} s", s.numFrames(), units.length,
+                        seconds(t1));
                 return SpotsResult.assemble(s, stats, all, units.length, options);
             }
             return null;
-        } finally {
-            pool.shutdownNow();
         }
+    }
+
+    private static String seconds(long t0) {
+        return String.format(Locale.ROOT, "%.2f", (System.nanoTime() - t0) / 1e9);
     }
 
     private void check(LaueSeries s, String file) {
@@ -85,7 +84,7 @@ public final class SpotFinder {
     }
 
     /** Per-pixel statistics; each rank computes its rows, then all ranks hold all pixels. */
-    PixelStats statistics(FrameSource source, ExecutorService pool) {
+    PixelStats statistics(FrameSource source, WorkerPool pool) {
         LaueSeries s = source.series();
         int h = s.height();
         int w = s.width();
@@ -103,7 +102,7 @@ public final class SpotFinder {
             for (int f0 = 0; f0 < n; f0 += frameBlock) {
                 int nf = Math.min(frameBlock, n - f0);
                 source.read(f0, nf, y0, rows, block);
-                // pixel-major, so each pixel's time series is contiguous for sorting
+                // pixel-major, so each pixel's time series is contiguous for selection
                 for (int f = 0; f < nf; f++) {
                     int src = f * bandPix;
                     int col = f0 + f;
@@ -113,36 +112,41 @@ public final class SpotFinder {
                 }
             }
             int base = y0 * w;
-            parallel(pool, bandPix, (from, to) -> {
-                PixelStatistics ps = options.kruskal() ? PixelStatistics.kruskal(s, options.alpha())
-                        : PixelStatistics.trimmed(n, options.nPercent());
-                for (int p = from; p < to; p++) {
-                    ps.compute(series, p * n);
-                    int q = base + p;
-                    st.avg[q] = ps.avg;
-                    st.std[q] = ps.std;
-                    st.iqr[q] = ps.iqr;
-                    st.max[q] = ps.max;
-                    st.arg[q] = ps.argmax;
-                    st.removed[q] = ps.removed;
-                }
-            });
+            int items = (bandPix + PIXELS_PER_ITEM - 1) / PIXELS_PER_ITEM;
+            pool.forEachItem(0, items, () -> options.kruskal() ? PixelStatistics.kruskal(s, options.alpha())
+                    : PixelStatistics.trimmed(n, options.nPercent()), (ps, item) -> {
+                        int to = Math.min(bandPix, (item + 1) * PIXELS_PER_ITEM);
+                        for (int p = item * PIXELS_PER_ITEM; p < to; p++) {
+                            ps.compute(series, p * n);
+                            int q = base + p;
+                            st.avg[q] = ps.avg;
+                            st.std[q] = ps.std;
+                            st.iqr[q] = ps.iqr;
+                            st.max[q] = ps.max;
+                            st.arg[q] = ps.argmax;
+                            st.removed[q] = ps.removed;
+                        }
+                    });
             if (comm.rank() == 0) {
                 LOG.info("statistics: rows {}..{} of {} done on rank 0", y0, y0 + rows - 1, r1 - r0);
             }
         }
-        // each pixel is non-zero on exactly one rank, so the sum is a gather
-        comm.allreduceSum(st.avg);
-        comm.allreduceSum(st.std);
-        comm.allreduceSum(st.iqr);
-        comm.allreduceSum(st.max);
-        comm.allreduceSum(st.arg);
-        comm.allreduceSum(st.removed);
+        st.sumOverRanks(comm);
         return st;
     }
 
-    /** Masks, labels and spots of this rank's sync units. */
-    List<FrameResult> masks(FrameSource source, PixelStats st, int[][] units, ExecutorService pool) {
+    /** What one worker reuses from unit to unit. */
+    private static final class Scratch {
+        final Labeler labeler = new Labeler();
+        final byte[] morphology;
+
+        Scratch(int pixels) {
+            morphology = new byte[pixels];
+        }
+    }
+
+    /** Masks, labels and spots of this rank's sync units, in unit order. */
+    List<UnitResult> masks(FrameSource source, PixelStats st, int[][] units, WorkerPool pool) {
         LaueSeries s = source.series();
         int h = s.height();
         int w = s.width();
@@ -153,207 +157,57 @@ public final class SpotFinder {
         for (int p = 0; p < px; p++) {
             threshold[p] = st.avg[p] + options.cutoff() * st.std[p];
         }
-        boolean synced = !options.sync().equals("none");
-        FrameResult[][] out = new FrameResult[u1 - u0][];
+        boolean synced = options.synced();
+        UnitResult[] out = new UnitResult[u1 - u0];
         AtomicInteger done = new AtomicInteger();
         int step = Math.max(1, (u1 - u0) / 10);
-        parallel(pool, u1 - u0, (from, to) -> {
-            Labeler labeler = new Labeler();
-            byte[] scratch = new byte[px];
-            float[] image = new float[px];
-            for (int k = from; k < to; k++) {
-                int u = u0 + k;
-                int[] frames = units[u];
-                FrameResult[] fr = new FrameResult[frames.length];
-                byte[] union = synced ? new byte[px] : null;
-                float[][] images = new float[frames.length][];
-                for (int i = 0; i < frames.length; i++) {
-                    float[] img = frames.length == 1 ? image : new float[px];
-                    source.read(frames[i], 1, 0, h, img);
-                    images[i] = img;
-                    byte[] raw = new byte[px];
+        pool.forEachItem(u0, u1, () -> new Scratch(px), (scratch, u) -> {
+            int[] frames = units[u];
+            byte[][] raw = new byte[frames.length][px];
+            byte[][] filtered = new byte[frames.length][px];
+            float[][] images = new float[frames.length][px];
+            byte[] union = synced ? new byte[px] : null;
+            for (int i = 0; i < frames.length; i++) {
+                float[] img = images[i];
+                source.read(frames[i], 1, 0, h, img);
+                byte[] r = raw[i];
+                for (int p = 0; p < px; p++) {
+                    r[p] = img[p] >= threshold[p] ? (byte) 1 : 0;
+                }
+                Morphology.open(r, filtered[i], scratch.morphology, h, w, options.structure(), options.erosions(),
+                        options.dilations());
+                if (synced) {
+                    byte[] f = filtered[i];
                     for (int p = 0; p < px; p++) {
-                        raw[p] = img[p] >= threshold[p] ? (byte) 1 : 0;
+                        union[p] |= f[p];
                     }
-                    byte[] filtered = new byte[px];
-                    Morphology.open(raw, filtered, scratch, h, w, options.structure(), options.erosions(),
-                            options.dilations());
-                    if (synced) {
-                        for (int p = 0; p < px; p++) {
-                            union[p] |= filtered[p];
-                        }
-                    }
-                    fr[i] = new FrameResult(frames[i], raw, filtered, null, null, null);
                 }
-                byte[] labelled = synced ? union : fr[0].filtered;
-                int[] labels = new int[px];
-                int count = labeler.label(labelled, labels, h, w, options.structure());
-                for (int i = 0; i < frames.length; i++) {
-                    FrameSpots spots = FrameSpots.measure(frames[i], u, images[i], st.avg, labels, count, w);
-                    fr[i] = new FrameResult(frames[i], fr[i].raw, fr[i].filtered, union, labels, spots);
-                }
-                out[k] = fr;
-                int d = done.incrementAndGet();
-                if (comm.rank() == 0 && d % step == 0) {
-                    LOG.info("masks: {} of {} units done on rank 0", d, u1 - u0);
-                }
+            }
+            int[] labels = new int[px];
+            int count = scratch.labeler.label(synced ? union : filtered[0], labels, h, w, options.structure());
+            FrameSpots[] spots = new FrameSpots[frames.length];
+            for (int i = 0; i < frames.length; i++) {
+                spots[i] = FrameSpots.measure(frames[i], u, images[i], st.avg, labels, count, w);
+            }
+            out[u - u0] = new UnitResult(u, frames, raw, filtered, union, labels, count, spots);
+            int d = done.incrementAndGet();
+            if (comm.rank() == 0 && d % step == 0) {
+                LOG.info("masks: {} of {} masks done on rank 0", d, u1 - u0);
             }
         });
-        List<FrameResult> list = new ArrayList<>();
-        for (FrameResult[] fr : out) {
-            for (FrameResult r : fr) {
-                list.add(r);
-            }
-        }
-        return list;
+        return List.of(out);
     }
 
-    /** All ranks' frames on rank 0 (unordered), null elsewhere. */
-    List<FrameResult> gather(List<FrameResult> mine, LaueSeries s) {
+    /** All ranks' units on rank 0, in unit order; null elsewhere. */
+    List<UnitResult> gather(List<UnitResult> mine, LaueSeries s) {
         if (comm.size() == 1) {
             return mine;
         }
-        byte[] all = comm.gatherBytes(FrameResult.encode(mine, s.pixels()), 0);
-        return all == null ? null : FrameResult.decodeAll(all, s.pixels());
-    }
-
-    @FunctionalInterface
-    interface Range {
-        void run(int from, int to);
-    }
-
-    /** Splits {@code [0, n)} into one contiguous range per thread; rethrows a task's failure. */
-    private void parallel(ExecutorService pool, int n, Range body) {
-        int parts = Math.min(threads * 4, Math.max(1, n));
-        List<Future<?>> fs = new ArrayList<>();
-        for (int t = 0; t < parts; t++) {
-            int from = (int) ((long) n * t / parts);
-            int to = (int) ((long) n * (t + 1) / parts);
-            fs.add(pool.submit(() -> body.run(from, to)));
+        byte[] all = comm.gatherBytes(UnitResult.encode(mine, s.pixels()), 0);
+        if (all == null) {
+            return null;
         }
-        try {
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError("interrupted", 130, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    /** Per-pixel statistics, as doubles so that ranks can sum them. */
-    public static final class PixelStats {
-        public final double[] avg;
-        public final double[] std;
-        public final double[] iqr;
-        public final double[] max;
-        public final double[] arg;
-        public final double[] removed;
-
-        PixelStats(int pixels) {
-            avg = new double[pixels];
-            std = new double[pixels];
-            iqr = new double[pixels];
-            max = new double[pixels];
-            arg = new double[pixels];
-            removed = new double[pixels];
-        }
-    }
-
-    /** One frame's masks and spots; {@code synced} and {@code labels} may be shared within a unit. */
-    record FrameResult(int frame, byte[] raw, byte[] filtered, byte[] synced, int[] labels, FrameSpots spots) {
-        static byte[] encode(List<FrameResult> list, int px) {
-            try {
-                ByteArrayOutputStream bos = new ByteArrayOutputStream();
-                DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(bos, 1 << 16));
-                out.writeInt(list.size());
-                java.nio.ByteBuffer lb = java.nio.ByteBuffer.allocate(px * 4);
-                for (FrameResult r : list) {
-                    out.writeInt(r.frame);
-                    out.write(r.raw);
-                    out.write(r.filtered);
-                    out.writeBoolean(r.synced != null);
-                    if (r.synced != null) {
-                        out.write(r.synced);
-                    }
-                    lb.clear();
-                    lb.asIntBuffer().put(r.labels);
-                    out.write(lb.array());
-                    FrameSpots sp = r.spots;
-                    out.writeInt(sp.mask());
-                    out.writeInt(sp.count());
-                    for (int i = 0; i < sp.count(); i++) {
-                        out.writeInt(sp.label()[i]);
-                        out.writeDouble(sp.intensity()[i]);
-                        out.writeDouble(sp.intensityBg()[i]);
-                        out.writeInt(sp.xy()[2 * i]);
-                        out.writeInt(sp.xy()[2 * i + 1]);
-                        for (int k = 0; k < 4; k++) {
-                            out.writeInt(sp.box()[4 * i + k]);
-                        }
-                        out.writeInt(sp.pixelStart()[i + 1]);
-                    }
-                    for (int p : sp.pixels()) {
-                        out.writeInt(p);
-                    }
-                }
-                out.flush();
-                return bos.toByteArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        static List<FrameResult> decodeAll(byte[] data, int px) {
-            List<FrameResult> list = new ArrayList<>();
-            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
-                byte[] lbytes = new byte[px * 4];
-                while (in.available() > 0) {
-                    int count = in.readInt();
-                    for (int c = 0; c < count; c++) {
-                        int frame = in.readInt();
-                        byte[] raw = in.readNBytes(px);
-                        byte[] filtered = in.readNBytes(px);
-                        byte[] synced = in.readBoolean() ? in.readNBytes(px) : null;
-                        in.readFully(lbytes);
-                        int[] labels = new int[px];
-                        java.nio.ByteBuffer.wrap(lbytes).asIntBuffer().get(labels);
-                        int mask = in.readInt();
-                        int n = in.readInt();
-                        int[] label = new int[n];
-                        double[] inten = new double[n];
-                        double[] bg = new double[n];
-                        int[] xy = new int[2 * n];
-                        int[] box = new int[4 * n];
-                        int[] start = new int[n + 1];
-                        for (int i = 0; i < n; i++) {
-                            label[i] = in.readInt();
-                            inten[i] = in.readDouble();
-                            bg[i] = in.readDouble();
-                            xy[2 * i] = in.readInt();
-                            xy[2 * i + 1] = in.readInt();
-                            for (int k = 0; k < 4; k++) {
-                                box[4 * i + k] = in.readInt();
-                            }
-                            start[i + 1] = in.readInt();
-                        }
-                        int[] pixels = new int[start[n]];
-                        for (int i = 0; i < pixels.length; i++) {
-                            pixels[i] = in.readInt();
-                        }
-                        list.add(new FrameResult(frame, raw, filtered, synced, labels,
-                                new FrameSpots(frame, mask, label, inten, bg, xy, box, start, pixels)));
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return list;
-        }
+        // blocks arrive in rank order and each rank's units are contiguous and ascending
+        return new ArrayList<>(UnitResult.decodeAll(all, s.pixels()));
     }
 }

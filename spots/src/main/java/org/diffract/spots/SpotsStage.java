@@ -2,9 +2,12 @@ package org.diffract.spots;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.diffract.core.UserError;
 import org.diffract.core.config.IniConfig;
@@ -54,7 +57,7 @@ public final class SpotsStage implements Stage {
 
     @Override
     public Map<String, Set<String>> knownKeys() {
-        return Map.of(SpotsOptions.SECTION, Set.copyOf(SpotsOptions.KEYS));
+        return Map.of(SpotsOptions.SECTION, SpotsOptions.Key.keys());
     }
 
     /**
@@ -64,35 +67,26 @@ public final class SpotsStage implements Stage {
      */
     @Override
     public void useData(IniText config, Path project, String data, String dataset) {
-        config.set(SpotsOptions.SECTION, "input", data);
+        config.set(SpotsOptions.SECTION, SpotsOptions.Key.INPUT.key(), data);
     }
 
     @Override
     public Set<String> pathKeys() {
-        return Set.of(SpotsOptions.SECTION + ".input", SpotsOptions.SECTION + ".output");
+        return Arrays.stream(SpotsOptions.Key.values()).filter(SpotsOptions.Key::isPath)
+                .map(k -> SpotsOptions.SECTION + "." + k.key()).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** lu_hdf2spots' command line: the frames file, then its short options and their long names. */
+    /** lu_hdf2spots' command line: the frames file, then its short options with their long names. */
     @Override
     public List<StageOption> options() {
-        String s = SpotsOptions.SECTION;
-        return List.of(
-                StageOption.positional(s, "input", "FILE__mccd.h5", "input frames"),
-                StageOption.value(s, "output", "FILE__spots.h5", "output (default: the input with __spots.h5)", "-o",
-                        "--output"),
-                StageOption.value(s, "method", "n_removed|kruskal", "statistics method (default n_removed)", "-m",
-                        "--method"),
-                StageOption.value(s, "n_percent", "N", "percent of largest values removed per pixel; 0 means 25 "
-                        + "(default 25)", "-n", "--n"),
-                StageOption.value(s, "alpha", "A", "Kruskal-Wallis significance level (default 0.05)", "-A", "--alpha"),
-                StageOption.value(s, "cutoff", "C", "mask cutoff in standard deviations (default 3.0)", "-c", "--cutoff"),
-                StageOption.value(s, "erosions", "E", "erosions (default 1)", "-e", "--erosions"),
-                StageOption.value(s, "dilations", "D", "dilations (default 2)", "-d", "--dilations"),
-                StageOption.value(s, "structure", "rank,connectivity", "structure (default 2,2)", "-s", "--structure"),
-                StageOption.value(s, "min_angles", "N", "minimum distinct angles (default 10)", "-a", "--angles"),
-                StageOption.value(s, "sync", "none|pairs|blocks", "mask sync (default none)", "-S"),
-                StageOption.value(s, "compression", "gzip|none", "output compression (default gzip)", "-C",
-                        "--compression"));
+        List<StageOption> out = new ArrayList<>();
+        for (SpotsOptions.Key k : SpotsOptions.Key.values()) {
+            out.add(k.shortOption() == null
+                    ? StageOption.positional(SpotsOptions.SECTION, k.key(), k.label(), k.help())
+                    : StageOption.value(SpotsOptions.SECTION, k.key(), k.label(), k.help(), k.shortOption(),
+                            k.longOption()));
+        }
+        return out;
     }
 
     @Override

@@ -4,8 +4,9 @@ import org.diffract.core.UserError;
 
 /**
  * The neighbourhood of scipy.ndimage.generate_binary_structure(rank, connectivity) for 2D frames: the
- * centre plus every neighbour at squared distance <= connectivity. Rank 2 only: frames are 2D, and a
- * rank-3 structure would join spots across frames, which lu_hdf2spots does not do.
+ * centre plus every neighbour at squared distance <= connectivity. Rank 2 only: masks are made, eroded,
+ * dilated and labelled one frame (or one synced mask) at a time, so a rank-3 structure, which would join
+ * pixels of neighbouring frames, has nothing to act on; it is refused rather than quietly flattened.
  */
 public record Structure(int rank, int connectivity) {
     private static final int[] CROSS_DY = {-1, 0, 0, 1};
@@ -15,7 +16,8 @@ public record Structure(int rank, int connectivity) {
 
     public Structure {
         if (rank != 2) {
-            throw new UserError("structure (-s) rank " + rank + " is not supported; frames are 2D: give -s 2,1 or -s 2,2");
+            throw new UserError("structure (-s) " + rank + "," + connectivity + ": only rank 2 is supported (masks are "
+                    + "labelled one frame at a time, so no structure joins frames); give -s 2,1 or -s 2,2");
         }
         if (connectivity < 1 || connectivity > 2) {
             throw new UserError("structure (-s) connectivity " + connectivity

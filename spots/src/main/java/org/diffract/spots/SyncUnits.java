@@ -14,17 +14,17 @@ public final class SyncUnits {
     }
 
     /** Units as frame lists, in order of their first frame. */
-    public static int[][] of(LaueSeries s, String sync, String file) {
+    public static int[][] of(LaueSeries s, SpotsOptions.Sync sync, String file) {
         int n = s.numFrames();
         switch (sync) {
-            case "none": {
+            case NONE: {
                 int[][] u = new int[n][];
                 for (int f = 0; f < n; f++) {
                     u[f] = new int[] {f};
                 }
                 return u;
             }
-            case "pairs": {
+            case PAIRS: {
                 if (n % 2 != 0) {
                     throw new UserError(file + ": -S pairs needs off/on frame pairs but there are " + n
                             + " frames (odd); use -S blocks or -S none");
@@ -45,7 +45,7 @@ public final class SyncUnits {
                 }
                 return u;
             }
-            case "blocks": {
+            case BLOCKS: {
                 List<int[]> u = new ArrayList<>();
                 for (int a = 0; a < s.numAngles(); a++) {
                     u.add(s.framesOfAngle(a).clone());
@@ -53,7 +53,7 @@ public final class SyncUnits {
                 return u.toArray(new int[0][]);
             }
             default:
-                throw new IllegalArgumentException(sync);
+                throw new IllegalArgumentException(sync.toString());
         }
     }
 }

@@ -14,8 +14,8 @@ import org.diffract.core.io.H5Writer;
  * optionally only in the laser-on frames.
  */
 public final class SyntheticLaue implements FrameSource {
-    /** A planted spot: its angle, the frames it is in, its centre and peak height above background. */
-    public record Planted(int angle, int[] frames, int y, int x, double peak, boolean laserOnly) {
+    /** A planted spot: its angle, the frames it is in, its centre (row, column) and peak height above background. */
+    public record Planted(int angle, int[] frames, int row, int col, double peak, boolean laserOnly) {
     }
 
     private final LaueSeries series;
@@ -28,16 +28,94 @@ public final class SyntheticLaue implements FrameSource {
         this.planted = planted;
     }
 
-    /**
-     * @param spotsPerAngle spots planted at each angle, 4 pixels from the edge (see {@link #tooClose})
-     * @param laserSpotsPerAngle of those, how many appear only in laser-on frames (needs {@code laser})
-     * @param integer round pixels to whole numbers (as detector counts)
-     */
-    public static SyntheticLaue generate(int height, int width, int angles, int framesPerAngle, boolean laser,
-                                         double mean, double sigma, int spotsPerAngle, int laserSpotsPerAngle,
-                                         double peak, boolean integer, long seed) {
+    /** A series to make; each setter returns the builder, defaults as listed. */
+    public static final class Builder {
+        private int height = 48;
+        private int width = 48;
+        private int angles = 10;
+        private int framesPerAngle = 4;
+        private boolean laser;
+        private double mean = 100;
+        private double sigma = 5;
+        private int spotsPerAngle = 3;
+        private int laserSpotsPerAngle;
+        private double peak = 300;
+        private boolean integer = true;
+        private long seed = 1;
+
+        /** Frame size in pixels (default 48 x 48). */
+        public Builder size(int height, int width) {
+            this.height = height;
+            this.width = width;
+            return this;
+        }
+
+        /** Distinct angles and frames at each (default 10 x 4). */
+        public Builder angles(int angles, int framesPerAngle) {
+            this.angles = angles;
+            this.framesPerAngle = framesPerAngle;
+            return this;
+        }
+
+        /** Frames alternate laser off/on (default no laser). */
+        public Builder laser(boolean laser) {
+            this.laser = laser;
+            return this;
+        }
+
+        /** Gaussian background per pixel and frame (default mean 100, sigma 5). */
+        public Builder background(double mean, double sigma) {
+            this.mean = mean;
+            this.sigma = sigma;
+            return this;
+        }
+
+        /**
+         * Spots planted at each angle, 4 pixels or more from the edge (see {@link #tooClose}), of which
+         * {@code laserOnly} appear only in laser-on frames (needs laser), with peak height {@code peak} above
+         * the background (default 3, 0, 300).
+         */
+        public Builder spots(int perAngle, int laserOnly, double peak) {
+            this.spotsPerAngle = perAngle;
+            this.laserSpotsPerAngle = laserOnly;
+            this.peak = peak;
+            return this;
+        }
+
+        /** Round pixels to whole numbers, as detector counts (default true). */
+        public Builder integer(boolean integer) {
+            this.integer = integer;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public SyntheticLaue build() {
+            if (laserSpotsPerAngle > 0 && !laser) {
+                throw new IllegalArgumentException("laser-only spots need laser frames");
+            }
+            return generate(this);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static SyntheticLaue generate(Builder b) {
+        int height = b.height;
+        int width = b.width;
+        int framesPerAngle = b.framesPerAngle;
+        boolean laser = b.laser;
+        boolean integer = b.integer;
+        double peak = b.peak;
+        int spotsPerAngle = b.spotsPerAngle;
+        int angles = b.angles;
         int n = angles * framesPerAngle;
-        SplittableRandom rnd = new SplittableRandom(seed);
+        SplittableRandom rnd = new SplittableRandom(b.seed);
         double[] angle = new double[n];
         long[] fng = new long[n];
         int[] laserGroup = laser ? new int[n] : null;
@@ -50,7 +128,7 @@ public final class SyntheticLaue implements FrameSource {
             }
             float[] img = frames[f];
             for (int p = 0; p < img.length; p++) {
-                double v = mean + sigma * gaussian(rnd);
+                double v = b.mean + b.sigma * gaussian(rnd);
                 img[p] = (float) (integer ? Math.rint(v) : v);
             }
         }
@@ -70,7 +148,7 @@ public final class SyntheticLaue implements FrameSource {
                     }
                 } while (tooClose(taken, a, y, x));
                 taken.add(new int[] {y, x, a});
-                boolean laserOnly = laser && k < laserSpotsPerAngle;
+                boolean laserOnly = laser && k < b.laserSpotsPerAngle;
                 List<Integer> fr = new ArrayList<>();
                 for (int i = 0; i < framesPerAngle; i++) {
                     int f = a * framesPerAngle + i;
@@ -126,8 +204,9 @@ public final class SyntheticLaue implements FrameSource {
         return planted;
     }
 
+    /** A copy of frame {@code f}, row-major. */
     public float[] frame(int f) {
-        return frames[f];
+        return frames[f].clone();
     }
 
     @Override

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 
@@ -122,9 +124,9 @@ class MorphologyTest {
         int h = 300;
         int w = 300;
         byte[] in = new byte[h * w];
-        java.util.Arrays.fill(in, (byte) 1);
+        Arrays.fill(in, (byte) 1);
         int[] labels = new int[in.length];
         assertEquals(1, new Labeler().label(in, labels, h, w, SQUARE));
-        assertTrue(java.util.Arrays.stream(labels).allMatch(v -> v == 1));
+        assertTrue(Arrays.stream(labels).allMatch(v -> v == 1));
     }
 }

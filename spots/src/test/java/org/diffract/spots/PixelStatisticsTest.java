@@ -3,6 +3,9 @@ package org.diffract.spots;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.Test;
 
 class PixelStatisticsTest {
@@ -35,7 +38,7 @@ class PixelStatisticsTest {
     /** Selection-based statistics against sorting, on samples with many ties and odd sizes. */
     @Test
     void selectionMatchesSorting() {
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        SplittableRandom rnd = new SplittableRandom(3);
         for (int trial = 0; trial < 2000; trial++) {
             int n = 1 + rnd.nextInt(120);
             float[] a = new float[n];
@@ -43,7 +46,7 @@ class PixelStatisticsTest {
                 a[i] = trial % 2 == 0 ? rnd.nextInt(6) : (float) rnd.nextDouble(-50, 50);
             }
             float[] sorted = a.clone();
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             int k = rnd.nextInt(n);
             float[] sel = a.clone();
             PixelStatistics.select(sel, 0, n - 1, k);
@@ -78,7 +81,8 @@ class PixelStatisticsTest {
      */
     @Test
     void backgroundStatisticsMatchTruncatedNormal() {
-        SyntheticLaue d = SyntheticLaue.generate(40, 40, 20, 10, false, 100, 5, 0, 0, 0, false, 11);
+        SyntheticLaue d = SyntheticLaue.builder().size(40, 40).angles(20, 10).spots(0, 0, 0).integer(false).seed(11)
+                .build();
         SpotsOptions o = SpotTestData.options(null);
         SpotsResult r = new SpotFinder(o, new org.diffract.core.parallel.LocalCommunicator(), 2).run(d);
         double z = 0.6744897501960817;
