@@ -26,13 +26,15 @@ public final class SubtomoRankMain {
             args.addAll(ctx.extraArgs());
             SubtomoOptions o = SubtomoOptions.parse(args);
             o.validate();
-            VolumeStack stack = VolumeStack.read(o.input, "--input");
-            Path dir = o.path != null ? Path.of(o.path) : SubtomoRefinement.nextFreePath(Path.of("."));
-            SubtomoOutput out = new SubtomoOutput(dir, o, stack.n());
-            if (ctx.comm().rank() == 0) {
-                out.writeParameters();
+            // opened, not read: each rank reads only its own particles
+            try (ParticleSource stack = StackFiles.open(o.input, "--input")) {
+                Path dir = o.path != null ? Path.of(o.path) : SubtomoRefinement.nextFreePath(Path.of("."));
+                SubtomoOutput out = new SubtomoOutput(dir, o, stack.n());
+                if (ctx.comm().rank() == 0) {
+                    out.writeParameters();
+                }
+                new SubtomoRefinement(o, stack, ctx.comm(), ctx.threads(), out).run();
             }
-            new SubtomoRefinement(o, stack, ctx.comm(), ctx.threads(), out).run();
         });
     }
 
@@ -43,6 +45,9 @@ public final class SubtomoRankMain {
         java.util.Set<String> known = new SubtomoOptions().values().keySet();
         for (String key : ini.keys("subtomo")) {
             String name = "--" + key;
+            if (SubtomoOptions.REFUSED.containsKey(name)) {
+                throw new UserError(config + ": [subtomo] " + key + " is not supported: " + SubtomoOptions.REFUSED.get(name));
+            }
             if (!known.contains(name)) {
                 throw new UserError(config + ": unknown key '" + key + "' in [subtomo]; keys are the option names, e.g. nref");
             }
