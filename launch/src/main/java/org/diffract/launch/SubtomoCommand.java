@@ -48,11 +48,12 @@ public final class SubtomoCommand implements Callable<Integer> {
         args.addAll(givenOptions());
         SubtomoOptions o = SubtomoOptions.parse(args);
         o.validate();
-        String input = o.input.contains(".h5:") ? o.input.substring(0, o.input.indexOf(".h5:") + 3) : o.input;
+        String input = o.input.contains(".h5:") ? o.input.substring(0, o.input.indexOf(".h5:") + 3)
+                : o.input.contains(".hdf:") ? o.input.substring(0, o.input.indexOf(".hdf:") + 4) : o.input;
         // a file (HDF5 or MRC stack) or a folder of one MRC file per particle; the ranks read and check it
         if (!Files.isRegularFile(Path.of(input)) && !Files.isDirectory(Path.of(input))) {
-            throw new UserError("--input " + input + ": no such file or folder; give an HDF5 stack (N, n, n, n), an MRC "
-                    + "stack or a folder of MRC volumes");
+            throw new UserError("--input " + input + ": no such file or folder; give an EMAN2 HDF stack, an HDF5 stack "
+                    + "(N, n, n, n), an MRC stack or a folder of MRC volumes");
         }
         Path dir = o.path != null ? Path.of(o.path) : SubtomoRefinement.nextFreePath(Path.of("."));
         o.path = dir.toAbsolutePath().normalize().toString();
@@ -68,7 +69,8 @@ public final class SubtomoCommand implements Callable<Integer> {
 
     /** The stage options the user typed (not their defaults, so a config's values survive). */
     private List<String> givenOptions() {
-        Set<String> known = new SubtomoOptions().values().keySet();
+        Set<String> known = new java.util.HashSet<>(new SubtomoOptions().values().keySet());
+        known.addAll(SubtomoOptions.REFUSED.keySet()); // passed on so that validate() refuses them with the reason
         List<String> a = new ArrayList<>();
         for (CommandLine.Model.OptionSpec opt : spec.commandLine().getParseResult().matchedOptions()) {
             String name = opt.longestName();
