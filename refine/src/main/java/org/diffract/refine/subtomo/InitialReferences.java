@@ -52,7 +52,10 @@ final class InitialReferences {
         return refs;
     }
 
-    /** v with the phases of frequencies beyond radius r (Fourier voxels) replaced by random ones, amplitudes kept. */
+    /**
+     * v with the phases of frequencies beyond radius r (Fourier voxels) replaced by random ones, amplitudes kept;
+     * k and -k get opposite phases, so the volume stays real (EMAN2's filter.lowpass.randomphase does the same).
+     */
     static double[] randomizePhases(double[] v, int n, double r, long seed) {
         Fourier f = new Fourier(n);
         double[] s = f.forward(v);
@@ -63,15 +66,20 @@ final class InitialReferences {
                 int fy = Fourier.freq(y, n);
                 for (int x = 0; x < n; x++) {
                     int fx = Fourier.freq(x, n);
-                    if (fx * fx + fy * fy + fz * fz > r * r) {
-                        int i = (z * n + y) * n + x;
-                        double a = Math.hypot(s[2 * i], s[2 * i + 1]), ph = 2 * Math.PI * rng.nextDouble();
-                        s[2 * i] = a * Math.cos(ph);
-                        s[2 * i + 1] = a * Math.sin(ph);
+                    int i = (z * n + y) * n + x;
+                    int j = (((n - z) % n) * n + (n - y) % n) * n + (n - x) % n; // the voxel of -k
+                    if (fx * fx + fy * fy + fz * fz <= r * r || j < i) {
+                        continue; // kept, or already set as the partner of an earlier voxel
                     }
+                    double a = Math.hypot(s[2 * i], s[2 * i + 1]);
+                    double ph = j == i ? (rng.nextBoolean() ? 0 : Math.PI) : 2 * Math.PI * rng.nextDouble();
+                    s[2 * i] = a * Math.cos(ph);
+                    s[2 * i + 1] = a * Math.sin(ph);
+                    s[2 * j] = s[2 * i];
+                    s[2 * j + 1] = -s[2 * i + 1];
                 }
             }
         }
-        return f.inverseReal(s); // the real part: a real volume again
+        return f.inverseReal(s);
     }
 }

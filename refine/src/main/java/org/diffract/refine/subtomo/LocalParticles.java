@@ -40,6 +40,11 @@ public final class LocalParticles {
         return new LocalParticles(vols.size(), n, 0, vols.size(), vols.toArray(double[][]::new), null, w);
     }
 
+    /** These volumes as particles [first, first + count) of a stack of total (tests of several ranks). */
+    LocalParticles asShare(int total, int first) {
+        return new LocalParticles(total, n, first, first + volumes.length, volumes, turn, tiltWeight);
+    }
+
     /** First particle of rank r of size ranks, of count particles. */
     static int first(int count, int r, int size) {
         return (int) ((long) r * count / size);
