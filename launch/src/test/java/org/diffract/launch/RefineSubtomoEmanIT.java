@@ -167,4 +167,39 @@ class RefineSubtomoEmanIT {
         assertTrue(out.matches("(?s).*bench 16\\^3: one iteration [0-9.]+ s: [0-9.]+ particles/s per core.*"), out);
         assertTrue(out.matches("(?s).*coarse search [0-9.]+ s for [0-9]+ FFTs of 8\\^3 .*measured / bound = [0-9.]+ .*"), out);
     }
+
+    @Test
+    void optionsOfPointFourDoWhatTheySayThroughTheCommand() throws Exception {
+        int n = 16;
+        org.diffract.refine.subtomo.SyntheticSubtomograms data = new org.diffract.refine.subtomo.SyntheticSubtomograms(n,
+                org.diffract.refine.subtomo.SyntheticSubtomograms.objects(n, 2, 6, 4), 4, 1, 0.5, 30, 8);
+        double[] flat = new double[8 * n * n * n];
+        for (int i = 0; i < 8; i++) {
+            System.arraycopy(data.particles()[i], 0, flat, i * n * n * n, n * n * n);
+        }
+        org.diffract.core.io.MrcFile.write(dir.resolve("stack.mrc"), flat, 8 * n, n, n, 2.5, "8 particles");
+        DiffractProcess.Result r = DiffractProcess.run(dir, "refine", "subtomo", "--input", "stack.mrc", "--nref", "2",
+                "--refgenmethod", "bt", "--subset", "6", "--iter", "2", "--averager", "median", "--syms", "c2",
+                "--postprocess", "threshold.belowtozero:minval=0", "--preavgproc1", "threshold.clampminmax.nsigma:nsigma=4",
+                "--clip", "12", "--randomizewedge", "--plots", "--savepreproc", "--savesteps", "--aligncmp", "fsc.tomo",
+                "--faligncmp", "fsc.tomo", "--align", "rotate_translate_3d:delta=45:dphi=45:search=3",
+                "--falign", "refine_3d_grid:delta=10:range=10", "--output", "avgs.hdf", "--weighbyscore", "--path", "opts",
+                "--ranks", "2", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.stderr());
+        Path out = dir.resolve("opts");
+        for (String f : List.of("avgs.hdf", "avgs_iter0.hdf", "scores_01.png", "ptcls_preproc.hdf", "ptcls_preprocfine.hdf")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        String check = python("o = sys.argv[1] + '/opts/'\n"
+                + "a = h5py.File(o + 'alignments_01.h5', 'r')\n"
+                + "pre = h5py.File(o + 'ptcls_preproc.hdf', 'r')['MDF/images']\n"
+                + "avg = h5py.File(o + 'avgs.hdf', 'r')['MDF/images']\n"
+                + "last = sorted(k for k in __import__('os').listdir(o) if k.startswith('classes_'))[-1]\n"
+                + "c = h5py.File(o + last, 'r')['classes'][:]\n"
+                + "c0 = c[0][:, 1:, 1:]\n"
+                + "print(len(a['score']), len(pre.keys()), pre['0']['image'].shape, round(float(avg['0'].attrs['EMAN.apix_x'][0]), 3),\n"
+                + "      bool(c.min() >= 0), bool(np.allclose(c0, c0[:, ::-1, ::-1], atol=1e-4)), bool(a['score'][:].max() <= 1.0))\n",
+                dir.toString());
+        assertEquals("6 6 (12, 12, 12) 2.5 True True True", check);
+    }
 }
