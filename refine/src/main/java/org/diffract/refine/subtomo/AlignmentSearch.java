@@ -22,6 +22,9 @@ public final class AlignmentSearch {
     private final boolean fscFine;
     /** 3D FFTs run so far at the coarse and at the fine scale (the benchmark's bound counts them). */
     final LongAdder coarseFfts = new LongAdder();
+    /** CPU time the workers spent in the coarse search (immune to other processes on the machine). */
+    final LongAdder coarseCpuNanos = new LongAdder();
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     final LongAdder fineFfts = new LongAdder();
 
     public AlignmentSearch(WorkerPool pool) {
@@ -47,6 +50,7 @@ public final class AlignmentSearch {
         PeakList[][][] partial = new PeakList[chunks][np][nr];
         AtomicInteger done = new AtomicInteger();
         run(chunks, c -> {
+            long cpu0 = CPU.getCurrentThreadCpuTime();
             WedgeCorrelator wc = new WedgeCorrelator(m, band, false, fscCoarse);
             double[] rot = new double[m * m * m];
             double[] spec = new double[2 * m * m * m];
@@ -72,6 +76,7 @@ public final class AlignmentSearch {
                 }
                 progress.accept(done.incrementAndGet());
             }
+            coarseCpuNanos.add(CPU.getCurrentThreadCpuTime() - cpu0);
         });
         PeakList[][] merged = new PeakList[np][nr];
         for (int i = 0; i < np; i++) {

@@ -20,9 +20,16 @@ import org.diffract.core.parallel.WorkerPool;
 public final class SubtomoBench {
     /** One box size's figures. */
     public record Figures(int size, int particles, double iterationSeconds, double particlesPerSecondPerCore,
-            long coarseFfts, double fftSeconds, double coarseSeconds, double coarseBoundSeconds) {
+            long coarseFfts, double fftSeconds, double coarseSeconds, double coarseBoundSeconds, double coarseCpuSeconds,
+            double fftCpuSeconds) {
+        /** Wall-clock ratio: honest on a quiet machine only. */
         public double ratio() {
             return coarseSeconds / coarseBoundSeconds;
+        }
+
+        /** CPU-time ratio: the workers' CPU time over FFT count times one FFT's CPU time; other processes do not enter. */
+        public double cpuRatio() {
+            return coarseCpuSeconds / (coarseFfts * fftCpuSeconds);
         }
     }
 
@@ -43,6 +50,7 @@ public final class SubtomoBench {
         org.jtransforms.utils.CommonUtils.setThreadsBeginN_3D(Integer.MAX_VALUE);
         // the coarse search alone, on its own, for the ratio to its FFT bound
         double coarseSeconds;
+        double coarseCpu;
         long ffts;
         int m;
         try (WorkerPool pool = new WorkerPool(threads, "bench")) {
@@ -52,25 +60,34 @@ public final class SubtomoBench {
             List<Target>[] t = a.targets(vols);
             a.align(t[0], t[1], data.truth(), d -> { }, false); // warm-up: JIT
             long before = a.search().coarseFfts.sum();
+            long cpuBefore = a.search().coarseCpuNanos.sum();
             long t0 = System.nanoTime();
             a.align(t[0], t[1], data.truth(), d -> { }, false);
             coarseSeconds = (System.nanoTime() - t0) / 1e9;
             ffts = a.search().coarseFfts.sum() - before;
+            coarseCpu = (a.search().coarseCpuNanos.sum() - cpuBefore) / 1e9;
         }
-        double fft = fftSeconds(m);
+        double[] fftTimes = fftSeconds(m);
+        double fft = fftTimes[0];
         double bound = ffts * fft / threads;
         long t0 = System.nanoTime();
         new SubtomoRefinement(o, stack, new LocalCommunicator(), threads, null).run(data.truth());
         double s = (System.nanoTime() - t0) / 1e9;
-        Figures f = new Figures(size, stack.count(), s, stack.count() / s / threads, ffts, fft, coarseSeconds, bound);
+        Figures f = new Figures(size, stack.count(), s, stack.count() / s / threads, ffts, fft, coarseSeconds, bound, coarseCpu,
+                fftTimes[1]);
         out.printf(Locale.ROOT, "bench %d^3: one iteration %.2f s: %.4f particles/s per core%n", size, s, f.particlesPerSecondPerCore());
         out.printf(Locale.ROOT, "bench %d^3: coarse search %.3f s for %d FFTs of %d^3 (%.1f us each): bound %.3f s, "
-                + "measured / bound = %.2f (target <= 2)%n", size, coarseSeconds, ffts, m, fft * 1e6, bound, f.ratio());
+                + "measured / bound = %.2f (target <= 2); in CPU time %.3f s against %.3f s: %.2f%n", size, coarseSeconds, ffts, m,
+                fft * 1e6, bound, f.ratio(), coarseCpu, ffts * fftTimes[1], f.cpuRatio());
         return f;
     }
 
-    /** Median time of one complex 3D FFT of edge m (forward; the inverse costs the same), single thread. */
-    static double fftSeconds(int m) {
+    /**
+     * Median wall-clock and CPU time of one complex 3D FFT of edge m (forward; the inverse costs the same), on
+     * this one thread.
+     */
+    static double[] fftSeconds(int m) {
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         Fourier f = new Fourier(m);
         double[] real = new double[m * m * m];
         java.util.Random rng = new java.util.Random(1);
@@ -83,14 +100,18 @@ public final class SubtomoBench {
             f.forward(real, c); // warm-up
         }
         double[] t = new double[9];
+        double[] u = new double[9];
         for (int k = 0; k < t.length; k++) {
             long t0 = System.nanoTime();
+            long c0 = cpu.getCurrentThreadCpuTime();
             for (int i = 0; i < reps; i++) {
                 f.forward(real, c);
             }
             t[k] = (System.nanoTime() - t0) / 1e9 / reps;
+            u[k] = (cpu.getCurrentThreadCpuTime() - c0) / 1e9 / reps;
         }
         Arrays.sort(t);
-        return t[t.length / 2];
+        Arrays.sort(u);
+        return new double[] {t[t.length / 2], u[u.length / 2]};
     }
 }
