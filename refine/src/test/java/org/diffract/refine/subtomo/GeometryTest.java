@@ -50,6 +50,20 @@ class GeometryTest {
         assertEquals(12, SymmetryGroup.parse("tet").order());
         assertEquals(24, SymmetryGroup.parse("oct").order());
         assertEquals(60, SymmetryGroup.parse("icos").order());
+        // EMAN2's tables form groups (closed under products) with its axes: tet 3-fold, oct 4-fold, icos 5-fold on z
+        for (String s : new String[] {"tet", "oct", "icos", "icos5"}) {
+            List<double[]> g = SymmetryGroup.parse(s).elements();
+            for (double[] a : g) {
+                for (double[] b : g) {
+                    double[] p = Rotations.multiply(a, b);
+                    assertTrue(g.stream().anyMatch(e -> Rotations.angleBetween(e, p) < 1e-3), s + " is not closed");
+                }
+            }
+        }
+        for (String[] s : new String[][] {{"tet", "120"}, {"oct", "90"}, {"icos", "72"}, {"icos5", "72"}}) {
+            double[] r = Rotations.rz(Double.parseDouble(s[1]));
+            assertTrue(SymmetryGroup.parse(s[0]).elements().stream().anyMatch(e -> Rotations.angleBetween(e, r) < 1e-3), s[0]);
+        }
         for (String bad : new String[] {"c0", "x4", "d", "c-2"}) {
             UserError e = assertThrows(UserError.class, () -> SymmetryGroup.parse(bad));
             assertTrue(e.getMessage().contains("--sym"), e.getMessage());
