@@ -88,8 +88,12 @@ class RefineSubtomoEmanIT {
                 + "x = p['1'].attrs['EMAN.xform.align3d'][0]\n"
                 + "print(len(p.keys()), np.allclose([x[k] for k in x.dtype.names], f['xform.align3d'][1].ravel(), atol=1e-5))\n"
                 + "h = np.fromfile(sys.argv[1] + '/eman/class_00_01.mrc', dtype='<f4', count=13)\n"
-                + "print(round(float(h[10] / np.frombuffer(h[7].tobytes(), '<i4')[0]), 3))\n", dir.toString());
-        assertEquals("0 True True True True\n1 True True True True\n(32, 32, 32) 3.7 [0, 1]\n2 True\n3.7", out);
+                + "print(round(float(h[10] / np.frombuffer(h[7].tobytes(), '<i4')[0]), 3))\n"
+                + "import json\n"
+                + "j = json.load(open(sys.argv[1] + '/eman/sptali_rm_0_0.json'))\n"
+                + "print(np.allclose(np.array(j['subtomo_1'][0]['matrix']).reshape(3, 4), f['xform.align3d'][1], atol=1e-5), "
+                + "j['subtomo_1'][0]['__class__'], j['subtomo_1'][1] < 0)\n", dir.toString());
+        assertEquals("0 True True True True\n1 True True True True\n(32, 32, 32) 3.7 [0, 1]\n2 True\n3.7\nTrue Transform True", out);
     }
 
     @Test

@@ -18,7 +18,8 @@ import org.diffract.core.plot.SlicePlot;
  * The output folder of a refinement, every file atomically. As e2spt_refinemulti writes them: --output
  * (class_avgs.hdf) the class averages of the latest iteration as an EMAN2 HDF stack, with --savesteps also
  * class_avgs_iterNN.hdf; class_membership.txt ("ITERATION i" then "CLASS k: particles", * where a particle
- * moved); with --saveali class_ptcl.hdf, the aligned particles with xform.align3d and spt_score; parameters.txt.
+ * moved); sptali_rm_II_KK.json (every particle's xform.align3d and score against reference KK); with --saveali
+ * class_ptcl.hdf, the aligned particles with xform.align3d and spt_score; parameters.txt.
  * Ours beside them, per iteration NN (from 01): classes_NN.h5 (dataset "classes" (nref, n, n, n) float32,
  * "counts"), class_KK_NN.mrc (with the voxel size), alignments_NN.h5/.txt, with --saveallalign allalign_NN.h5,
  * with --plots scores_NN.png, PNG central sections class_KK_NN.png of the last iteration (every one with
@@ -128,6 +129,7 @@ public final class SubtomoOutput {
             avgs.write(dir.resolve(o.output.replaceAll("(?i)\\.hdf$", "") + "_iter" + eman + ".hdf"), avgData);
         }
         writeTable(dir.resolve("alignments_" + tag), r.best(), r.membership(), previous, r.kept());
+        writeJson(it, r);
         if (o.saveallalign) {
             double[] score = new double[np * nref];
             double[] shift = new double[np * nref * 3];
@@ -196,6 +198,33 @@ public final class SubtomoOutput {
                 .attribute("/", "apix", o.voxelSize())
                 .write(base.resolveSibling(base.getFileName() + ".h5"));
         AtomicFiles.writeString(base.resolveSibling(base.getFileName() + ".txt"), t.toString());
+    }
+
+    /**
+     * e2spt_refinemulti's sptali_rm_II_KK.json per reference (II the iteration from 0, KK the reference, each
+     * zero-padded as it pads them): {"subtomo_i": [xform.align3d, score]} for every particle against that reference,
+     * the Transform as EMAN2's JSON writes it and the score with EMAN2's sign (lower is better).
+     */
+    private void writeJson(int it, SubtomoRefinement.Result r) {
+        int nref = r.averages().length, np = r.membership().length;
+        String itTag = String.format(Locale.ROOT, "%0" + Integer.toString(o.iter).length() + "d", it - 1);
+        int ptclDigits = Integer.toString(np).length();
+        for (int k = 0; k < nref; k++) {
+            StringBuilder b = new StringBuilder("{");
+            for (int i = 0; i < np; i++) {
+                Hit h = r.all()[i][k];
+                double[] m = EmanTransform.of(h).rows();
+                b.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT, "  \"subtomo_%0" + ptclDigits + "d\": [", i));
+                b.append("{\"__class__\": \"Transform\", \"matrix\": [");
+                for (int j = 0; j < 12; j++) {
+                    b.append(j == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.8g", m[j]));
+                }
+                b.append("]}, ").append(String.format(Locale.ROOT, "%.8g", -h.score())).append(']');
+            }
+            b.append("\n}\n");
+            String kk = String.format(Locale.ROOT, "%0" + Integer.toString(nref).length() + "d", k);
+            AtomicFiles.writeString(dir.resolve("sptali_rm_" + itTag + "_" + kk + ".json"), b.toString());
+        }
     }
 
     /** e2spt_refinemulti's class_membership.txt: per iteration (from 0) each class's particles, * where one moved in. */
