@@ -187,7 +187,7 @@ public final class SubtomoOptions {
     @Option(names = "--path", description = "output folder (default spt_refinemulti_NN, the next free number)")
     public String path;
 
-    @Option(names = "--verbose", defaultValue = "0", description = "more log lines (1: per-particle assignments)")
+    @Option(names = {"--verbose", "-v"}, defaultValue = "0", description = "more log lines (1: per-particle assignments)")
     public int verbose;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed for the random subsets of reference generation")
@@ -399,6 +399,10 @@ public final class SubtomoOptions {
         if (autocenter != null && !autocenter.isBlank() && !autocenter.startsWith("xform.centerofmass")) {
             throw new UserError("--autocenter '" + autocenter + "' is unknown; use xform.centerofmass");
         }
+        aligner("--align", align, List.of("rotate_translate_3d", "rotate_translate_3d_tree", "rotate_translate_3d_grid"));
+        if (fineEnabled()) {
+            aligner("--falign", falign, List.of("refine_3d_grid", "refine_3d"));
+        }
         coarseDelta();
         coarseDphi();
         fineRange();
@@ -416,6 +420,18 @@ public final class SubtomoOptions {
         }
         if (maskfile != null && !Files.isRegularFile(Path.of(maskfile))) {
             throw new UserError("--maskfile " + maskfile + ": no such file; give an HDF5 volume (n, n, n)");
+        }
+    }
+
+    /**
+     * The aligner's name must be one we run: the coarse names all mean our grid search (EMAN2's tree aligner
+     * searches the same space coarse to fine), the fine ones our local grid.
+     */
+    private static void aligner(String option, String spec, List<String> names) {
+        String name = spec == null ? "" : spec.split(":")[0].trim().toLowerCase(Locale.ROOT);
+        if (!names.contains(name)) {
+            throw new UserError(option + " '" + spec + "': aligner '" + name + "' is not supported; use " + String.join(", ", names)
+                    + " with delta=, dphi=, range=, search=");
         }
     }
 

@@ -43,7 +43,8 @@ class EmanOptionsTest {
         for (String[] bad : new String[][] {{"--refgenmethod=ssa", "--refgenmethod"}, {"--averager=mean.weird", "--averager"},
                 {"--aligncmp=dot", "--aligncmp"}, {"--faligncmp=phase", "--faligncmp"}, {"--syms=q5", "--sym"},
                 {"--weighbytiltaxis=2048", "--weighbytiltaxis"}, {"--output=avgs.mrc", "--output"}, {"--hacref=10", "--hacref"},
-                {"--tweak", "--tweak"}, {"--parallel=thread:4", "--parallel"}, {"--clip=4", "--clip"}}) {
+                {"--tweak", "--tweak"}, {"--parallel=thread:4", "--parallel"}, {"--clip=4", "--clip"},
+                {"--align=rotate_symmetry_3d:delta=5", "--align"}, {"--falign=refine_3d_grid_typo", "--falign"}}) {
             UserError e = assertThrows(UserError.class, () -> opts(bad[0]), bad[0]);
             assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
         }
