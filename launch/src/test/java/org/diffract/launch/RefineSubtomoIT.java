@@ -67,6 +67,8 @@ class RefineSubtomoIT {
             }
         }
         assertTrue(Files.readString(out.resolve("parameters.txt")).contains("refgenmethod = hac"));
+        // the HDF5 stack has no voxel size: one line says so (rank 0 only) and the MRC gets 1.0
+        assertEquals(1, Files.readAllLines(out.resolve("diffract.log")).stream().filter(l -> l.contains("has no voxel size")).count());
         assertTrue(Files.readString(out.resolve("class_membership.txt")).startsWith("ITERATION 0\nCLASS "));
         String py = DiffractProcess.pythonWithH5py();
         Assumptions.assumeTrue(py != null, "python3 with h5py not available");

@@ -21,6 +21,11 @@ public interface ParticleSource extends AutoCloseable {
         return null;
     }
 
+    /** Particle i's xform.align3d from an EMAN2 header, or null (read and reported; the search is global, so it is no start). */
+    default EmanTransform xform(int i) {
+        return null;
+    }
+
     /** A description for messages: the file name. */
     String name();
 

@@ -338,6 +338,23 @@ public final class StackFiles {
         }
 
         @Override
+        public EmanTransform xform(int i) {
+            Object v = header(i).get("xform.align3d");
+            if (!(v instanceof Map<?, ?> m)) {
+                return null;
+            }
+            double[] rows = new double[12];
+            for (int k = 0; k < 12; k++) {
+                Object e = m.get((k / 4) + "" + (k % 4));
+                if (e == null) {
+                    return null;
+                }
+                rows[k] = number(e);
+            }
+            return EmanTransform.fromRows(rows);
+        }
+
+        @Override
         public void close() {
             r.close();
         }

@@ -64,6 +64,9 @@ public final class SubtomoRefinement {
         if (o.apix <= 0 && source.apix() <= 0 && comm.rank() == 0) {
             LOG.warn("--input {} has no voxel size in its header: writing 1.0 A/voxel; give --apix A", source.name());
         }
+        if (comm.rank() == 0 && source.count() > 0 && source.xform(0) != null) {
+            LOG.info("--input {} carries xform.align3d: read but not used as a start (the coarse search is global)", source.name());
+        }
         double[] maskVol = o.maskfile == null ? null : readMask(n);
         Processor norm = normalizer(o, n, maskVol);
         LocalParticles local = LocalParticles.load(o, source, comm, norm);

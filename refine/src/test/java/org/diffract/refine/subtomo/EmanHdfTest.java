@@ -94,6 +94,8 @@ class EmanHdfTest {
             double[] v = s.read(2);
             assertEquals(2000 + 100 * 4 + 10 * 3 + 1, v[(4 * 6 + 3) * 6 + 1], 1e-9); // x = 1, y = 3, z = 4
             assertArrayEquals(new double[] {101, 50, 20}, s.sourceCoord(1), 1e-9);
+            EmanTransform t = s.xform(2);
+            assertArrayEquals(new double[] {1, 0, 0, 2, 0, 1, 0, 0, 0, 0, 1, 0}, t.rows(), 1e-6);
         }
     }
 }
