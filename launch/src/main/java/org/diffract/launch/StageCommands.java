@@ -99,8 +99,11 @@ final class StageCommands {
                 run.positionals.put(p, o);
             } else {
                 OptionSpec.Builder b = OptionSpec.builder(o.names().toArray(new String[0])).description(help);
-                b = o.kind() == StageOption.Kind.FLAG ? b.arity("0").type(boolean.class)
-                        : b.arity("1").type(String.class).paramLabel(o.label());
+                b = switch (o.kind()) {
+                    case FLAG -> b.arity("0").type(boolean.class);
+                    case OPTIONAL_VALUE -> b.arity("0..1").type(String.class).paramLabel(o.label()).fallbackValue("true");
+                    default -> b.arity("1").type(String.class).paramLabel(o.label());
+                };
                 OptionSpec os = b.build();
                 spec.addOption(os);
                 run.options.put(os, o);

@@ -46,7 +46,7 @@ class RefineSubtomoIT {
         assertEquals(0, run.exitCode(), run.stderr());
         Path out = dir.resolve("out");
         for (String f : List.of("parameters.txt", "class_membership.txt", "classes_01.h5", "class_00_01.mrc", "class_01_01.mrc",
-                "alignments_01.h5", "alignments_01.txt", "allalign_01.h5", "diffract.log")) {
+                "alignments_01.h5", "alignments_01.txt", "allalign_01.h5", "diffract.log", "class_avgs.hdf", "class_ptcl.hdf")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f + " missing");
         }
         int last;
@@ -55,7 +55,6 @@ class RefineSubtomoIT {
         }
         String tag = String.format("%02d", last);
         assertTrue(Files.size(out.resolve("class_00_" + tag + ".png")) > 1000, "PNG of the last iteration");
-        assertTrue(Files.isRegularFile(out.resolve("aligned_" + tag + ".h5")));
         long[] cls;
         try (H5Reader r = H5Reader.open(out.resolve("alignments_" + tag + ".h5"))) {
             cls = r.integers("class");
@@ -68,7 +67,9 @@ class RefineSubtomoIT {
             }
         }
         assertTrue(Files.readString(out.resolve("parameters.txt")).contains("refgenmethod = hac"));
-        assertEquals(truth.length + 1, Files.readAllLines(out.resolve("class_membership.txt")).size());
+        // the HDF5 stack has no voxel size: one line says so (rank 0 only) and the MRC gets 1.0
+        assertEquals(1, Files.readAllLines(out.resolve("diffract.log")).stream().filter(l -> l.contains("has no voxel size")).count());
+        assertTrue(Files.readString(out.resolve("class_membership.txt")).startsWith("ITERATION 0\nCLASS "));
         String py = DiffractProcess.pythonWithH5py();
         Assumptions.assumeTrue(py != null, "python3 with h5py not available");
         Process p = new ProcessBuilder(py, "-c", "import h5py, numpy as np, sys\n"

@@ -22,7 +22,10 @@ public final class MrcFile {
     private MrcFile() {
     }
 
-    /** A map as read: values in file order {@code v[(z * ny + y) * nx + x]}, and the voxel size (Angstrom, 0 if unset). */
+    /**
+     * A map as read: values in file order {@code v[(z * ny + y) * nx + x]} (nz sections; for {@link #header} nz is
+     * the map's and values is empty), and the voxel size (Angstrom, 0 if unset).
+     */
     public record Grid(int nz, int ny, int nx, double[] values, double voxelSize) {
     }
 
@@ -32,6 +35,19 @@ public final class MrcFile {
      * of N volumes is a map whose nz holds all N * n sections. Bad files fail with one line naming them.
      */
     public static Grid read(Path file) {
+        return readSections(file, 0, -1);
+    }
+
+    /** The map's size and voxel size without its values (values is an empty array). */
+    public static Grid header(Path file) {
+        return readSections(file, 0, 0);
+    }
+
+    /**
+     * Sections [first, first + count) of the map (count -1: to the end), so a rank can read only its own
+     * volumes of a stack; the header is checked against the file size as in {@link #read}.
+     */
+    public static Grid readSections(Path file, int first, int count) {
         String where = "MRC file " + file + ": ";
         if (!Files.isRegularFile(file)) {
             throw new UserError(where + "no such file");
@@ -55,14 +71,22 @@ public final class MrcFile {
                 default -> throw new UserError(where + "mode " + mode + " is not supported; convert it to mode 2 (float32), "
                         + "e.g. with e2proc3d.py or newstack -mode 2");
             };
-            long count = (long) nx * ny * nz;
-            long need = HEADER_BYTES + (long) ext + count * bytes;
-            if (count > Integer.MAX_VALUE - 8 || size < need) {
+            long all = (long) nx * ny * nz;
+            long need = HEADER_BYTES + (long) ext + all * bytes;
+            if (size < need) {
                 throw new UserError(where + "header promises " + nx + " x " + ny + " x " + nz + " values of mode " + mode + " ("
                         + need + " bytes) but the file has " + size + " bytes; the file is truncated or corrupt");
             }
-            in.skipNBytes(ext);
-            double[] v = new double[(int) count];
+            int sections = count < 0 ? nz - first : count;
+            if (first < 0 || sections < 0 || first + sections > nz) {
+                throw new IllegalArgumentException("sections [" + first + ", " + (first + sections) + ") outside 0.." + nz);
+            }
+            long countValues = (long) nx * ny * sections;
+            if (countValues > Integer.MAX_VALUE - 8) {
+                throw new UserError(where + nx + " x " + ny + " x " + sections + " values are too many to hold at once");
+            }
+            in.skipNBytes(ext + (long) first * nx * ny * bytes);
+            double[] v = new double[(int) countValues];
             ByteBuffer block = ByteBuffer.allocate(bytes * 65536).order(h.order());
             int i = 0;
             while (i < v.length) {
@@ -77,14 +101,14 @@ public final class MrcFile {
                         default -> block.getFloat(4 * j);
                     };
                     if (!Double.isFinite(x)) {
-                        throw new UserError(where + "value " + i + " is NaN or infinite; fix the map");
+                        throw new UserError(where + "value " + ((long) first * nx * ny + i) + " is NaN or infinite; fix the map");
                     }
                     v[i] = x;
                 }
             }
             int mx = h.getInt(28);
             double voxel = mx > 0 ? h.getFloat(40) / mx : 0;
-            return new Grid(nz, ny, nx, v, Double.isFinite(voxel) ? voxel : 0);
+            return new Grid(count == 0 ? nz : sections, ny, nx, v, Double.isFinite(voxel) ? voxel : 0);
         } catch (IOException e) {
             throw new UserError(where + "cannot be read (" + e.getMessage() + ")");
         }

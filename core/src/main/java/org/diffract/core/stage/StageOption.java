@@ -17,9 +17,12 @@ import java.util.List;
  */
 public record StageOption(List<String> names, String section, String key, String label, String description,
         Kind kind) {
-    /** A value ({@code -c 3.0}), a flag that sets the key to {@code true}, or a positional parameter. */
+    /**
+     * A value ({@code -c 3.0}), a flag that sets the key to {@code true}, a value that may be left out (then
+     * {@code true}, as EMAN2's {@code --hacref[=N]}), or a positional parameter.
+     */
     public enum Kind {
-        VALUE, FLAG, POSITIONAL
+        VALUE, FLAG, OPTIONAL_VALUE, POSITIONAL
     }
 
     public StageOption {
@@ -35,6 +38,11 @@ public record StageOption(List<String> names, String section, String key, String
 
     public static StageOption flag(String section, String key, String description, String... names) {
         return new StageOption(List.of(names), section, key, "", description, Kind.FLAG);
+    }
+
+    public static StageOption optionalValue(String section, String key, String label, String description,
+            String... names) {
+        return new StageOption(List.of(names), section, key, label, description, Kind.OPTIONAL_VALUE);
     }
 
     public static StageOption positional(String section, String key, String label, String description) {

@@ -20,6 +20,27 @@ class MrcFileTest {
     Path dir;
 
     @Test
+    void sectionsAndHeaderAloneReadOnlyWhatIsAsked() throws Exception {
+        int nz = 6, ny = 3, nx = 4;
+        double[] v = new double[nz * ny * nx];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i;
+        }
+        Path f = dir.resolve("sections.mrc");
+        MrcFile.write(f, v, nz, ny, nx, 2.5, "six sections");
+        MrcFile.Grid h = MrcFile.header(f);
+        assertEquals(6, h.nz());
+        assertEquals(0, h.values().length);
+        assertEquals(2.5, h.voxelSize(), 1e-6);
+        MrcFile.Grid two = MrcFile.readSections(f, 2, 2);
+        assertEquals(2, two.nz());
+        assertEquals(2 * ny * nx, two.values().length);
+        for (int i = 0; i < two.values().length; i++) {
+            assertEquals(2 * ny * nx + i, two.values()[i], 0);
+        }
+    }
+
+    @Test
     void headerFieldsAndDataReadBackByHand() throws Exception {
         int nz = 2, ny = 3, nx = 4;
         double[] v = new double[nz * ny * nx];

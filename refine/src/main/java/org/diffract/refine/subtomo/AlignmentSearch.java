@@ -2,11 +2,11 @@ package org.diffract.refine.subtomo;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
+
+import org.diffract.core.parallel.WorkerPool;
 
 /**
  * Coarse global search then local refinement of particles against references at one working scale each.
@@ -16,12 +16,27 @@ import java.util.stream.IntStream;
  * range. Fine: a local grid of small rotations around each kept peak, at the fine scale.
  */
 public final class AlignmentSearch {
-    private final ForkJoinPool pool;
+    private final WorkerPool pool;
     private final int threads;
+    private final boolean fscCoarse;
+    private final boolean fscFine;
+    /** 3D FFTs run so far at the coarse and at the fine scale (the benchmark's bound counts them). */
+    final LongAdder coarseFfts = new LongAdder();
+    /** CPU time the workers spent in the coarse search (immune to other processes on the machine). */
+    final LongAdder coarseCpuNanos = new LongAdder();
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    final LongAdder fineFfts = new LongAdder();
 
-    public AlignmentSearch(ForkJoinPool pool) {
+    public AlignmentSearch(WorkerPool pool) {
+        this(pool, false, false);
+    }
+
+    /** fscCoarse / fscFine: score with fsc.tomo instead of ccc.tomo at that scale. */
+    public AlignmentSearch(WorkerPool pool, boolean fscCoarse, boolean fscFine) {
         this.pool = pool;
-        this.threads = pool.getParallelism();
+        this.threads = pool.threads();
+        this.fscCoarse = fscCoarse;
+        this.fscFine = fscFine;
     }
 
     /**
@@ -35,7 +50,8 @@ public final class AlignmentSearch {
         PeakList[][][] partial = new PeakList[chunks][np][nr];
         AtomicInteger done = new AtomicInteger();
         run(chunks, c -> {
-            WedgeCorrelator wc = new WedgeCorrelator(m, band, false);
+            long cpu0 = CPU.getCurrentThreadCpuTime();
+            WedgeCorrelator wc = new WedgeCorrelator(m, band, false, fscCoarse);
             double[] rot = new double[m * m * m];
             double[] spec = new double[2 * m * m * m];
             double[] out = new double[4];
@@ -56,9 +72,11 @@ public final class AlignmentSearch {
                         wc.correlate(particles.get(i), spec, rmask, 0, 0, 0, search, out);
                         mine[i][k].offer(out[0], o, out[1], out[2], out[3]);
                     }
+                    coarseFfts.add(1 + np);
                 }
                 progress.accept(done.incrementAndGet());
             }
+            coarseCpuNanos.add(CPU.getCurrentThreadCpuTime() - cpu0);
         });
         PeakList[][] merged = new PeakList[np][nr];
         for (int i = 0; i < np; i++) {
@@ -82,7 +100,7 @@ public final class AlignmentSearch {
         Hit[] hits = new Hit[jobs.size()];
         int chunks = Math.max(1, Math.min(jobs.size(), threads * 2));
         run(chunks, c -> {
-            WedgeCorrelator wc = new WedgeCorrelator(m, band, true);
+            WedgeCorrelator wc = new WedgeCorrelator(m, band, true, fscFine);
             double[] rot = new double[m * m * m];
             double[] spec = new double[2 * m * m * m];
             double[] out = new double[4];
@@ -100,24 +118,16 @@ public final class AlignmentSearch {
                         best = new Hit(out[0], r, new double[] {out[1], out[2], out[3]});
                     }
                 }
+                fineFfts.add(2L * localGrid.size());
                 hits[j] = best;
             }
         });
         return hits;
     }
 
+    /** Chunks handed to the workers one at a time; each chunk's result has its own slot, so the order is fixed. */
     private void run(int chunks, IntConsumer body) {
-        try {
-            pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(body)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        pool.forEachItem(0, chunks, () -> null, (none, c) -> body.accept(c));
     }
 
     /** Small rotations on a cube grid of rotation vectors, |component| &lt;= range, the identity first. */

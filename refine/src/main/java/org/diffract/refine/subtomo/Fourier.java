@@ -91,14 +91,14 @@ public final class Fourier {
      */
     public static boolean[] band(int n, double highpass, double lowpass) {
         boolean[] b = new boolean[n * n * n];
-        for (int x = 0; x < n; x++) {
-            int fx = freq(x, n);
+        for (int z = 0; z < n; z++) {
+            int fz = freq(z, n);
             for (int y = 0; y < n; y++) {
                 int fy = freq(y, n);
-                for (int z = 0; z < n; z++) {
-                    int fz = freq(z, n);
-                    double r = Math.sqrt(fx * fx + fy * fy + fz * fz);
-                    b[(x * n + y) * n + z] = r > Math.max(highpass, 0) && r <= lowpass;
+                for (int x = 0; x < n; x++) {
+                    int fx = freq(x, n);
+                    double r = Math.sqrt(fz * fz + fy * fy + fx * fx);
+                    b[(z * n + y) * n + x] = r > Math.max(highpass, 0) && r <= lowpass;
                 }
             }
         }
@@ -121,14 +121,14 @@ public final class Fourier {
     static double[] cropSpectrum(double[] c, int n, int m) {
         double[] s = new double[2 * m * m * m];
         double scale = (double) m * m * m / ((double) n * n * n);
-        for (int x = 0; x < m; x++) {
-            int sx = index(freq(x, m), n);
+        for (int z = 0; z < m; z++) {
+            int sz = index(freq(z, m), n);
             for (int y = 0; y < m; y++) {
                 int sy = index(freq(y, m), n);
-                for (int z = 0; z < m; z++) {
-                    int sz = index(freq(z, m), n);
-                    int from = (sx * n + sy) * n + sz;
-                    int to = (x * m + y) * m + z;
+                for (int x = 0; x < m; x++) {
+                    int sx = index(freq(x, m), n);
+                    int from = (sz * n + sy) * n + sx;
+                    int to = (z * m + y) * m + x;
                     s[2 * to] = c[2 * from] * scale;
                     s[2 * to + 1] = c[2 * from + 1] * scale;
                 }

@@ -26,7 +26,8 @@ public final class Orientations {
             for (int b = 0; b < nAz; b++) {
                 double az = b * 360.0 / nAz;
                 for (int c = 0; c < nPhi; c++) {
-                    double[] r = Rotations.fromEuler(az, alt, c * 360.0 / nPhi);
+                    // R turns the reference into the particle; EMAN2 reports its inverse, whose angles these are
+                    double[] r = Rotations.transpose(Rotations.eman(az, alt, c * 360.0 / nPhi));
                     if (sym.inAsymmetricUnit(r)) {
                         out.add(r);
                     }

@@ -2,21 +2,25 @@ package org.diffract.refine.subtomo;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 
+import org.diffract.core.parallel.WorkerPool;
+
 /**
- * Prepares volumes for alignment as the options say (preprocess, threshold, mask, mask file, shrink,
+ * Prepares volumes for alignment as the options say (preprocess, threshold, mask, mask file, clip, shrink,
  * band-pass filters at the coarse and the fine scale) and aligns prepared particles to references:
  * coarse grid search, then local refinement of the best peaks. Shifts in results are full-box voxels.
  */
 public final class ParticleAligner {
     private final SubtomoOptions o;
     private final int n;
+    /** The box the alignment works in: --clip about the centre, else the full box. */
+    private final int box;
     private final int mc;
     private final int mf;
     private final double[] maskVolume;
     private final Processor preprocess;
+    private final Processor preprocessfine;
     private final Processor threshold;
     private final Processor mask;
     private final Processor lowpass;
@@ -29,13 +33,15 @@ public final class ParticleAligner {
     private final List<double[]> localGrid;
     private final AlignmentSearch search;
 
-    public ParticleAligner(SubtomoOptions o, int n, double[] maskVolume, ForkJoinPool pool) {
+    public ParticleAligner(SubtomoOptions o, int n, double[] maskVolume, WorkerPool pool) {
         this.o = o;
         this.n = n;
-        this.mc = Math.max(4, n / o.shrink);
-        this.mf = Math.max(4, n / o.shrinkfine);
+        this.box = o.clip > 0 ? Math.min(o.clip, n) : n;
+        this.mc = Math.max(4, box / o.shrink);
+        this.mf = Math.max(4, box / o.shrinkfine);
         this.maskVolume = maskVolume;
         preprocess = Processor.parse("--preprocess", o.preprocess);
+        preprocessfine = o.preprocessfine == null ? preprocess : Processor.parse("--preprocessfine", o.preprocessfine);
         threshold = Processor.parse("--threshold", o.threshold);
         mask = Processor.parse("--mask", o.mask);
         lowpass = Processor.parse("--lowpass", o.lowpass);
@@ -48,7 +54,12 @@ public final class ParticleAligner {
         orientations = Orientations.grid(o.coarseDelta(), o.coarseDphi(),
                 o.breaksym ? SymmetryGroup.parse("c1") : sym);
         localGrid = o.fineEnabled() ? AlignmentSearch.localGrid(o.fineRange(), o.fineStep()) : List.of(Rotations.identity());
-        search = new AlignmentSearch(pool);
+        search = new AlignmentSearch(pool, o.fscScore(false), o.fscScore(true));
+    }
+
+    /** The search itself (its FFT counters). */
+    public AlignmentSearch search() {
+        return search;
     }
 
     public int coarseSize() {
@@ -70,21 +81,36 @@ public final class ParticleAligner {
     /** A volume as the coarse (fine == false) or fine search sees it, real space at that scale. */
     public double[] prepare(double[] vol, boolean fine) {
         double[] v = vol.clone();
-        Processor.applyAll(v, n, 1, preprocess, threshold, mask);
+        Processor.applyAll(v, n, 1, fine ? preprocessfine : preprocess, threshold, mask);
         if (maskVolume != null) {
             for (int i = 0; i < v.length; i++) {
                 v[i] *= maskVolume[i];
             }
         }
+        if (box < n) {
+            v = clip(v, n, box);
+        }
         int m = fine ? mf : mc;
-        double[] s = Fourier.crop(v, n, m);
-        double voxel = n / (double) m;
+        double[] s = Fourier.crop(v, box, m);
+        double voxel = box / (double) m;
         if (fine) {
             Processor.applyAll(s, m, voxel, highpassfine, lowpassfine);
         } else {
             Processor.applyAll(s, m, voxel, highpass, lowpass);
         }
         return s;
+    }
+
+    /** The centred window of edge b of a cube of edge n: its centre b/2 is the cube's centre n/2, as EMAN2's clip. */
+    static double[] clip(double[] v, int n, int b) {
+        double[] out = new double[b * b * b];
+        int o = n / 2 - b / 2;
+        for (int z = 0; z < b; z++) {
+            for (int y = 0; y < b; y++) {
+                System.arraycopy(v, ((z + o) * n + y + o) * n + o, out, (z * b + y) * b, b);
+            }
+        }
+        return out;
     }
 
     public Target target(double[] vol, boolean fine) {
@@ -117,11 +143,11 @@ public final class ParticleAligner {
             rc[k] = prepare(refs[k], false);
             rf[k] = refineFine ? prepare(refs[k], true) : null;
         }
-        int searchCoarse = (int) Math.ceil(o.search / (double) n * mc);
+        int searchCoarse = (int) Math.ceil(o.coarseSearch() / (double) box * mc);
         PeakList[][] peaks = search.coarse(coarse, rc, mc, bandCoarse, orientations, o.npeakstorefine, searchCoarse,
                 progress);
         Hit[][] best = new Hit[np][nr];
-        double toFull = n / (double) mc;
+        double toFull = box / (double) mc;
         if (!refineFine) {
             for (int i = 0; i < np; i++) {
                 for (int k = 0; k < nr; k++) {
@@ -143,9 +169,9 @@ public final class ParticleAligner {
                 }
             }
         }
-        int searchFine = Math.max(1, (int) Math.ceil(o.searchfine / (double) n * mf));
+        int searchFine = Math.max(1, (int) Math.ceil(o.fineSearch() / (double) box * mf));
         Hit[] hits = search.fine(fine, rf, mf, bandFine, jobs, localGrid, searchFine);
-        double fineToFull = n / (double) mf;
+        double fineToFull = box / (double) mf;
         for (int j = 0; j < jobs.size(); j++) {
             AlignmentSearch.FineJob job = jobs.get(j);
             Hit h = hits[j];

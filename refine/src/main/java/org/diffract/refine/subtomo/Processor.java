@@ -168,11 +168,11 @@ public final class Processor {
     private static double mean(double[] v, int n, boolean edge) {
         double s = 0;
         long c = 0;
-        for (int x = 0; x < n; x++) {
+        for (int z = 0; z < n; z++) {
             for (int y = 0; y < n; y++) {
-                for (int z = 0; z < n; z++) {
-                    if (!edge || x == 0 || y == 0 || z == 0 || x == n - 1 || y == n - 1 || z == n - 1) {
-                        s += v[(x * n + y) * n + z];
+                for (int x = 0; x < n; x++) {
+                    if (!edge || z == 0 || y == 0 || x == 0 || z == n - 1 || y == n - 1 || x == n - 1) {
+                        s += v[(z * n + y) * n + x];
                         c++;
                     }
                 }
@@ -235,10 +235,10 @@ public final class Processor {
         double width = params.getOrDefault("width", 0.0) / voxel;
         boolean soft = name.equals("mask.soft");
         double c = n / 2;
-        for (int x = 0; x < n; x++) {
+        for (int z = 0; z < n; z++) {
             for (int y = 0; y < n; y++) {
-                for (int z = 0; z < n; z++) {
-                    double d = Math.sqrt((x - c) * (x - c) + (y - c) * (y - c) + (z - c) * (z - c));
+                for (int x = 0; x < n; x++) {
+                    double d = Math.sqrt((z - c) * (z - c) + (y - c) * (y - c) + (x - c) * (x - c));
                     double w;
                     if (d <= radius) {
                         w = 1;
@@ -248,7 +248,7 @@ public final class Processor {
                     } else {
                         w = 0;
                     }
-                    v[(x * n + y) * n + z] *= w;
+                    v[(z * n + y) * n + x] *= w;
                 }
             }
         }
@@ -259,12 +259,12 @@ public final class Processor {
         double outer = params.get("outer_radius") / voxel, inner = params.getOrDefault("inner_radius", 0.0) / voxel;
         double exponent = params.getOrDefault("exponent", 2.0);
         double c = n / 2;
-        for (int x = 0; x < n; x++) {
+        for (int z = 0; z < n; z++) {
             for (int y = 0; y < n; y++) {
-                for (int z = 0; z < n; z++) {
-                    double d = Math.sqrt((x - c) * (x - c) + (y - c) * (y - c) + (z - c) * (z - c)) - inner;
+                for (int x = 0; x < n; x++) {
+                    double d = Math.sqrt((z - c) * (z - c) + (y - c) * (y - c) + (x - c) * (x - c)) - inner;
                     if (d > 0) {
-                        v[(x * n + y) * n + z] *= Math.exp(-Math.pow(d / outer, exponent));
+                        v[(z * n + y) * n + x] *= Math.exp(-Math.pow(d / outer, exponent));
                     }
                 }
             }
@@ -288,15 +288,15 @@ public final class Processor {
         double full = n * voxel;
         Fourier f = new Fourier(n);
         double[] s = f.forward(v);
-        for (int x = 0; x < n; x++) {
-            int fx = Fourier.freq(x, n);
+        for (int z = 0; z < n; z++) {
+            int fz = Fourier.freq(z, n);
             for (int y = 0; y < n; y++) {
                 int fy = Fourier.freq(y, n);
-                for (int z = 0; z < n; z++) {
-                    int fz = Fourier.freq(z, n);
+                for (int x = 0; x < n; x++) {
+                    int fx = Fourier.freq(x, n);
                     // Fourier index f of this box of edge n * voxel full voxels is f / (n * voxel) cycles per full voxel
-                    double w = weight(Math.sqrt(fx * fx + fy * fy + fz * fz) / full, full);
-                    int i = (x * n + y) * n + z;
+                    double w = weight(Math.sqrt(fz * fz + fy * fy + fx * fx) / full, full);
+                    int i = (z * n + y) * n + x;
                     s[2 * i] *= w;
                     s[2 * i + 1] *= w;
                 }

@@ -7,18 +7,24 @@ import java.util.Random;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diffract.core.UserError;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.LocalCommunicator;
 
 /**
- * Initial references from the particles themselves (e2spt_refinemulti's --refgenmethod over
- * --subset4ref particles): random (plain averages of random disjoint subsets), bt (each subset aligned
- * and averaged pairwise up a binary tree) or hac (average-linkage agglomerative clustering of the
- * pairwise alignment scores into nref clusters, each then averaged as bt does). Every rank runs it
- * with the same seed, so all reach the same references; hac splits its pair alignments over the ranks.
+ * Initial references from the particles themselves (e2spt_refinemulti's --refgenmethod over --subset4ref
+ * particles per reference): random (plain averages of random disjoint subsets), bt (each subset aligned and
+ * averaged pairwise up a binary tree) or hac (average-linkage agglomerative clustering of the pairwise
+ * alignment scores into nref clusters, each then averaged as bt does). Particles stay on the rank that read
+ * them: random sums each rank's share; bt and hac copy only the chosen subset to every rank (at most
+ * {@link SubtomoOptions#HAC_DEFAULT_PER_REF} or {@link #BT_DEFAULT_PER_REF} per reference unless
+ * --subset4ref says otherwise), split the pair alignments (hac) and the references (bt) over the ranks, and
+ * share the results, so every rank ends with the same references.
  */
 public final class ReferenceGenerator {
     private static final Logger LOG = LogManager.getLogger(ReferenceGenerator.class);
+    /** bt's default subset per reference (EMAN2's e2spt_binarytree takes at most 64 in all). */
+    public static final int BT_DEFAULT_PER_REF = 32;
 
     private final ParticleAligner aligner;
     private final int n;
@@ -28,34 +34,93 @@ public final class ReferenceGenerator {
         this(aligner, n, new LocalCommunicator());
     }
 
-    /** With several ranks, hac's pairwise alignments are split over them (rows of the score matrix). */
     public ReferenceGenerator(ParticleAligner aligner, int n, Communicator comm) {
         this.aligner = aligner;
         this.n = n;
         this.comm = comm;
     }
 
+    /** All particles on this one process (tests): subset = particles per reference, 0 for the default. */
     public double[][] generate(String method, List<double[]> particles, int nref, int subset, long seed) {
+        return generate(method, LocalParticles.of(particles, n), nref, subset, seed);
+    }
+
+    double[][] generate(String method, LocalParticles local, int nref, int perRef, long seed) {
         List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < particles.size(); i++) {
+        for (int i = 0; i < local.count; i++) {
             idx.add(i);
         }
         Collections.shuffle(idx, new Random(seed));
-        int s = subset > 0 ? Math.min(subset, idx.size()) : idx.size();
-        idx = new ArrayList<>(idx.subList(0, s));
+        int cap = perRef > 0 ? perRef * nref : switch (method) {
+            case "hac" -> SubtomoOptions.HAC_DEFAULT_PER_REF * nref;
+            case "bt" -> BT_DEFAULT_PER_REF * nref;
+            default -> idx.size();
+        };
+        int s = Math.min(cap, idx.size());
         if (s < nref) {
-            throw new org.diffract.core.UserError("--subset4ref " + s + " particles cannot make " + nref
-                    + " references; give at least --nref particles");
+            throw new UserError("--subset4ref: " + s + " particles cannot make " + nref + " references; give at least --nref particles");
         }
-        List<List<Integer>> groups = method.equals("hac") ? hac(particles, idx, nref) : split(idx, nref);
-        double[][] refs = new double[nref][];
-        for (int k = 0; k < nref; k++) {
+        idx = new ArrayList<>(idx.subList(0, s));
+        if (method.equals("random")) {
+            return randomMeans(local, split(idx, nref));
+        }
+        List<double[]> vols = share(local, idx);
+        List<List<Integer>> groups = method.equals("hac") ? hac(vols, nref) : split(range(s), nref);
+        double[] flat = new double[nref * n * n * n];
+        for (int k = comm.rank(); k < nref; k += comm.size()) {
             List<double[]> members = new ArrayList<>();
             for (int i : groups.get(k)) {
-                members.add(particles.get(i));
+                members.add(vols.get(i));
             }
-            refs[k] = method.equals("random") ? mean(members) : binaryTree(members);
+            System.arraycopy(binaryTree(members), 0, flat, k * n * n * n, n * n * n);
             LOG.info("initial reference {} from {} particles ({})", k, members.size(), method);
+        }
+        comm.allreduceSum(flat); // each reference was made by one rank, the others hold zeros there
+        double[][] refs = new double[nref][];
+        for (int k = 0; k < nref; k++) {
+            refs[k] = java.util.Arrays.copyOfRange(flat, k * n * n * n, (k + 1) * n * n * n);
+        }
+        return refs;
+    }
+
+    private static List<Integer> range(int s) {
+        List<Integer> r = new ArrayList<>();
+        for (int i = 0; i < s; i++) {
+            r.add(i);
+        }
+        return r;
+    }
+
+    /** The chosen particles on every rank, in the order of idx: each is broadcast once by its owner. */
+    private List<double[]> share(LocalParticles local, List<Integer> idx) {
+        List<double[]> out = new ArrayList<>();
+        for (int g : idx) {
+            int owner = LocalParticles.owner(local.count, g, comm.size());
+            double[] buf = owner == comm.rank() ? local.volumes[g - local.lo].clone() : new double[n * n * n];
+            comm.broadcast(buf, owner);
+            out.add(buf);
+        }
+        return out;
+    }
+
+    private double[][] randomMeans(LocalParticles local, List<List<Integer>> groups) {
+        int n3 = n * n * n, nref = groups.size();
+        double[] sums = new double[nref * n3];
+        for (int k = 0; k < nref; k++) {
+            for (int g : groups.get(k)) {
+                if (g >= local.lo && g < local.hi) {
+                    double[] v = local.volumes[g - local.lo];
+                    for (int i = 0; i < n3; i++) {
+                        sums[k * n3 + i] += v[i] / groups.get(k).size();
+                    }
+                }
+            }
+        }
+        comm.allreduceSum(sums);
+        double[][] refs = new double[nref][];
+        for (int k = 0; k < nref; k++) {
+            refs[k] = java.util.Arrays.copyOfRange(sums, k * n3, (k + 1) * n3);
+            LOG.info("initial reference {} from {} particles (random)", k, groups.get(k).size());
         }
         return refs;
     }
@@ -69,16 +134,6 @@ public final class ReferenceGenerator {
             g.get(i % nref).add(idx.get(i));
         }
         return g;
-    }
-
-    private double[] mean(List<double[]> vols) {
-        double[] m = new double[vols.get(0).length];
-        for (double[] v : vols) {
-            for (int i = 0; i < m.length; i++) {
-                m[i] += v[i] / vols.size();
-            }
-        }
-        return m;
     }
 
     /** Aligns pairs and averages them (wedge-aware), level by level, until one volume is left. */
@@ -107,14 +162,10 @@ public final class ReferenceGenerator {
         return aligner.align(t[0], t[1], new double[][] {ref}, d -> { })[0][0];
     }
 
-    /** Average-linkage clustering on pairwise alignment scores (all pairs of the subset). */
-    private List<List<Integer>> hac(List<double[]> particles, List<Integer> idx, int nref) {
-        int s = idx.size();
+    /** Average-linkage clustering on pairwise alignment scores (all pairs of the subset; rows split over ranks). */
+    private List<List<Integer>> hac(List<double[]> vols, int nref) {
+        int s = vols.size();
         double[][] sim = new double[s][s];
-        List<double[]> vols = new ArrayList<>();
-        for (int i : idx) {
-            vols.add(particles.get(i));
-        }
         List<Target>[] t = aligner.targets(vols);
         double[] flat = new double[s * s];
         for (int i = comm.rank(); i < s - 1; i += comm.size()) {
@@ -124,8 +175,8 @@ public final class ReferenceGenerator {
             for (int j = i + 1; j < s; j++) {
                 flat[i * s + j] = h[j - i - 1][0].score();
             }
-            LOG.info("hac: pairwise alignments of particle {} of {} done", i + 1, s);
         }
+        LOG.info("hac: {} pairwise alignments done", s * (s - 1) / 2);
         comm.allreduceSum(flat);
         for (int i = 0; i < s; i++) {
             for (int j = i + 1; j < s; j++) {
@@ -157,14 +208,6 @@ public final class ReferenceGenerator {
             }
             clusters.get(ba).addAll(clusters.remove(bb));
         }
-        List<List<Integer>> out = new ArrayList<>();
-        for (List<Integer> c : clusters) {
-            List<Integer> g = new ArrayList<>();
-            for (int i : c) {
-                g.add(idx.get(i));
-            }
-            out.add(g);
-        }
-        return out;
+        return clusters;
     }
 }

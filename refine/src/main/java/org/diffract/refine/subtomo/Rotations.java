@@ -1,8 +1,10 @@
 package org.diffract.refine.subtomo;
 
 /**
- * Rotation matrices (row-major 3x3 in 9 doubles, acting on voxel coordinate vectors (x, y, z) with z the
- * fastest array index) and EMAN2's Euler convention R = Rz(phi) Rx(alt) Rz(az), angles in degrees.
+ * Rotation matrices: row-major 3x3 in 9 doubles, acting on column vectors of voxel coordinates (x, y, z)
+ * about the box centre, with x the fastest array index (numpy's data[z][y][x], MRC columns, EMAN2).
+ * EMAN2's "eman" Euler angles (az, alt, phi, degrees) name the matrix its Transform holds,
+ * M = Rz(-phi) Rx(-alt) Rz(-az) in right-handed active rotations (libEM/transform.cpp set_rotation).
  */
 public final class Rotations {
     private Rotations() {
@@ -68,19 +70,26 @@ public final class Rotations {
         return axisAngle(vx, vy, vz, Math.sqrt(vx * vx + vy * vy + vz * vz));
     }
 
-    public static double[] fromEuler(double az, double alt, double phi) {
-        return multiply(rz(phi), multiply(rx(alt), rz(az)));
+    /** The rotation part of EMAN2's Transform({"type": "eman", "az": az, "alt": alt, "phi": phi}). */
+    public static double[] eman(double az, double alt, double phi) {
+        return multiply(rz(-phi), multiply(rx(-alt), rz(-az)));
     }
 
-    /** (az, alt, phi) in degrees with alt in [0, 180]; az = 0 where alt is 0 or 180 (gimbal lock). */
-    public static double[] toEuler(double[] r) {
-        double alt = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, r[8]))));
-        double sinAlt = Math.sqrt(r[6] * r[6] + r[7] * r[7]);
-        if (sinAlt < 1e-9) {
-            return new double[] {0, alt, Math.toDegrees(Math.atan2(r[3], r[0]))};
+    /**
+     * (az, alt, phi) in degrees as EMAN2's Transform.get_rotation("eman") reports them for the matrix m:
+     * alt in [0, 180]; at alt 0 or 180 az is 0 and phi carries the whole turn.
+     */
+    public static double[] emanAngles(double[] m) {
+        double cosAlt = m[8];
+        if (cosAlt >= 1 - 1e-12) {
+            return new double[] {0, 0, Math.toDegrees(Math.atan2(m[1], m[0]))};
         }
-        double az = Math.toDegrees(Math.atan2(r[6], r[7]));
-        double phi = Math.toDegrees(Math.atan2(r[2], -r[5]));
+        if (cosAlt <= -1 + 1e-12) {
+            return new double[] {0, 180, Math.toDegrees(Math.atan2(-m[1], m[0]))};
+        }
+        double az = Math.toDegrees(Math.atan2(m[6], -m[7]));
+        double alt = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, cosAlt))));
+        double phi = Math.toDegrees(Math.atan2(m[2], m[5]));
         return new double[] {az, alt, phi};
     }
 }

@@ -26,13 +26,15 @@ public final class SubtomoRankMain {
             args.addAll(ctx.extraArgs());
             SubtomoOptions o = SubtomoOptions.parse(args);
             o.validate();
-            VolumeStack stack = VolumeStack.read(o.input, "--input");
-            Path dir = o.path != null ? Path.of(o.path) : SubtomoRefinement.nextFreePath(Path.of("."));
-            SubtomoOutput out = new SubtomoOutput(dir, o, stack.n());
-            if (ctx.comm().rank() == 0) {
-                out.writeParameters();
+            // opened, not read: each rank reads only its own particles
+            try (ParticleSource stack = StackFiles.open(o.input, "--input")) {
+                Path dir = o.path != null ? Path.of(o.path) : SubtomoRefinement.nextFreePath(Path.of("."));
+                SubtomoOutput out = new SubtomoOutput(dir, o, stack.n());
+                if (ctx.comm().rank() == 0) {
+                    out.writeParameters();
+                }
+                new SubtomoRefinement(o, stack, ctx.comm(), ctx.threads(), out).run();
             }
-            new SubtomoRefinement(o, stack, ctx.comm(), ctx.threads(), out).run();
         });
     }
 
@@ -46,13 +48,18 @@ public final class SubtomoRankMain {
 
     /** {@link #configArgs(Path)} of a config read already; paths come out absolute. */
     public static List<String> configArgs(IniConfig ini) {
-        Object config = ini.source() != null ? ini.source() : "config";
+        // a config made from the command line alone has no file to name
+        String where = ini.source() != null ? ini.source() + ": " : "";
         List<String> a = new ArrayList<>();
         java.util.Set<String> known = new SubtomoOptions().values().keySet();
         for (String key : ini.keys("subtomo")) {
             String name = "--" + key;
+            if (SubtomoOptions.REFUSED.containsKey(name)) {
+                throw new UserError(where + name + " ([subtomo] " + key + ") is not supported by diffract refine subtomo: "
+                        + SubtomoOptions.REFUSED.get(name));
+            }
             if (!known.contains(name)) {
-                throw new UserError(config + ": unknown key '" + key + "' in [subtomo]; keys are the option names, e.g. nref");
+                throw new UserError(where + "unknown key '" + key + "' in [subtomo]; keys are the option names, e.g. nref");
             }
             String v = ini.getString("subtomo", key, "").trim();
             if (v.isEmpty() || v.equalsIgnoreCase("false")) {

@@ -46,6 +46,12 @@ public final class SubtomoStage implements Stage {
     public Path outputFolder(IniConfig config) {
         SubtomoOptions o = SubtomoOptions.parse(SubtomoRankMain.configArgs(config));
         o.validate();
+        // a file (EMAN2 HDF, HDF5 or MRC stack, optionally FILE:/dataset) or a folder of MRC files per particle
+        String input = o.input.replaceFirst("\\.(h5|hdf):.*$", ".$1");
+        if (!Files.isRegularFile(Path.of(input)) && !Files.isDirectory(Path.of(input))) {
+            throw new UserError("--input " + input + ": no such file or folder; give an EMAN2 HDF stack, an HDF5 stack "
+                    + "(N, n, n, n), an MRC stack or a folder of MRC volumes");
+        }
         if (o.path == null) {
             throw new UserError((config.source() != null ? config.source() : "config")
                     + ": set 'path' in [subtomo] (the output folder) to run it as a stage");
@@ -93,21 +99,31 @@ public final class SubtomoStage implements Stage {
         return List.of("refine", "subtomo");
     }
 
-    /** e2spt_refinemulti's options, each standing for the [subtomo] key of its name. */
+    /**
+     * e2spt_refinemulti's options, each standing for the [subtomo] key of its name; those we refuse are listed with
+     * their reason and refused when the config is checked, never ignored.
+     */
     @Override
     public List<StageOption> options() {
         List<StageOption> out = new ArrayList<>();
-        for (Field f : SubtomoOptions.class.getFields()) {
+        for (Field f : SubtomoOptions.class.getDeclaredFields()) {
             Option o = f.getAnnotation(Option.class);
             if (o == null) {
                 continue;
             }
-            String key = Arrays.stream(o.names()).max(Comparator.comparingInt(String::length)).orElseThrow()
-                    .replaceFirst("^--?", "");
-            String help = String.join(" ", o.description()).replace("${DEFAULT-VALUE}", o.defaultValue());
-            out.add(f.getType() == boolean.class ? StageOption.flag(SECTION, key, help, o.names())
-                    : StageOption.value(SECTION, key, o.paramLabel().isEmpty() ? "VALUE" : o.paramLabel(), help,
-                            o.names()));
+            String name = Arrays.stream(o.names()).max(Comparator.comparingInt(String::length)).orElseThrow();
+            String key = name.replaceFirst("^--?", "");
+            String refused = SubtomoOptions.REFUSED.get(name);
+            String help = refused != null ? "refused: " + refused
+                    : String.join(" ", o.description()).replace("${DEFAULT-VALUE}", o.defaultValue());
+            String label = o.paramLabel().isEmpty() ? "VALUE" : o.paramLabel();
+            if (f.getType() == boolean.class) {
+                out.add(StageOption.flag(SECTION, key, help, o.names()));
+            } else if (o.arity().equals("0..1")) {
+                out.add(StageOption.optionalValue(SECTION, key, label, help, o.names()));
+            } else {
+                out.add(StageOption.value(SECTION, key, label, help, o.names()));
+            }
         }
         return out;
     }

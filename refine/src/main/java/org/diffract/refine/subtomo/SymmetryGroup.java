@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Locale;
 
 import org.diffract.core.UserError;
-import org.diffract.core.rotation.IcosahedralGroup;
 
 /**
- * The point groups EMAN2 names c&lt;n&gt;, d&lt;n&gt;, tet, oct, icos as rotation matrices about the box
- * centre. The n-fold axis of c and d groups is z; d groups add 2-folds about x. A reference invariant
+ * The point groups EMAN2 names c&lt;n&gt;, d&lt;n&gt;, tet, oct, icos (icos5) as rotation matrices about the box
+ * centre, oriented as EMAN2's libEM/symmetry.cpp: the n-fold axis of c and d groups is z, d groups add
+ * 2-folds about x; tet, oct and icos are EMAN2's own tables of (az, alt, phi) (a face of the tetrahedron and
+ * of the cube along z; icos with a 5-fold along z and its 234 degree azimuth offset, icos5 without it). A reference invariant
  * under the group looks the same after R and after R g, so the search keeps one rotation per coset:
  * the one closest to the identity (largest trace of R g), a Dirichlet cell of the asymmetric unit.
  */
@@ -36,20 +37,80 @@ public final class SymmetryGroup {
                     return new SymmetryGroup(s, closure(List.of(Rotations.rz(360.0 / n), Rotations.rx(180))));
                 }
             } else if (s.equals("tet")) {
-                return new SymmetryGroup(s, closure(List.of(Rotations.axisAngle(1, 1, 1, 120), Rotations.rz(180))));
+                return new SymmetryGroup(s, table(tet(), 0, 0));
             } else if (s.equals("oct")) {
-                return new SymmetryGroup(s, closure(List.of(Rotations.axisAngle(1, 1, 1, 120), Rotations.rz(90))));
+                return new SymmetryGroup(s, table(oct(), 0, 0));
             } else if (s.equals("icos")) {
-                List<double[]> g = new ArrayList<>();
-                for (double[] m : IcosahedralGroup.matrices()) {
-                    g.add(m);
-                }
-                return new SymmetryGroup(s, g);
+                return new SymmetryGroup(s, table(icos(), 90, -90));
+            } else if (s.equals("icos5")) {
+                return new SymmetryGroup(s, table(icos(), 0, 0));
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UserError("--sym '" + spec + "' is not a symmetry; use c<n>, d<n>, tet, oct or icos (e.g. c4)");
+        throw new UserError("--sym '" + spec + "' is not a symmetry; use c<n>, d<n>, tet, oct, icos or icos5 (e.g. c4)");
+    }
+
+    /** The Transforms of an EMAN2 table of (az, alt, phi), with EMAN2's azimuth offset added to az and taken from phi. */
+    private static List<double[]> table(double[] t, double azOffset, double phiOffset) {
+        List<double[]> g = new ArrayList<>();
+        for (int i = 0; i < t.length; i += 3) {
+            g.add(Rotations.eman(t[i] + azOffset, t[i + 1], t[i + 2] + phiOffset));
+        }
+        return g;
+    }
+
+    private static double[] tet() {
+        double l1 = Math.toDegrees(Math.acos(-1.0 / 3.0));
+        return new double[] {0, 0, 0, 0, 0, 120, 0, 0, 240, 0, l1, 60, 0, l1, 180, 0, l1, 300, 120, l1, 60, 120, l1, 180,
+                120, l1, 300, 240, l1, 60, 240, l1, 180, 240, l1, 300};
+    }
+
+    private static double[] oct() {
+        double[] t = new double[72];
+        int k = 0;
+        double[][] rows = {{0, 0}, {0, 90}, {90, 90}, {180, 90}, {270, 90}, {0, 180}};
+        for (double[] r : rows) {
+            for (int p = 0; p < 4; p++) {
+                t[k++] = r[0];
+                t[k++] = r[1];
+                t[k++] = 90 * p;
+            }
+        }
+        return t;
+    }
+
+    private static double[] icos() {
+        double l1 = Math.toDegrees(Math.atan(2)), l2 = 180 - l1;
+        double[] t = new double[180];
+        int k = 0;
+        double[] phis0 = {0, 288, 216, 144, 72};
+        double[] phis1 = {36, 324, 252, 180, 108};
+        for (double p : phis0) {
+            t[k++] = 0;
+            t[k++] = 0;
+            t[k++] = p;
+        }
+        for (double az : new double[] {0, 72, 144, 216, 288}) {
+            for (double p : phis1) {
+                t[k++] = az;
+                t[k++] = l1;
+                t[k++] = p;
+            }
+        }
+        for (double az : new double[] {36, 108, 180, 252, 324}) {
+            for (double p : phis0) {
+                t[k++] = az;
+                t[k++] = l2;
+                t[k++] = p;
+            }
+        }
+        for (double p : phis0) {
+            t[k++] = 0;
+            t[k++] = 180;
+            t[k++] = p;
+        }
+        return t;
     }
 
     /** All products of the generators: a finite rotation group is closed under multiplication. */

@@ -6,8 +6,8 @@ import org.diffract.core.rotation.Quaternions;
 
 /**
  * Synthetic subtomograms with known truth, for tests, integration tests and the benchmark: asymmetric 3D objects made of Gaussian blobs, and particles that are an
- * object rotated by R, shifted by t, with white noise and a missing wedge (tilt about y, no data within
- * the given half angle of the z axis in the kx-kz plane).
+ * object rotated by R, shifted by t, with white noise and a missing wedge (tilt about y, beam along z: no data within
+ * the given half angle of the kz axis in the kx-kz plane). Volumes are {@code v[(z * n + y) * n + x]}, x fastest.
  */
 public final class SyntheticSubtomograms {
     final int n;
@@ -118,15 +118,15 @@ public final class SyntheticSubtomograms {
     public static double[] blobs(int n, double[][] centres, double[] amp, double sigma) {
         double[] v = new double[n * n * n];
         double c = n / 2;
-        for (int x = 0; x < n; x++) {
+        for (int z = 0; z < n; z++) {
             for (int y = 0; y < n; y++) {
-                for (int z = 0; z < n; z++) {
+                for (int x = 0; x < n; x++) {
                     double s = 0;
                     for (int b = 0; b < centres.length; b++) {
                         double dx = x - c - centres[b][0], dy = y - c - centres[b][1], dz = z - c - centres[b][2];
                         s += amp[b] * Math.exp(-(dx * dx + dy * dy + dz * dz) / (2 * sigma * sigma));
                     }
-                    v[(x * n + y) * n + z] = s;
+                    v[(z * n + y) * n + x] = s;
                 }
             }
         }
@@ -140,13 +140,13 @@ public final class SyntheticSubtomograms {
         Fourier f = new Fourier(n);
         double[] s = f.forward(v);
         double t = Math.tan(Math.toRadians(halfAngleDeg));
-        for (int x = 0; x < n; x++) {
-            int fx = Fourier.freq(x, n);
+        for (int z = 0; z < n; z++) {
+            int fz = Fourier.freq(z, n);
             for (int y = 0; y < n; y++) {
-                for (int z = 0; z < n; z++) {
-                    int fz = Fourier.freq(z, n);
+                for (int x = 0; x < n; x++) {
+                    int fx = Fourier.freq(x, n);
                     if (fz != 0 && Math.abs(fx) < Math.abs(fz) * t) {
-                        int i = (x * n + y) * n + z;
+                        int i = (z * n + y) * n + x;
                         s[2 * i] = 0;
                         s[2 * i + 1] = 0;
                     }

@@ -1,10 +1,11 @@
 package org.diffract.refine.subtomo;
 
 /**
- * Resampling of a cube {@code v[(x * n + y) * n + z]} under a rotation about the box centre c = n/2 and a
- * shift: {@code out(x) = in(M (x - c) + c + u)}, trilinear, 0 outside. With M = R^T, u = 0 this turns a
- * reference into a particle's frame; with M = R, u = t it brings a particle (reference rotated by R, then
- * shifted by t) back onto the reference.
+ * Resampling of a cube {@code v[(z * n + y) * n + x]} (x fastest) under a rotation about the box centre
+ * c = n/2 (integer division, as EMAN2) and a shift: {@code out(p) = in(M (p - c) + c + u)} for p = (x, y, z),
+ * trilinear, 0 outside. With M = R^T, u = 0 this turns a reference into a particle's frame; with M = R,
+ * u = t it brings a particle (reference rotated by R, then shifted by t) back onto the reference, which is
+ * what EMAN2's xform processor does with the transform (R^T, -R^T t).
  */
 public final class VolumeTransform {
     private VolumeTransform() {
@@ -14,28 +15,28 @@ public final class VolumeTransform {
         final double c = n / 2;
         final int nn = n * n;
         final double lim = n - 1;
-        for (int x = 0; x < n; x++) {
-            double dx = x - c;
+        for (int z = 0; z < n; z++) {
+            double dz = z - c;
             for (int y = 0; y < n; y++) {
                 double dy = y - c;
-                double bx = m[0] * dx + m[1] * dy + c + u[0];
-                double by = m[3] * dx + m[4] * dy + c + u[1];
-                double bz = m[6] * dx + m[7] * dy + c + u[2];
-                int o = (x * n + y) * n;
-                for (int z = 0; z < n; z++) {
-                    double dz = z - c;
-                    double sx = bx + m[2] * dz, sy = by + m[5] * dz, sz = bz + m[8] * dz;
+                double bx = m[1] * dy + m[2] * dz + c + u[0];
+                double by = m[4] * dy + m[5] * dz + c + u[1];
+                double bz = m[7] * dy + m[8] * dz + c + u[2];
+                int o = (z * n + y) * n;
+                for (int x = 0; x < n; x++) {
+                    double dx = x - c;
+                    double sx = bx + m[0] * dx, sy = by + m[3] * dx, sz = bz + m[6] * dx;
                     if (!(sx >= 0 && sy >= 0 && sz >= 0 && sx <= lim && sy <= lim && sz <= lim)) {
-                        out[o + z] = 0;
+                        out[o + x] = 0;
                         continue;
                     }
                     int ix = Math.min((int) sx, n - 2), iy = Math.min((int) sy, n - 2), iz = Math.min((int) sz, n - 2);
                     double fx = sx - ix, fy = sy - iy, fz = sz - iz;
                     double gx = 1 - fx, gy = 1 - fy, gz = 1 - fz;
-                    int i = (ix * n + iy) * n + iz;
-                    out[o + z] = gx * (gy * (gz * in[i] + fz * in[i + 1]) + fy * (gz * in[i + n] + fz * in[i + n + 1]))
-                            + fx * (gy * (gz * in[i + nn] + fz * in[i + nn + 1])
-                            + fy * (gz * in[i + nn + n] + fz * in[i + nn + n + 1]));
+                    int i = (iz * n + iy) * n + ix;
+                    out[o + x] = gz * (gy * (gx * in[i] + fx * in[i + 1]) + fy * (gx * in[i + n] + fx * in[i + n + 1]))
+                            + fz * (gy * (gx * in[i + nn] + fx * in[i + nn + 1])
+                            + fy * (gx * in[i + nn + n] + fx * in[i + nn + n + 1]));
                 }
             }
         }

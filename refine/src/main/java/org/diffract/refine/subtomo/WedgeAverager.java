@@ -25,23 +25,31 @@ public final class WedgeAverager {
 
     /** Adds particle (its own frame) brought onto the reference by hit, with the given weight. */
     public void add(double[] particle, Hit hit, double weight) {
+        addAligned(particle, VolumeTransform.align(particle, n, hit.rotation(), hit.shift()), hit, weight);
+    }
+
+    /**
+     * Adds a particle already brought onto the reference (and perhaps processed: --preavgproc); the particle in
+     * its own frame says which Fourier voxels it measured.
+     */
+    public void addAligned(double[] particle, double[] aligned, Hit hit, double weight) {
         double[] r = hit.rotation();
         boolean[] measured = Fourier.powerMask(fft.forward(particle), n3);
-        double[] spec = fft.forward(VolumeTransform.align(particle, n, r, hit.shift()));
-        for (int x = 0; x < n; x++) {
-            int fx = Fourier.freq(x, n);
+        double[] spec = fft.forward(aligned);
+        for (int z = 0; z < n; z++) {
+            int fz = Fourier.freq(z, n);
             for (int y = 0; y < n; y++) {
                 int fy = Fourier.freq(y, n);
-                for (int z = 0; z < n; z++) {
-                    int fz = Fourier.freq(z, n);
+                for (int x = 0; x < n; x++) {
+                    int fx = Fourier.freq(x, n);
                     // the aligned particle's frequency k came from the particle's frequency R k
                     int sx = Fourier.index((int) Math.round(r[0] * fx + r[1] * fy + r[2] * fz), n);
                     int sy = Fourier.index((int) Math.round(r[3] * fx + r[4] * fy + r[5] * fz), n);
                     int sz = Fourier.index((int) Math.round(r[6] * fx + r[7] * fy + r[8] * fz), n);
-                    if (sx < 0 || sy < 0 || sz < 0 || !measured[(sx * n + sy) * n + sz]) {
+                    if (sx < 0 || sy < 0 || sz < 0 || !measured[(sz * n + sy) * n + sx]) {
                         continue;
                     }
-                    int i = (x * n + y) * n + z;
+                    int i = (z * n + y) * n + x;
                     acc[2 * i] += weight * spec[2 * i];
                     acc[2 * i + 1] += weight * spec[2 * i + 1];
                     acc[2 * n3 + i] += weight;

@@ -17,21 +17,28 @@ import org.junit.jupiter.api.Test;
 class GeometryTest {
     @Test
     void eulerAnglesFollowEmanConventionAndRoundTrip() {
-        // R = Rz(phi) Rx(alt) Rz(az): az = 90 alone turns x onto y
-        double[] r = Rotations.fromEuler(90, 0, 0);
-        assertArrayEquals(new double[] {0, -1, 0, 1, 0, 0, 0, 0, 1}, r, 1e-12);
-        // alt = 90 alone turns y onto z
-        assertArrayEquals(new double[] {1, 0, 0, 0, 0, -1, 0, 1, 0}, Rotations.fromEuler(0, 90, 0), 1e-12);
+        // EMAN2 libEM/transform.cpp set_rotation("eman"), written out for az = 30, alt = 50, phi = 70
+        double az = Math.toRadians(30), alt = Math.toRadians(50), phi = Math.toRadians(70);
+        double[] eman = {
+                Math.cos(phi) * Math.cos(az) - Math.cos(alt) * Math.sin(az) * Math.sin(phi),
+                Math.cos(phi) * Math.sin(az) + Math.cos(alt) * Math.cos(az) * Math.sin(phi),
+                Math.sin(alt) * Math.sin(phi),
+                -Math.sin(phi) * Math.cos(az) - Math.cos(alt) * Math.sin(az) * Math.cos(phi),
+                -Math.sin(phi) * Math.sin(az) + Math.cos(alt) * Math.cos(az) * Math.cos(phi),
+                Math.sin(alt) * Math.cos(phi),
+                Math.sin(alt) * Math.sin(az), -Math.sin(alt) * Math.cos(az), Math.cos(alt)};
+        assertArrayEquals(eman, Rotations.eman(30, 50, 70), 1e-12);
+        assertArrayEquals(new double[] {30, 50, 70}, Rotations.emanAngles(eman), 1e-9);
         Random rng = new Random(3);
         for (int i = 0; i < 200; i++) {
             double[] m = Quaternions.toMatrix(Quaternions.random(rng));
-            double[] e = Rotations.toEuler(m);
+            double[] e = Rotations.emanAngles(m);
             assertTrue(e[1] >= 0 && e[1] <= 180);
-            assertEquals(0, Rotations.angleBetween(m, Rotations.fromEuler(e[0], e[1], e[2])), 1e-4);
+            assertEquals(0, Rotations.angleBetween(m, Rotations.eman(e[0], e[1], e[2])), 1e-4);
         }
-        assertEquals(0, Rotations.angleBetween(Rotations.fromEuler(0, 180, 30),
-                Rotations.fromEuler(Rotations.toEuler(Rotations.fromEuler(0, 180, 30))[0], 180,
-                        Rotations.toEuler(Rotations.fromEuler(0, 180, 30))[2])), 1e-4);
+        // gimbal lock: alt 180 puts the whole in-plane turn into phi
+        double[] e = Rotations.emanAngles(Rotations.eman(40, 180, 10));
+        assertEquals(0, Rotations.angleBetween(Rotations.eman(40, 180, 10), Rotations.eman(e[0], e[1], e[2])), 1e-6);
         assertEquals(37, Rotations.angleBetween(Rotations.identity(), Rotations.axisAngle(1, 2, 3, 37)), 1e-9);
     }
 
@@ -43,6 +50,20 @@ class GeometryTest {
         assertEquals(12, SymmetryGroup.parse("tet").order());
         assertEquals(24, SymmetryGroup.parse("oct").order());
         assertEquals(60, SymmetryGroup.parse("icos").order());
+        // EMAN2's tables form groups (closed under products) with its axes: tet 3-fold, oct 4-fold, icos 5-fold on z
+        for (String s : new String[] {"tet", "oct", "icos", "icos5"}) {
+            List<double[]> g = SymmetryGroup.parse(s).elements();
+            for (double[] a : g) {
+                for (double[] b : g) {
+                    double[] p = Rotations.multiply(a, b);
+                    assertTrue(g.stream().anyMatch(e -> Rotations.angleBetween(e, p) < 1e-3), s + " is not closed");
+                }
+            }
+        }
+        for (String[] s : new String[][] {{"tet", "120"}, {"oct", "90"}, {"icos", "72"}, {"icos5", "72"}}) {
+            double[] r = Rotations.rz(Double.parseDouble(s[1]));
+            assertTrue(SymmetryGroup.parse(s[0]).elements().stream().anyMatch(e -> Rotations.angleBetween(e, r) < 1e-3), s[0]);
+        }
         for (String bad : new String[] {"c0", "x4", "d", "c-2"}) {
             UserError e = assertThrows(UserError.class, () -> SymmetryGroup.parse(bad));
             assertTrue(e.getMessage().contains("--sym"), e.getMessage());
@@ -94,13 +115,13 @@ class GeometryTest {
     void transformIsExactForIntegerShiftsAndQuarterTurns() {
         int n = 8;
         double[] v = new double[n * n * n];
-        v[(4 * n + 5) * n + 6] = 1; // offset (0, 1, 2) from the centre 4
+        v[(6 * n + 5) * n + 4] = 1; // x = 4, y = 5, z = 6 (x fastest): offset (0, 1, 2) from the centre 4
         double[] shifted = VolumeTransform.rotateThenShift(v, n, Rotations.identity(), new double[] {1, -1, 0});
-        assertEquals(1, shifted[(5 * n + 4) * n + 6], 1e-12);
+        assertEquals(1, shifted[(6 * n + 4) * n + 5], 1e-12);
         // a quarter turn about z maps (0, 1, 2) to (-1, 0, 2)
         double[] r = Rotations.rz(90);
         double[] turned = VolumeTransform.rotateThenShift(v, n, r, new double[3]);
-        assertEquals(1, turned[(3 * n + 4) * n + 6], 1e-9);
+        assertEquals(1, turned[(6 * n + 4) * n + 3], 1e-9);
         double[] back = VolumeTransform.align(turned, n, r, new double[3]);
         assertArrayEquals(v, back, 1e-9);
     }

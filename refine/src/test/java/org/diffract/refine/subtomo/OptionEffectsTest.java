@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
+import org.diffract.core.parallel.WorkerPool;
 
 import org.diffract.core.UserError;
 import org.diffract.core.io.H5Writer;
@@ -27,7 +27,7 @@ class OptionEffectsTest {
         return SyntheticSubtomograms.blobs(N, b.centres(), b.amp(), b.sigma());
     }
 
-    private static ParticleAligner aligner(ForkJoinPool pool, double[] mask, String... extra) {
+    private static ParticleAligner aligner(WorkerPool pool, double[] mask, String... extra) {
         List<String> a = new ArrayList<>(List.of("--input=x", "--nref=1", "--normproc=none"));
         a.addAll(List.of(extra));
         SubtomoOptions o = SubtomoOptions.parse(a);
@@ -37,7 +37,7 @@ class OptionEffectsTest {
 
     @Test
     void fineFiltersApplyOnlyToTheFineScaleAndPreprocessToBoth() {
-        ForkJoinPool pool = new ForkJoinPool(1);
+        WorkerPool pool = new WorkerPool(1, "test");
         try {
             double[] v = object(3);
             String low = "filter.lowpass.gauss:cutoff_freq=0.1", high = "filter.highpass.gauss:cutoff_freq=0.05";
@@ -60,13 +60,13 @@ class OptionEffectsTest {
                 }
             }
         } finally {
-            pool.shutdown();
+            pool.close();
         }
     }
 
     @Test
     void shrinkFineSetsTheFineBoxAndMaskFileZeroesOutside() throws Exception {
-        ForkJoinPool pool = new ForkJoinPool(1);
+        WorkerPool pool = new WorkerPool(1, "test");
         try {
             double[] v = object(4);
             ParticleAligner a = aligner(pool, null, "--shrink=4", "--shrinkfine=2");
@@ -84,7 +84,7 @@ class OptionEffectsTest {
                 assertEquals(i < p.length / 2 ? v[i] : 0, p[i], 1e-12);
             }
         } finally {
-            pool.shutdown();
+            pool.close();
         }
         // through the refinement: a mask file of the wrong box is refused with one line naming it
         Path bad = dir.resolve("mask8.h5");
@@ -98,7 +98,7 @@ class OptionEffectsTest {
 
     @Test
     void radiusAndPrecisionSetTheFineGrid() {
-        ForkJoinPool pool = new ForkJoinPool(1);
+        WorkerPool pool = new WorkerPool(1, "test");
         try {
             // step = 2 * 360 / (2 pi 3) = 38.2 degrees; range = coarse delta / 2 = 45: one step each way, 3^3 rotations
             ParticleAligner a = aligner(pool, null, "--radius=3", "--precision=2", "--align=rotate_translate_3d:delta=90");
@@ -109,7 +109,7 @@ class OptionEffectsTest {
             // without a radius --falign's own step 3 over range 6 rules: also 5^3
             assertEquals(125, aligner(pool, null, "--falign=refine_3d_grid:delta=3:range=6").localGridSize());
         } finally {
-            pool.shutdown();
+            pool.close();
         }
     }
 
@@ -118,7 +118,7 @@ class OptionEffectsTest {
         double[] v = object(7);
         double[] turned = VolumeTransform.rotateThenShift(v, N, Rotations.axisAngle(0, 0, 1, 90), new double[] {1, 0, 0});
         List<double[]> two = List.of(v, turned);
-        ForkJoinPool pool = new ForkJoinPool(1);
+        WorkerPool pool = new WorkerPool(1, "test");
         try {
             ParticleAligner a = aligner(pool, null, "--align=rotate_translate_3d:delta=30:dphi=30", "--falign=none",
                     "--search=3");
@@ -128,7 +128,7 @@ class OptionEffectsTest {
             assertTrue(cBt > 0.95, "bt average correlates " + cBt + " with the object");
             assertTrue(cRandom < cBt - 0.1, "plain mean " + cRandom + " vs bt " + cBt);
         } finally {
-            pool.shutdown();
+            pool.close();
         }
     }
     @Test
@@ -140,7 +140,7 @@ class OptionEffectsTest {
             double[] r = Rotations.axisAngle(rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian(), 20 + 140 * rng.nextDouble());
             parts.add(VolumeTransform.rotateThenShift(v, N, r, new double[3]));
         }
-        ForkJoinPool pool = new ForkJoinPool(1);
+        WorkerPool pool = new WorkerPool(1, "test");
         try {
             double[] sum = new double[2];
             double[][] scores = new double[2][parts.size()];
@@ -162,7 +162,7 @@ class OptionEffectsTest {
             }
             assertTrue(sum[1] > sum[0] + 1e-3, "4 peaks " + sum[1] + " vs 1 peak " + sum[0]);
         } finally {
-            pool.shutdown();
+            pool.close();
         }
     }
 

@@ -72,7 +72,9 @@ class OptionsRunTest {
             assertEquals(27, h.doubles("rotation").length);
         }
         String members = Files.readString(out.resolve("class_membership.txt"));
-        assertEquals(4, members.lines().count());
+        // e2spt_refinemulti's layout: ITERATION i (from 0), then CLASS k: particles
+        assertTrue(members.startsWith("ITERATION 0\nCLASS "), members);
+        assertEquals(it, members.lines().filter(l -> l.startsWith("ITERATION ")).count());
         assertTrue(Files.readString(out.resolve("parameters.txt")).contains("weighbyscore = true"));
     }
 
@@ -86,10 +88,10 @@ class OptionsRunTest {
             particles.add(v);
         }
         SubtomoOptions o = SubtomoOptions.parse(List.of("--input=x", "--nref=2", "--falign=none"));
-        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(1);
+        org.diffract.core.parallel.WorkerPool pool = new org.diffract.core.parallel.WorkerPool(1, "test");
         double[][] refs = new ReferenceGenerator(new ParticleAligner(o, n, null, pool), n)
                 .generate("random", particles, 2, 0, 3);
-        pool.shutdown();
+        pool.close();
         // two disjoint pairs of the values 0..3: the two means add up to 3
         assertEquals(3, refs[0][0] + refs[1][0], 1e-12);
         double[] flat = new double[n * n * n];

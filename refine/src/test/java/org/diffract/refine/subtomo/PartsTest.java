@@ -167,13 +167,9 @@ class PartsTest {
         for (int i = 0; i < 6; i++) {
             best[i] = new Hit(scores[i], Rotations.identity(), new double[3]);
         }
-        SubtomoRefinement half = new SubtomoRefinement(SubtomoOptions.parse(List.of("--input=a", "--nref=2", "--keep=0.5")),
-                null, null, 1, null);
-        assertArrayEquals(new boolean[] {true, true, false, false, false, true}, half.keep(membership, best, 2));
+        assertArrayEquals(new boolean[] {true, true, false, false, false, true}, ClassAssignment.keep(membership, best, 2, 0.5, false));
         // class 0: mean 0.625, sigma 0.3112; mean - 1.2 sigma = 0.2515 drops 0.1. class 1: mean 0.55, sigma 0.05, keeps both
-        SubtomoRefinement sig = new SubtomoRefinement(SubtomoOptions.parse(List.of("--input=a", "--nref=2", "--keep=1.2",
-                "--keepsig")), null, null, 1, null);
-        assertArrayEquals(new boolean[] {true, true, true, false, true, true}, sig.keep(membership, best, 2));
+        assertArrayEquals(new boolean[] {true, true, true, false, true, true}, ClassAssignment.keep(membership, best, 2, 1.2, true));
     }
 
     @Test

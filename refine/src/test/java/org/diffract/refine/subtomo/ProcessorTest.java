@@ -113,13 +113,13 @@ class ProcessorTest {
     void normalizeMaskTakesMeanAndSigmaFromInsideTheRunsMask() {
         // --mask mask.sharp:outer_radius=1 on a 4^3 box keeps the centre (2, 2, 2) and its six neighbours: with
         // v[i] = i these are 26, 38, 41, 42, 43, 46, 58: mean 42, variance (256 + 16 + 1 + 0 + 1 + 16 + 256) / 7 = 78
-        SubtomoRefinement r = new SubtomoRefinement(SubtomoOptions.parse(java.util.List.of("--input=x", "--nref=1",
-                "--normproc=normalize.mask", "--mask=mask.sharp:outer_radius=1")), null, null, 1, null);
+        SubtomoOptions r = SubtomoOptions.parse(java.util.List.of("--input=x", "--nref=1",
+                "--normproc=normalize.mask", "--mask=mask.sharp:outer_radius=1"));
         double[] v = new double[64];
         for (int i = 0; i < 64; i++) {
             v[i] = i;
         }
-        r.normalizer(4, null).apply(v, 4, 1);
+        SubtomoRefinement.normalizer(r, 4, null).apply(v, 4, 1);
         assertEquals(0, v[42], 1e-12);
         assertEquals(16 / Math.sqrt(78), v[58], 1e-12);
         assertEquals(-42 / Math.sqrt(78), v[0], 1e-12);
@@ -130,7 +130,7 @@ class ProcessorTest {
         for (int i = 0; i < 64; i++) {
             w[i] = i;
         }
-        r.normalizer(4, file).apply(w, 4, 1);
+        SubtomoRefinement.normalizer(r, 4, file).apply(w, 4, 1);
         assertEquals(1 / Math.sqrt(2 / 3.0), w[43], 1e-12);
         double[] u = {1, 2, 3, 10, 0, 0, 0, 0};
         Processor.parse("--normproc", "normalize.mask:no_sigma=1").withRegion(new double[] {1, 1, 1, 0, 0, 0, 0, 0})

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
+import org.diffract.core.parallel.WorkerPool;
 
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
@@ -78,7 +78,7 @@ class RefinementTest {
     @Test
     void averagesCorrelateWithTheTruthAndRotationsAreWithinOneStep() {
         int[] map = labelMap(result.membership(), data.cls, 3);
-        ForkJoinPool pool = new ForkJoinPool(2);
+        WorkerPool pool = new WorkerPool(2, "test");
         SubtomoOptions o = options();
         ParticleAligner aligner = new ParticleAligner(o, N, null, pool);
         for (int c = 0; c < 3; c++) {
@@ -99,7 +99,7 @@ class RefinementTest {
                 assertTrue(err < DELTA, "particle " + i + ": rotation error " + err + " degrees");
             }
         }
-        pool.shutdown();
+        pool.close();
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
+import org.diffract.core.parallel.WorkerPool;
 
 import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.Test;
@@ -35,11 +35,11 @@ class SymmetryRefinementTest {
         SyntheticSubtomograms data = new SyntheticSubtomograms(N, new SyntheticSubtomograms.Blobs[] {c4Object()}, 5, 2, 0.5, 30, 17);
         SubtomoOptions o = SubtomoOptions.parse(List.of("--input=synthetic", "--nref=1", "--iter=1", "--sym=c4", "--shrink=2",
                 "--search=4", "--align=rotate_translate_3d:delta=20:dphi=20", "--falign=refine_3d_grid:delta=5:range=5"));
-        ForkJoinPool pool = new ForkJoinPool(1);
+        WorkerPool pool = new WorkerPool(1, "test");
         int reduced = new ParticleAligner(o, N, null, pool).orientations().size();
         o.breaksym = true;
         int all = new ParticleAligner(o, N, null, pool).orientations().size();
-        pool.shutdown();
+        pool.close();
         assertEquals(Orientations.grid(20, 20, SymmetryGroup.parse("c1")).size(), all);
         assertTrue(all / (double) reduced > 3.2 && all / (double) reduced <= 4, all + " vs " + reduced);
         o.breaksym = false;
