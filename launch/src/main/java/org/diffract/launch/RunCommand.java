@@ -3,6 +3,7 @@ package org.diffract.launch;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -52,6 +53,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--scheduler", defaultValue = "none", description = "none (run now), slurm or pbs (write a "
             + "submission script into the project)")
     String scheduler;
+
+    @Option(names = "--submit", description = "with --scheduler: also submit the script (sbatch/qsub) and record the "
+            + "job id, so 'diffract status' follows the job from pending on")
+    boolean submit;
 
     @Option(names = "--machines", description = "machines file: run with MPJ daemons on these hosts (niodev)")
     Path machines;
@@ -120,6 +125,9 @@ public final class RunCommand implements Callable<Integer> {
         // read the whole config now: a bad key fails in a second, before anything starts or is submitted
         Path out = stage.outputFolder(config);
         int t = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / procs);
+        if (submit && scheduler.equals("none")) {
+            throw new UserError("--submit needs --scheduler slurm or pbs");
+        }
         return switch (scheduler) {
             case "none" -> background ? detach(p, stage) : runNow(p, stage, out, t);
             case "slurm", "pbs" -> writeScript(p, stage, out, t);
@@ -170,8 +178,9 @@ public final class RunCommand implements Callable<Integer> {
         if (jar == null) {
             throw new UserError("--background needs diffract.jar; build it with 'mvn -B -DskipTests package'");
         }
+        // this JVM only launches ranks: without the vector module it writes no incubator notice into the log
         List<String> cmd = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--add-modules=jdk.incubator.vector"));
+                .toString()));
         for (String prop : new String[] {"diffract.mpj.home", "diffract.home", "diffract.log.level"}) {
             if (System.getProperty(prop) != null) {
                 cmd.add("-D" + prop + "=" + System.getProperty(prop));
@@ -232,8 +241,39 @@ public final class RunCommand implements Callable<Integer> {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         });
         System.out.println("wrote " + script);
-        System.out.println("submit with: " + (slurm ? "sbatch " : "qsub ") + script);
+        if (!submit) {
+            System.out.println("submit with: " + (slurm ? "sbatch " : "qsub ") + script);
+            return 0;
+        }
+        String id = submit(slurm, script);
+        new JobRecord(scheduler, id, "", JobRecord.SUBMITTED, "", System.currentTimeMillis() / 1000)
+                .write(p.jobFile(stage));
+        System.out.println("submitted " + stage.name() + " as " + scheduler + " job " + id
+                + "; follow it with 'diffract status'");
         return 0;
+    }
+
+    /** Runs sbatch --parsable or qsub on the script and returns the job id they print. */
+    private static String submit(boolean slurm, Path script) {
+        List<String> cmd = slurm ? List.of("sbatch", "--parsable", script.toString()) : List.of("qsub", script.toString());
+        try {
+            Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            int rc = proc.waitFor();
+            String first = out.isEmpty() ? "" : out.split("\n")[0];
+            if (rc != 0 || first.isEmpty()) {
+                throw new UserError(cmd.get(0) + " refused " + script + " (exit " + rc + "): " + first
+                        + "; fix the resources with 'diffract project config cluster|...' or the options, then submit again");
+            }
+            // sbatch --parsable prints "id" or "id;cluster"; qsub prints "id.server"
+            return slurm ? first.split(";")[0].trim() : first.trim();
+        } catch (IOException e) {
+            throw new UserError("cannot run " + cmd.get(0) + " (" + e.getMessage() + "): is the " + (slurm ? "SLURM"
+                    : "PBS") + " client installed on this machine? Submit " + script + " where it is");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while submitting " + script, 130, null);
+        }
     }
 
     private static int freePort() {
