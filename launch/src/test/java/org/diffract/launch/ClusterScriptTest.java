@@ -36,7 +36,27 @@ class ClusterScriptTest {
         assertTrue(s.contains("#PBS -l nodes=2:ppn=6\n#PBS -l mem=8gb\n#PBS -l walltime=1:00:00\n#PBS -q long\n"
                 + "#PBS -A acct\n"), s);
         assertTrue(s.contains("sort -u \"${PBS_NODEFILE"), s);
-        assertTrue(s.contains("pbsdsh -u env MPJ_HOME="), s);
+        assertTrue(s.contains("pbsdsh -u \"$java_bin\" -cp \"$jar\" org.diffract.launch.MpjNodeAgent \"$jobdir\" \"$port\" &"),
+                "one node agent per node: " + s);
+        assertTrue(s.contains("printf 'scheduler=pbs\\nid=%s"), "the job records itself for status: " + s);
+    }
+
+    @Test
+    void jobsEndTheirDaemonsFromInsideAndRecordHowTheyEnded() {
+        String s = ClusterScript.slurm(new EmcStage(), "x", new ClusterScript.Resources(1, 2, 1, null, "1:00:00", null,
+                null), PATHS, "niodev");
+        assertTrue(s.contains("#SBATCH --open-mode=append\n"), "a requeued job keeps the first run's log lines");
+        // no kill of the step: SLURM would log "srun: error: ... Killed" and "STEP ... CANCELLED"
+        assertTrue(s.contains("touch \"$jobdir/stop\"\n    wait \"$agents\""), s);
+        assertTrue(!s.contains("kill \"$agents\"") && !s.contains("kill \"$daemons\""), s);
+        assertTrue(s.contains("record stopped") && s.contains("record finished 0") && s.contains("record failed"), s);
+        assertTrue(s.indexOf("trap cleanup EXIT") < s.indexOf("record running"), "the end is recorded whatever happens");
+        // ports: probed, locked by each node's agent, written to the job folder; never derived from the job id
+        assertTrue(s.contains("MpjNodeAgent --pick") && s.contains("> \"$jobdir/ports\""), s);
+        assertTrue(!s.contains("% 4000"), "ports no longer come from the job id");
+        // the launcher JVM runs without the vector module, so it writes no incubator notice into the log
+        String launcher = s.substring(s.lastIndexOf("\"$java_bin\" -D"));
+        assertTrue(!launcher.contains("--add-modules"), launcher);
     }
 
     @Test
