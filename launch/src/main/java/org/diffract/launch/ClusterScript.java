@@ -15,8 +15,9 @@ import org.diffract.core.UserError;
  * job's log holds no SLURM error. Its last state (finished, failed, stopped by a signal) goes to the record.
  */
 final class ClusterScript {
-    /** What the job asks of the scheduler. */
-    record Resources(int nodes, int procs, int threads, String mem, String time, String partition, String account) {
+    /** What the job asks of the scheduler; heap (the ranks' -Xmx) is passed on to the launcher in the job. */
+    record Resources(int nodes, int procs, int threads, String mem, String time, String partition, String account,
+                     String heap) {
         int tasksPerNode() {
             return (procs + nodes - 1) / nodes;
         }
@@ -178,7 +179,7 @@ final class ClusterScript {
                 + "# this JVM only launches the ranks: without the vector module it prints no incubator notice\n"
                 + "\"$java_bin\" -Ddiffract.mpj.home=\"$jobdir/mpj\" -jar \"$jar\" \\\n"
                 + "  run " + stage.name() + " --project \"$project\" --scheduler none --procs " + r.procs()
-                + " --threads " + r.threads() + " \\\n"
+                + " --threads " + r.threads() + (r.heap() != null ? " --heap " + r.heap() : "") + " \\\n"
                 + "  --machines \"$jobdir/machines\" --dport \"$port\" --device " + device
                 + " --mpj-home \"$jobdir/mpj\" \"${resume[@]}\"\n";
     }

@@ -113,8 +113,10 @@ final class PortLease implements AutoCloseable {
     }
 
     static boolean bindable(int port) {
+        // with SO_REUSEADDR, as the MPJ daemon's ServerSocket binds: a closed job's TIME_WAIT connections do
+        // not block its port, a listening socket does
         try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
+            s.setReuseAddress(true);
             s.bind(new java.net.InetSocketAddress(port));
             return true;
         } catch (IOException e) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.diffract.core.UserError;
@@ -136,6 +137,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int runNow(Project p, Stage stage, Path out, int t) {
+        supersedeJob(p, stage);
         PidFile pid = PidFile.claim(p.pidFile(stage), stage);
         Path privateHome = null;
         try {
@@ -171,9 +173,40 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A run outside the stage's recorded scheduler job becomes the stage's latest: the record goes, so status
+     * no longer reports that job. Refused while the scheduler still has the job queued or running (both would
+     * write one output folder). Inside that job (its id in the environment) nothing changes.
+     */
+    private static void supersedeJob(Project p, Stage stage) {
+        Path file = p.jobFile(stage);
+        Optional<JobRecord> rec = JobRecord.read(file);
+        if (rec.isEmpty()) {
+            return;
+        }
+        JobRecord job = rec.get();
+        String inside = System.getenv(job.scheduler().equals("pbs") ? "PBS_JOBID" : "SLURM_JOB_ID");
+        if (job.id().equals(inside)) {
+            return;
+        }
+        Optional<SchedulerQuery.Answer> a = SchedulerQuery.system().ask(job.scheduler(), job.id());
+        if (a.isPresent() && (a.get().phase() == SchedulerQuery.Phase.PENDING
+                || a.get().phase() == SchedulerQuery.Phase.RUNNING)) {
+            throw new UserError(stage.name() + " is " + a.get().phase().word + " as " + job.scheduler() + " job "
+                    + job.id() + " in this project; wait for it or cancel it with '" + (job.scheduler().equals("pbs")
+                    ? "qdel " : "scancel ") + job.id() + "'");
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UserError("cannot remove " + file + " (" + e.getMessage() + "); remove it by hand");
+        }
+    }
+
     /** Starts this same command again without --background in a new session, output to logs/, and returns. */
     private int detach(Project p, Stage stage) {
         PidFile.checkFree(p.pidFile(stage), stage);
+        supersedeJob(p, stage);
         Path jar = AppJar.path();
         if (jar == null) {
             throw new UserError("--background needs diffract.jar; build it with 'mvn -B -DskipTests package'");
@@ -228,7 +261,8 @@ public final class RunCommand implements Callable<Integer> {
         if (jar == null) {
             throw new UserError("scripts need diffract.jar; build it with 'mvn -B -DskipTests package'");
         }
-        ClusterScript.Resources r = new ClusterScript.Resources(nodes, procs, t, mem, time, partition, account);
+        ClusterScript.Resources r = new ClusterScript.Resources(nodes, procs, t, mem, time, partition, account,
+                heap);
         ClusterScript.Paths paths = new ClusterScript.Paths(p.dir(), jar.toAbsolutePath(),
                 MpjRuntime.locate().home().resolve("lib"), Path.of(System.getProperty("java.home"), "bin", "java"),
                 stage.checkpoint(out));

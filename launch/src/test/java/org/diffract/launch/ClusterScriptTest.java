@@ -17,13 +17,13 @@ class ClusterScriptTest {
     @Test
     void slurmAsksForNodesTasksAndThreads() {
         String s = ClusterScript.slurm(new EmcStage(), "my run", new ClusterScript.Resources(2, 5, 4, "16G",
-                "02:00:00", "gpu", null), PATHS, "hybdev");
+                "02:00:00", "gpu", null, "6g"), PATHS, "hybdev");
         assertTrue(s.contains("#SBATCH --nodes=2\n#SBATCH --ntasks=5\n#SBATCH --ntasks-per-node=3\n"
                 + "#SBATCH --cpus-per-task=4\n#SBATCH --mem=16G\n#SBATCH --time=02:00:00\n#SBATCH --partition=gpu\n"), s);
         assertTrue(!s.contains("--account"), "no account line without --account");
         assertTrue(s.contains("#SBATCH --job-name=diffract-emc-my_run\n"), s);
         assertTrue(s.contains("srun --nodes=2 --ntasks=2 --ntasks-per-node=1"), "one daemon per node");
-        assertTrue(s.contains("--procs 5 --threads 4"), s);
+        assertTrue(s.contains("--procs 5 --threads 4 --heap 6g"), "the ranks' heap reaches the job: " + s);
         assertTrue(s.contains("--device hybdev"), s);
         assertTrue(s.contains("project='/p/it'\\''s here'\n"), "paths are quoted for the shell");
         assertTrue(s.indexOf("trap cleanup EXIT") < s.indexOf("srun "), "the trap is set before daemons start");
@@ -32,7 +32,7 @@ class ClusterScriptTest {
     @Test
     void pbsUsesProcessorsPerNodeAndQueue() {
         String s = ClusterScript.pbs(new EmcStage(), "x", new ClusterScript.Resources(2, 4, 3, "8G", "1:00:00", "long",
-                "acct"), PATHS, "niodev");
+                "acct", null), PATHS, "niodev");
         assertTrue(s.contains("#PBS -l nodes=2:ppn=6\n#PBS -l mem=8gb\n#PBS -l walltime=1:00:00\n#PBS -q long\n"
                 + "#PBS -A acct\n"), s);
         assertTrue(s.contains("sort -u \"${PBS_NODEFILE"), s);
@@ -44,7 +44,7 @@ class ClusterScriptTest {
     @Test
     void jobsEndTheirDaemonsFromInsideAndRecordHowTheyEnded() {
         String s = ClusterScript.slurm(new EmcStage(), "x", new ClusterScript.Resources(1, 2, 1, null, "1:00:00", null,
-                null), PATHS, "niodev");
+                null, null), PATHS, "niodev");
         assertTrue(s.contains("#SBATCH --open-mode=append\n"), "a requeued job keeps the first run's log lines");
         // no kill of the step: SLURM would log "srun: error: ... Killed" and "STEP ... CANCELLED"
         assertTrue(s.contains("touch \"$jobdir/stop\"\n    wait \"$agents\""), s);
