@@ -149,7 +149,7 @@ public final class StatusCommand implements Callable<Integer> {
                 double left = (target - done) * mean;
                 sb.append(String.format(Locale.ROOT, "  estimated finish: %s (%.0f s of work left%s)%n",
                         WHEN.format(Instant.now().plusMillis((long) (left * 1000))), left,
-                        running ? "" : ", once running"));
+                        act.line().startsWith("running") ? "" : ", once running"));
             } else if (target != null && !running) {
                 sb.append("  finished: all ").append(target).append(" iterations done\n");
             }
