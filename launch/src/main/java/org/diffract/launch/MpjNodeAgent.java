@@ -1,5 +1,6 @@
 package org.diffract.launch;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class MpjNodeAgent {
             Path home = jobDir.resolve("mpj");
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", home.resolve("lib/daemon.jar").toString(), Integer.toString(port))
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().put("MPJ_HOME", home.toString());
             Process daemon = pb.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(daemon)));

@@ -1,6 +1,7 @@
 package org.diffract.launch;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -117,7 +118,7 @@ final class PortLease implements AutoCloseable {
         // not block its port, a listening socket does
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new java.net.InetSocketAddress(port));
+            s.bind(new InetSocketAddress(port));
             return true;
         } catch (IOException e) {
             return false;

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,8 +54,8 @@ class PortLeaseTest {
         try {
             holder = new ProcessBuilder("python3", "-c", "import fcntl, sys, time\nf = open(sys.argv[1], 'a')\n"
                     + "fcntl.lockf(f, fcntl.LOCK_EX)\ntime.sleep(60)", lock.toString()).start();
-        } catch (java.io.IOException e) {
-            org.junit.jupiter.api.Assumptions.abort("python3 is not installed: " + e.getMessage());
+        } catch (IOException e) {
+            Assumptions.abort("python3 is not installed: " + e.getMessage());
             return;
         }
         try {
@@ -71,7 +74,7 @@ class PortLeaseTest {
             assertNotNull(l, "the dead holder's lock is gone");
         }
         assertTrue(Files.exists(lock));
-        assertEquals("rw-rw-rw-", java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(lock)), "other users' jobs can lock it too");
+        assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)),
+                "other users' jobs can lock it too");
     }
 }

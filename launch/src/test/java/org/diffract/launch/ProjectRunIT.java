@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -244,7 +245,7 @@ class ProjectRunIT {
             assertEquals(0, r.exitCode(), r.stderr());
         }
         for (int i = 0; i < 2; i++) {
-            Map<String, String> jobEnv = new java.util.HashMap<>(Map.of("PATH", bin + File.pathSeparator
+            Map<String, String> jobEnv = new HashMap<>(Map.of("PATH", bin + File.pathSeparator
                     + System.getenv("PATH"), "STUB_LOG", dir.resolve("stub-" + i + ".log").toString(),
                     "STUB_JOB_OUT", dir.resolve("job-" + i + ".out").toString(), "STUB_DIR", dir.toString(),
                     "STUB_JOB_ID", ids[i]));
@@ -289,8 +290,9 @@ class ProjectRunIT {
         DiffractProcess.Result after = diffract("status");
         assertTrue(after.stdout().contains("emc: not running"), after.stdout());
         assertTrue(after.stdout().contains("iteration: 20 of 20"), after.stdout());
-        assertTrue(Files.readString(p.resolve("logs/emc-console.log")).contains("iter   20"),
-                "the detached run's output went to the project's log");
+        String console = Files.readString(p.resolve("logs/emc-console.log"));
+        assertTrue(console.contains("iter   20"), "the detached run's output went to the project's log");
+        assertFalse(console.contains("WARNING: Using incubator modules"), "no JVM notice in the log: " + console);
     }
 
     /**
