@@ -280,8 +280,12 @@ public final class RunCommand implements Callable<Integer> {
             return 0;
         }
         String id = submit(slurm, script);
-        new JobRecord(scheduler, id, "", JobRecord.SUBMITTED, "", System.currentTimeMillis() / 1000)
-                .write(p.jobFile(stage));
+        // a job that started at once has already recorded itself (with its host): keep that
+        Optional<JobRecord> now = JobRecord.read(p.jobFile(stage));
+        if (now.isEmpty() || !now.get().id().equals(id)) {
+            new JobRecord(scheduler, id, "", JobRecord.SUBMITTED, "", System.currentTimeMillis() / 1000)
+                    .write(p.jobFile(stage));
+        }
         System.out.println("submitted " + stage.name() + " as " + scheduler + " job " + id
                 + "; follow it with 'diffract status'");
         return 0;

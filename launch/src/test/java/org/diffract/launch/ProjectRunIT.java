@@ -218,8 +218,13 @@ class ProjectRunIT {
         shellcheck(script);
         Path bin = stubs();
         int port = freePorts();
-        Process job = submit(bin, "qsub", script, stubEnv(bin, port));
-        assertEquals(0, job.exitValue(), Files.readString(dir.resolve("job.out")));
+        // submitted by diffract itself: the stub qsub runs the job before it prints the id
+        Map<String, String> submitEnv = new HashMap<>(stubEnv(bin, port));
+        submitEnv.putAll(env);
+        DiffractProcess.Result sub = DiffractProcess.run(dir, submitEnv, "run", "emc", "--procs", "2", "--threads",
+                "1", "--scheduler", "pbs", "--mem", "2G", "--queue", "short", "--submit");
+        assertEquals(0, sub.exitCode(), sub.stderr() + Files.readString(dir.resolve("job.out")));
+        assertTrue(sub.stdout().contains("submitted emc as pbs job 77.pbsserver"), sub.stdout());
         List<String> calls = Files.readAllLines(dir.resolve("stub.log"));
         assertTrue(calls.stream().anyMatch(c -> c.startsWith("pbsdsh -u ")
                 && c.contains(MpjNodeAgent.class.getName()) && c.endsWith(" " + port)), calls.toString());
