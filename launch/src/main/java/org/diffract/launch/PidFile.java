@@ -11,8 +11,10 @@ import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.stage.Stage;
 
 /**
- * run/STAGE.pid: "pid start-millis" of the launcher running a stage of a project. The start time guards
+ * run/STAGE.pid: "pid start-millis host" of the launcher running a stage of a project. The start time guards
  * against a recycled pid; one live run per project and stage keeps two runs from writing one output folder.
+ * A pid is only checked on the host that wrote it: a cluster job's launcher runs on a compute node, where
+ * the scheduler (run/STAGE.job), not this file, tells whether it runs.
  */
 final class PidFile {
     private final Path file;
@@ -48,7 +50,7 @@ final class PidFile {
 
     static void write(Path file, ProcessHandle h) {
         long start = h.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        AtomicFiles.writeString(file, h.pid() + " " + start + "\n");
+        AtomicFiles.writeString(file, h.pid() + " " + start + " " + Hosts.local() + "\n");
     }
 
     /** Deletes the file if it still names this process. */
@@ -66,13 +68,23 @@ final class PidFile {
     /** The live process the file names, if any. */
     static Optional<ProcessHandle> running(Path file) {
         Optional<long[]> v = read(file);
-        if (v.isEmpty()) {
+        if (v.isEmpty() || !onThisHost(file)) {
             return Optional.empty();
         }
         long pid = v.get()[0];
         long start = v.get()[1];
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> start == 0
                 || h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - start) < 2000).orElse(true));
+    }
+
+    /** True for a file written on this host, or by a version that wrote no host. */
+    private static boolean onThisHost(Path file) {
+        try {
+            String[] f = Files.readString(file).trim().split("\\s+");
+            return f.length < 3 || f[2].equals(Hosts.local());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Optional<long[]> read(Path file) {

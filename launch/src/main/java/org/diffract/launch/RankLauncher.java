@@ -146,9 +146,12 @@ public final class RankLauncher {
                 : mpj.clusterCommand(where.device(), ranks, where.machines(), where.daemonPort(), where.sharedDir(), jvm,
                         jar, mainClass, rankArgs));
         pb.environment().put("MPJ_HOME", mpj.home().toString());
-        pb.inheritIO();
+        // the ranks' output passes through here: the starter relays each rank JVM's incubator-module notice
+        pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
         try {
             Process p = pb.start();
+            Thread outRelay = IncubatorNoticeFilter.relay(p.getInputStream(), System.out);
+            Thread errRelay = IncubatorNoticeFilter.relay(p.getErrorStream(), System.err);
             Path stopFile = status.resolveSibling(org.diffract.core.parallel.RankMain.STOP_FILE);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 if (p.isAlive()) {
@@ -164,6 +167,8 @@ public final class RankLauncher {
             }));
             String stopped = watch(p, status);
             int rc = p.exitValue();
+            outRelay.join(5000);
+            errRelay.join(5000);
             String outcome = Files.isRegularFile(status) ? Files.readString(status).trim() : null;
             Folders.deleteTree(status.getParent());
             if (stopped != null) {

@@ -3,11 +3,13 @@ package org.diffract.launch;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.diffract.core.UserError;
@@ -53,6 +55,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--scheduler", defaultValue = "none", description = "none (run now), slurm or pbs (write a "
             + "submission script into the project)")
     String scheduler;
+
+    @Option(names = "--submit", description = "with --scheduler: also submit the script (sbatch/qsub) and record the "
+            + "job id, so 'diffract status' follows the job from pending on")
+    boolean submit;
 
     @Option(names = "--machines", description = "machines file: run with MPJ daemons on these hosts (niodev)")
     Path machines;
@@ -121,6 +127,9 @@ public final class RunCommand implements Callable<Integer> {
         // read the whole config now: a bad key fails in a second, before anything starts or is submitted
         Path out = stage.outputFolder(config);
         int t = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / procs);
+        if (submit && scheduler.equals("none")) {
+            throw new UserError("--submit needs --scheduler slurm or pbs");
+        }
         return switch (scheduler) {
             case "none" -> background ? detach(p, stage) : runNow(p, stage, out, t);
             case "slurm", "pbs" -> writeScript(p, stage, out, t);
@@ -129,10 +138,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int runNow(Project p, Stage stage, Path out, int t) {
+        supersedeJob(p, stage);
         PidFile pid = PidFile.claim(p.pidFile(stage), stage);
         Path privateHome = null;
         try {
-            Files.createDirectories(out);
             Files.createDirectories(p.logs());
             RankLauncher.Placement where = RankLauncher.Placement.multicore();
             if (machines != null) {
@@ -149,11 +158,18 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 where = new RankLauncher.Placement(device, machines.toAbsolutePath(), dport, mpj, p.runDir());
             }
-            List<String> args = new ArrayList<>(List.of("--config", p.config(stage).toString()));
+            // the one options path: the project's config, checked by the stage, copied for the ranks into run/
+            RunConfig rc = RunConfig.load(stage, p.config(stage));
+            RunConfig.Checked checked = rc.check(p.logFile(stage));
+            // multicore ranks share one JVM; with daemons every rank has its own
+            String xmx = HeapPlan.choose(heap, stage.heapBytes(rc.config(), procs, t), machines == null ? procs : 1,
+                    stage.name());
+            RunConfig.Prepared run = rc.write(checked, p.runDir().resolve(stage.name() + ".run.ini"));
+            List<String> args = new ArrayList<>(List.of("--config", run.file().toString()));
             if (resume) {
                 args.add("--resume");
             }
-            return RankLauncher.run(where, procs, t, heap, p.logFile(stage), stage.rankMainClass(), args);
+            return RankLauncher.run(where, procs, t, xmx, run.log(), stage.rankMainClass(), args);
         } catch (IOException e) {
             throw new UserError("cannot create " + out + ": " + e.getMessage());
         } finally {
@@ -164,15 +180,47 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A run outside the stage's recorded scheduler job becomes the stage's latest: the record goes, so status
+     * no longer reports that job. Refused while the scheduler still has the job queued or running (both would
+     * write one output folder). Inside that job (its id in the environment) nothing changes.
+     */
+    private static void supersedeJob(Project p, Stage stage) {
+        Path file = p.jobFile(stage);
+        Optional<JobRecord> rec = JobRecord.read(file);
+        if (rec.isEmpty()) {
+            return;
+        }
+        JobRecord job = rec.get();
+        String inside = System.getenv(job.scheduler().equals("pbs") ? "PBS_JOBID" : "SLURM_JOB_ID");
+        if (job.id().equals(inside)) {
+            return;
+        }
+        Optional<SchedulerQuery.Answer> a = SchedulerQuery.system().ask(job.scheduler(), job.id());
+        if (a.isPresent() && (a.get().phase() == SchedulerQuery.Phase.PENDING
+                || a.get().phase() == SchedulerQuery.Phase.RUNNING)) {
+            throw new UserError(stage.name() + " is " + a.get().phase().word + " as " + job.scheduler() + " job "
+                    + job.id() + " in this project; wait for it or cancel it with '" + (job.scheduler().equals("pbs")
+                    ? "qdel " : "scancel ") + job.id() + "'");
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UserError("cannot remove " + file + " (" + e.getMessage() + "); remove it by hand");
+        }
+    }
+
     /** Starts this same command again without --background in a new session, output to logs/, and returns. */
     private int detach(Project p, Stage stage) {
         PidFile.checkFree(p.pidFile(stage), stage);
+        supersedeJob(p, stage);
         Path jar = AppJar.path();
         if (jar == null) {
             throw new UserError("--background needs diffract.jar; build it with 'mvn -B -DskipTests package'");
         }
+        // this JVM only launches ranks: without the vector module it writes no incubator notice into the log
         List<String> cmd = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--add-modules=jdk.incubator.vector"));
+                .toString()));
         for (String prop : new String[] {"diffract.mpj.home", "diffract.home", "diffract.log.level"}) {
             if (System.getProperty(prop) != null) {
                 cmd.add("-D" + prop + "=" + System.getProperty(prop));
@@ -220,7 +268,8 @@ public final class RunCommand implements Callable<Integer> {
         if (jar == null) {
             throw new UserError("scripts need diffract.jar; build it with 'mvn -B -DskipTests package'");
         }
-        ClusterScript.Resources r = new ClusterScript.Resources(nodes, procs, t, mem, time, partition, account);
+        ClusterScript.Resources r = new ClusterScript.Resources(nodes, procs, t, mem, time, partition, account,
+                heap);
         ClusterScript.Paths paths = new ClusterScript.Paths(p.dir(), jar.toAbsolutePath(),
                 MpjRuntime.locate().home().resolve("lib"), Path.of(System.getProperty("java.home"), "bin", "java"),
                 stage.checkpoint(out));
@@ -233,8 +282,43 @@ public final class RunCommand implements Callable<Integer> {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         });
         System.out.println("wrote " + script);
-        System.out.println("submit with: " + (slurm ? "sbatch " : "qsub ") + script);
+        if (!submit) {
+            System.out.println("submit with: " + (slurm ? "sbatch " : "qsub ") + script);
+            return 0;
+        }
+        String id = submit(slurm, script);
+        // a job that started at once has already recorded itself (with its host): keep that
+        Optional<JobRecord> now = JobRecord.read(p.jobFile(stage));
+        if (now.isEmpty() || !now.get().id().equals(id)) {
+            new JobRecord(scheduler, id, "", JobRecord.SUBMITTED, "", System.currentTimeMillis() / 1000)
+                    .write(p.jobFile(stage));
+        }
+        System.out.println("submitted " + stage.name() + " as " + scheduler + " job " + id
+                + "; follow it with 'diffract status'");
         return 0;
+    }
+
+    /** Runs sbatch --parsable or qsub on the script and returns the job id they print. */
+    private static String submit(boolean slurm, Path script) {
+        List<String> cmd = slurm ? List.of("sbatch", "--parsable", script.toString()) : List.of("qsub", script.toString());
+        try {
+            Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            int rc = proc.waitFor();
+            String first = out.isEmpty() ? "" : out.split("\n")[0];
+            if (rc != 0 || first.isEmpty()) {
+                throw new UserError(cmd.get(0) + " refused " + script + " (exit " + rc + "): " + first
+                        + "; fix the resources with 'diffract project config cluster|...' or the options, then submit again");
+            }
+            // sbatch --parsable prints "id" or "id;cluster"; qsub prints "id.server"
+            return slurm ? first.split(";")[0].trim() : first.trim();
+        } catch (IOException e) {
+            throw new UserError("cannot run " + cmd.get(0) + " (" + e.getMessage() + "): is the " + (slurm ? "SLURM"
+                    : "PBS") + " client installed on this machine? Submit " + script + " where it is");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while submitting " + script, 130, null);
+        }
     }
 
     private static int freePort() {

@@ -50,22 +50,60 @@ public final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** What a stage is doing, in one line, and whether it is still under way (pending or running). */
+    record Activity(String line, boolean active) {
+    }
+
+    /**
+     * The stage's scheduler job (its record in run/STAGE.job, and what the scheduler says of it) and the
+     * launcher of a run on this machine (run/STAGE.pid). The scheduler's word wins while the job is pending
+     * or running; after it, a live local run wins; a job the scheduler no longer knows is described by the
+     * last state the job script recorded.
+     */
+    static Activity activity(Path pidFile, Path jobFile, SchedulerQuery query) {
+        Optional<ProcessHandle> pid = PidFile.running(pidFile);
+        Optional<Activity> local = pid.map(h -> new Activity("running (pid " + h.pid() + ")", true));
+        Optional<JobRecord> rec = JobRecord.read(jobFile);
+        if (rec.isEmpty()) {
+            return local.orElse(new Activity("not running", false));
+        }
+        JobRecord job = rec.get();
+        String what = job.scheduler() + " job " + job.id();
+        Optional<SchedulerQuery.Answer> answer = query.ask(job.scheduler(), job.id());
+        if (answer.isPresent()) {
+            SchedulerQuery.Answer a = answer.get();
+            return switch (a.phase()) {
+                case PENDING -> new Activity("pending as " + what + " (" + a.detail() + ")", true);
+                case RUNNING -> new Activity("running as " + what + (job.host().isEmpty() ? "" : " on " + job.host())
+                        + " (" + a.detail() + ")", true);
+                default -> local.orElse(new Activity(a.phase().word + " (" + what + ", " + a.detail() + ")", false));
+            };
+        }
+        if (local.isPresent()) {
+            return local.get();
+        }
+        String when = job.time() > 0 ? " at " + WHEN.format(Instant.ofEpochSecond(job.time())) : "";
+        String scheduler = job.scheduler().equals("pbs") ? "PBS" : "SLURM";
+        return switch (job.state()) {
+            case JobRecord.FINISHED -> new Activity("finished (" + what + ", ended" + when + ")", false);
+            case JobRecord.FAILED -> new Activity("failed (" + what + ", exit " + job.exit() + when + ")", false);
+            case JobRecord.STOPPED -> new Activity("cancelled (" + what + " was stopped by a signal" + when
+                    + ": scancel/qdel, its time limit, or a requeue)", false);
+            default -> query.canAsk(job.scheduler())
+                    ? new Activity("failed (" + what + " is unknown to " + scheduler + " and never recorded its end: "
+                    + "killed with SIGKILL, or its node failed)", false)
+                    : new Activity(job.state() + " as " + what + (job.host().isEmpty() ? "" : " on " + job.host())
+                    + " according to " + jobFile.getFileName() + " (" + scheduler + " cannot be asked from this "
+                    + "machine)", true);
+        };
+    }
+
     private void report(Project p, Stage s, StringBuilder sb) {
         sb.append('\n').append(s.name()).append(": ");
-        Optional<ProcessHandle> pid = PidFile.running(p.pidFile(s));
-        Path job = p.jobFile(s);
-        boolean running = false;
-        if (pid.isPresent()) {
-            running = true;
-            sb.append("running (pid ").append(pid.get().pid()).append(")\n");
-        } else if (Files.isRegularFile(job)) {
-            running = true;
-            String[] f = Project.read(job).trim().split("\\s+");
-            sb.append("running as ").append(f[0]).append(" job ").append(f.length > 1 ? f[1] : "?")
-                    .append(f.length > 2 ? " on " + f[2] : "").append(" (").append(job.getFileName())
-                    .append(" is removed when the job ends)\n");
-        } else {
-            sb.append("not running\n");
+        Activity act = activity(p.pidFile(s), p.jobFile(s), SchedulerQuery.system());
+        boolean running = act.active();
+        sb.append(act.line()).append('\n');
+        if (!running) {
             for (String ext : new String[] {"slurm", "pbs"}) {
                 Path script = p.runDir().resolve(s.name() + "." + ext);
                 if (Files.isRegularFile(script)) {
@@ -95,7 +133,8 @@ public final class StatusCommand implements Callable<Integer> {
         }
         Path checkpoint = s.checkpoint(out);
         sb.append("  iteration: ").append(done).append(target != null ? " of " + target : "")
-                .append(checkpoint != null ? " (checkpoint " + checkpoint + ")" : "").append("\n");
+                .append(checkpoint != null ? " (checkpoint " + checkpoint + ")" : "")
+                .append(running && target != null && done >= target ? ", writing the final outputs" : "").append("\n");
         double[] sec = s.iterationSeconds(out);
         if (sec.length > 0) {
             // the last few iterations: early ones are often slower or faster (annealing, caches)
@@ -111,8 +150,8 @@ public final class StatusCommand implements Callable<Integer> {
                 double left = (target - done) * mean;
                 sb.append(String.format(Locale.ROOT, "  estimated finish: %s (%.0f s of work left%s)%n",
                         WHEN.format(Instant.now().plusMillis((long) (left * 1000))), left,
-                        running ? "" : ", once running"));
-            } else if (target != null) {
+                        act.line().startsWith("running") ? "" : ", once running"));
+            } else if (target != null && !running) {
                 sb.append("  finished: all ").append(target).append(" iterations done\n");
             }
         }

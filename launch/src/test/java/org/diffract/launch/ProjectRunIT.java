@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -186,7 +187,9 @@ class ProjectRunIT {
         List<String> calls = Files.readAllLines(dir.resolve("stub.log"));
         assertTrue(calls.contains("scontrol show hostnames localhost"), calls.toString());
         assertTrue(calls.stream().anyMatch(c -> c.startsWith("srun --nodes=1 --ntasks=1 --ntasks-per-node=1")
-                && c.endsWith("daemon.jar " + port)), "one daemon per node on the job's port: " + calls);
+                && c.contains(MpjNodeAgent.class.getName()) && c.endsWith(" " + port)),
+                "one node agent (daemon) per node on the job's port: " + calls);
+        assertQuietLog(Files.readString(dir.resolve("job.out")));
         assertSameModel(reference, model(p, ITERATIONS), "SLURM script (niodev) vs multicore");
         assertJobCleanedUp(p, port);
 
@@ -215,13 +218,59 @@ class ProjectRunIT {
         shellcheck(script);
         Path bin = stubs();
         int port = freePorts();
-        Process job = submit(bin, "qsub", script, stubEnv(bin, port));
-        assertEquals(0, job.exitValue(), Files.readString(dir.resolve("job.out")));
+        // submitted by diffract itself: the stub qsub runs the job before it prints the id
+        Map<String, String> submitEnv = new HashMap<>(stubEnv(bin, port));
+        submitEnv.putAll(env);
+        DiffractProcess.Result sub = DiffractProcess.run(dir, submitEnv, "run", "emc", "--procs", "2", "--threads",
+                "1", "--scheduler", "pbs", "--mem", "2G", "--queue", "short", "--submit");
+        assertEquals(0, sub.exitCode(), sub.stderr() + Files.readString(dir.resolve("job.out")));
+        assertTrue(sub.stdout().contains("submitted emc as pbs job 77.pbsserver"), sub.stdout());
         List<String> calls = Files.readAllLines(dir.resolve("stub.log"));
-        assertTrue(calls.stream().anyMatch(c -> c.startsWith("pbsdsh -u env MPJ_HOME=")
-                && c.endsWith("daemon.jar " + port)), calls.toString());
+        assertTrue(calls.stream().anyMatch(c -> c.startsWith("pbsdsh -u ")
+                && c.contains(MpjNodeAgent.class.getName()) && c.endsWith(" " + port)), calls.toString());
+        assertQuietLog(Files.readString(dir.resolve("job.out")));
         assertSameModel(reference, model(p, ITERATIONS), "PBS script (niodev) vs multicore");
         assertJobCleanedUp(p, port);
+    }
+
+    /**
+     * Jobs 4242 and 8242 got the same ports under the old rule (20000 + id % 4000 * 3). Run at once on one
+     * node, each must probe and lock its own ports, write them to its job folder, and give the right model.
+     */
+    @Test
+    void twoJobsWhoseIdsCollidedUnderTheOldPortRuleRunAtOnce() throws Exception {
+        assertEquals(4242 % 4000, 8242 % 4000);
+        Path bin = stubs();
+        String[] ids = {"4242", "8242"};
+        Path[] projects = new Path[2];
+        Process[] jobs = new Process[2];
+        for (int i = 0; i < 2; i++) {
+            projects[i] = newProject("collide" + i);
+            DiffractProcess.Result r = diffract("run", "emc", "--procs", "2", "--threads", "1", "--scheduler", "slurm");
+            assertEquals(0, r.exitCode(), r.stderr());
+        }
+        for (int i = 0; i < 2; i++) {
+            Map<String, String> jobEnv = new HashMap<>(Map.of("PATH", bin + File.pathSeparator
+                    + System.getenv("PATH"), "STUB_LOG", dir.resolve("stub-" + i + ".log").toString(),
+                    "STUB_JOB_OUT", dir.resolve("job-" + i + ".out").toString(), "STUB_DIR", dir.toString(),
+                    "STUB_JOB_ID", ids[i]));
+            ProcessBuilder pb = new ProcessBuilder(bin.resolve("sbatch").toString(),
+                    projects[i].resolve("run/emc.slurm").toString()).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("submit-" + i + ".out").toFile());
+            pb.environment().putAll(jobEnv);
+            jobs[i] = pb.start();
+        }
+        String[] ports = new String[2];
+        for (int i = 0; i < 2; i++) {
+            assertTrue(jobs[i].waitFor(8, TimeUnit.MINUTES), "job " + ids[i] + " did not finish");
+            String log = Files.readString(dir.resolve("job-" + i + ".out"));
+            assertEquals(0, jobs[i].exitValue(), log);
+            assertQuietLog(log);
+            ports[i] = Files.readString(projects[i].resolve("run/job-" + ids[i] + "/ports"));
+            assertTrue(ports[i].matches("daemon=(\\d+)\nportmanager=\\d+\nstarter=\\d+\n"), ports[i]);
+            assertSameModel(reference, model(projects[i], ITERATIONS), "job " + ids[i]);
+        }
+        assertNotEquals(ports[0], ports[1], "two jobs at once on one node share no port");
     }
 
     @Test
@@ -246,8 +295,9 @@ class ProjectRunIT {
         DiffractProcess.Result after = diffract("status");
         assertTrue(after.stdout().contains("emc: not running"), after.stdout());
         assertTrue(after.stdout().contains("iteration: 20 of 20"), after.stdout());
-        assertTrue(Files.readString(p.resolve("logs/emc-console.log")).contains("iter   20"),
-                "the detached run's output went to the project's log");
+        String console = Files.readString(p.resolve("logs/emc-console.log"));
+        assertTrue(console.contains("iter   20"), "the detached run's output went to the project's log");
+        assertFalse(console.contains("WARNING: Using incubator modules"), "no JVM notice in the log: " + console);
     }
 
     /**
@@ -369,8 +419,23 @@ class ProjectRunIT {
 
     // ---- helpers
 
+    /** A successful job's log: no error, no kill, no JVM notice. */
+    static void assertQuietLog(String log) {
+        for (String bad : new String[] {"WARNING: Using incubator modules", "error", "Killed", "CANCELLED"}) {
+            assertFalse(log.contains(bad), "'" + bad + "' in the log of a successful job:\n" + log);
+        }
+    }
+
     private static void assertJobCleanedUp(Path project, int port) {
-        assertFalse(Files.exists(project.resolve("run/emc.job")), "job file removed at the end");
+        JobRecord rec = JobRecord.read(project.resolve("run/emc.job")).orElseThrow();
+        assertEquals(JobRecord.FINISHED, rec.state(), "the job recorded its end");
+        try {
+            String status = diffract("status", "emc", "--project", project.toString()).stdout();
+            assertTrue(status.contains("emc: finished (" + rec.scheduler() + " job " + rec.id()) && !status.contains(
+                    "running"), status);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("localhost", port), 1000);
             throw new AssertionError("the MPJ daemon on port " + port + " still runs after the job");
@@ -410,8 +475,9 @@ class ProjectRunIT {
         Files.createDirectories(bin);
         Files.writeString(dir.resolve("nodefile"), "localhost\nlocalhost\n");
         write(bin.resolve("sbatch"), "echo \"sbatch $*\" >> \"$STUB_LOG\"\nscript=\"${!#}\"\n"
-                + "SLURM_JOB_ID=4242 SLURM_JOB_NODELIST=localhost bash \"$script\" > \"$STUB_JOB_OUT\" 2>&1\n"
-                + "echo 'Submitted batch job 4242'\n");
+                + "id=${STUB_JOB_ID:-4242}\n"
+                + "SLURM_JOB_ID=$id SLURM_JOB_NODELIST=localhost bash \"$script\" > \"$STUB_JOB_OUT\" 2>&1\n"
+                + "echo \"Submitted batch job $id\"\n");
         write(bin.resolve("qsub"), "echo \"qsub $*\" >> \"$STUB_LOG\"\nscript=\"${!#}\"\n"
                 + "PBS_JOBID=77.pbsserver PBS_NODEFILE=\"$STUB_DIR/nodefile\" bash \"$script\" > \"$STUB_JOB_OUT\" 2>&1\n"
                 + "echo 77.pbsserver\n");

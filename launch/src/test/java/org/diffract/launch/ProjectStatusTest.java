@@ -101,4 +101,26 @@ class ProjectStatusTest {
         diffract("status");
         assertTrue(out.toString().contains("emc: not running"), out.toString());
     }
+
+    /** All iterations checkpointed while the launcher still runs: running, never "finished" beside it. */
+    @Test
+    void aRunWritingItsLastOutputsIsRunningNotFinished() throws Exception {
+        Path p = project();
+        assertEquals(0, diffract("project", "config", "emc|num_iter=2"), err.toString());
+        Path o = p.resolve("output");
+        new H5Writer().put("iteration", 2).put("model", new double[8], 2, 2, 2).write(o.resolve("checkpoint.h5"));
+        Files.writeString(o.resolve("EMC.log"), "# iter  seconds  rms_change\n1\t3.000\t1e-3\n2\t5.000\t1e-4\n");
+        PidFile.write(p.resolve("run/emc.pid"), ProcessHandle.current());
+        assertEquals(0, diffract("status", "emc"), err.toString());
+        String s = out.toString();
+        assertTrue(s.contains("emc: running (pid " + ProcessHandle.current().pid() + ")"), s);
+        assertTrue(s.contains("iteration: 2 of 2") && s.contains("writing the final outputs"), s);
+        assertFalse(s.contains("finished"), s);
+
+        Files.delete(p.resolve("run/emc.pid"));
+        assertEquals(0, diffract("status", "emc"), err.toString());
+        s = out.toString();
+        assertTrue(s.contains("emc: not running") && s.contains("finished: all 2 iterations done"), s);
+        assertFalse(s.contains("running (pid"), s);
+    }
 }
