@@ -1,5 +1,7 @@
 package org.diffract.correlate;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -8,16 +10,46 @@ import org.diffract.core.UserError;
 import org.diffract.core.config.IniConfig;
 
 /**
- * A correlate run as conf/correlate.ini describes it. Lengths: pixsize and detdist in metres (any one
- * unit for both), wavelen in Angstrom, q in 1/Angstrom, centre and ring guesses in pixels (x = column,
- * y = row). Masks use 1 = good pixel, 0 = bad (not Dragonfly's 0/1/2). Unknown keys are refused.
+ * A correlate run as conf/correlate.ini describes it, read and checked once. Lengths: pixsize and detdist
+ * in metres (any one unit for both), wavelen in Angstrom, q in 1/Angstrom, centre and ring guesses in
+ * pixels (x = column, y = row). Masks use 1 = good pixel, 0 = bad (not Dragonfly's 0/1/2). Unknown keys
+ * are refused. The launcher writes the effective config (overrides applied, paths absolute) into the
+ * output folder and the ranks read that file, so every rank sees the same settings.
  */
-public record CorrelateSettings(Path configFile, Path dataFile, String dataset, String run, Path maskFile,
-                                int maxShots, double wavelen, double pixsize, double detdist, double xCenter,
-                                double yCenter, double guessX, double guessY, double guessR, double ringWidth,
-                                int dropBrightest, boolean ellipse, int centerShots, double qmin, double qmax,
-                                int nphi, PolarGrid.Interpolation interpolation, int skipDark, Path pairsFile,
-                                int crossQ1, int crossQ2, boolean allCross, int legendreLmax, Path outputFolder) {
+public record CorrelateSettings(Path configFile, Input input, Geometry geometry, Center center, Polar polar,
+                                Pairs pairs, Correlation correlation, Path outputFolder) {
+
+    /** [input]: the shots. {@code maxShots} 0 = all. */
+    public record Input(Path dataFile, String dataset, String run, Path maskFile, int maxShots) {
+    }
+
+    /** [geometry]: wavelength (A), pixel size and distance (m), beam centre (NaN = from the center step). */
+    public record Geometry(double wavelen, double pixsize, double detdist, double xCenter, double yCenter) {
+        public boolean hasCenter() {
+            return !Double.isNaN(xCenter) && !Double.isNaN(yCenter);
+        }
+
+        public QMapping qMapping() {
+            return new QMapping(pixsize, detdist, wavelen);
+        }
+    }
+
+    /** [center]: the ring guess (NaN = not given) and how the ring is fitted. */
+    public record Center(double guessX, double guessY, double guessR, double ringWidth, int dropBrightest,
+                         boolean ellipse, int numShots) {
+    }
+
+    /** [polar]: q range (1/A), angles per ring (0 = auto) and interpolation. */
+    public record Polar(double qmin, double qmax, int nphi, PolarGrid.Interpolation interpolation) {
+    }
+
+    /** [pairs]: dark shots to skip before consecutive pairs, or a JSON list of tag pairs (null = none). */
+    public record Pairs(int skipDark, Path pairsFile) {
+    }
+
+    /** [correlate]: optional ring cross-correlation (-1 = off), all ring pairs, Legendre order (0 = off). */
+    public record Correlation(int crossQ1, int crossQ2, boolean allCross, int legendreLmax) {
+    }
 
     public static final Map<String, Set<String>> KNOWN = Map.of(
             "input", Set.of("data_file", "dataset", "run", "mask_file", "max_shots"),
@@ -28,6 +60,13 @@ public record CorrelateSettings(Path configFile, Path dataFile, String dataset, 
             "correlate", Set.of("cross_q1", "cross_q2", "all_cross", "legendre_lmax"),
             "output", Set.of("output_folder"));
 
+    /**
+     * The keys whose values are file or folder paths, as {@code section.key}: relative ones resolve against
+     * the config file's folder, so a copy of the config written elsewhere must make them absolute.
+     */
+    public static final Set<String> PATH_KEYS = Set.of("input.data_file", "input.mask_file", "pairs.pairs_file",
+            "output.output_folder");
+
     public static CorrelateSettings read(Path file) {
         return from(IniConfig.read(file));
     }
@@ -36,6 +75,13 @@ public record CorrelateSettings(Path configFile, Path dataFile, String dataset, 
         c.checkKnown(KNOWN);
         Path src = c.source();
         String name = src == null ? "config" : src.getFileName().toString();
+        Path folder = src == null || src.toAbsolutePath().getParent() == null ? Path.of("output")
+                : src.toAbsolutePath().getParent().resolve("output");
+        return new CorrelateSettings(src, input(c, name), geometry(c, name), center(c, name), polar(c, name),
+                pairs(c, name), correlation(c, name), c.getPath("output", "output_folder", folder));
+    }
+
+    private static Input input(IniConfig c, String name) {
         Path data = c.getPath("input", "data_file", null);
         if (data == null) {
             throw new UserError(name + ": [input] data_file is missing; give the SACLA run file or (N, H, W) HDF5");
@@ -44,6 +90,31 @@ public record CorrelateSettings(Path configFile, Path dataFile, String dataset, 
         if (maxShots < 0) {
             throw new UserError(name + ": [input] max_shots must be >= 0 (0 = all shots)");
         }
+        return new Input(data, c.getString("input", "dataset", "auto"), c.getString("input", "run", "auto"),
+                c.getPath("input", "mask_file", null), maxShots);
+    }
+
+    private static Geometry geometry(IniConfig c, String name) {
+        return new Geometry(positive(c, name, "wavelen"), positive(c, name, "pixsize"), positive(c, name, "detdist"),
+                optionalDouble(c, "geometry", "x_center"), optionalDouble(c, "geometry", "y_center"));
+    }
+
+    private static Center center(IniConfig c, String name) {
+        double ringWidth = c.getDouble("center", "ring_width", 5);
+        if (!(ringWidth > 0)) {
+            throw new UserError(name + ": [center] ring_width must be > 0 pixels");
+        }
+        int drop = c.getInt("center", "drop_brightest", 10);
+        int centerShots = c.getInt("center", "num_shots", 10);
+        if (drop < 0 || centerShots < 1) {
+            throw new UserError(name + ": [center] drop_brightest must be >= 0 and num_shots >= 1");
+        }
+        return new Center(optionalDouble(c, "center", "guess_x"), optionalDouble(c, "center", "guess_y"),
+                optionalDouble(c, "center", "guess_r"), ringWidth, drop, c.getBool("center", "ellipse", false),
+                centerShots);
+    }
+
+    private static Polar polar(IniConfig c, String name) {
         double qmin = c.getDouble("polar", "qmin", Double.NaN);
         double qmax = c.getDouble("polar", "qmax", Double.NaN);
         if (!(qmin >= 0) || !(qmax > qmin)) {
@@ -56,19 +127,18 @@ public record CorrelateSettings(Path configFile, Path dataFile, String dataset, 
         }
         PolarGrid.Interpolation interp = c.getChoice("polar", "interpolation", "bilinear", "bilinear", "nearest")
                 .equals("nearest") ? PolarGrid.Interpolation.NEAREST : PolarGrid.Interpolation.BILINEAR;
-        double ringWidth = c.getDouble("center", "ring_width", 5);
-        if (!(ringWidth > 0)) {
-            throw new UserError(name + ": [center] ring_width must be > 0 pixels");
-        }
-        int drop = c.getInt("center", "drop_brightest", 10);
-        int centerShots = c.getInt("center", "num_shots", 10);
-        if (drop < 0 || centerShots < 1) {
-            throw new UserError(name + ": [center] drop_brightest must be >= 0 and num_shots >= 1");
-        }
+        return new Polar(qmin, qmax, nphi, interp);
+    }
+
+    private static Pairs pairs(IniConfig c, String name) {
         int skip = c.getInt("pairs", "skip_dark", 0);
         if (skip < 0) {
             throw new UserError(name + ": [pairs] skip_dark must be >= 0");
         }
+        return new Pairs(skip, c.getPath("pairs", "pairs_file", null));
+    }
+
+    private static Correlation correlation(IniConfig c, String name) {
         int q1 = optionalInt(c, "correlate", "cross_q1");
         int q2 = optionalInt(c, "correlate", "cross_q2");
         if ((q1 < 0) != (q2 < 0)) {
@@ -78,17 +148,7 @@ public record CorrelateSettings(Path configFile, Path dataFile, String dataset, 
         if (lmax < 0 || lmax > 60) {
             throw new UserError(name + ": [correlate] legendre_lmax must be 0 (off) .. 60");
         }
-        Path folder = src == null || src.toAbsolutePath().getParent() == null ? Path.of("output")
-                : src.toAbsolutePath().getParent().resolve("output");
-        Path out = c.getPath("output", "output_folder", folder);
-        return new CorrelateSettings(src, data, c.getString("input", "dataset", "auto"),
-                c.getString("input", "run", "auto"), c.getPath("input", "mask_file", null), maxShots,
-                positive(c, name, "wavelen"), positive(c, name, "pixsize"), positive(c, name, "detdist"),
-                optionalDouble(c, "geometry", "x_center"), optionalDouble(c, "geometry", "y_center"),
-                optionalDouble(c, "center", "guess_x"), optionalDouble(c, "center", "guess_y"),
-                optionalDouble(c, "center", "guess_r"), ringWidth, drop, c.getBool("center", "ellipse", false),
-                centerShots, qmin, qmax, nphi, interp, skip, c.getPath("pairs", "pairs_file", null), q1, q2,
-                c.getBool("correlate", "all_cross", false), lmax, out);
+        return new Correlation(q1, q2, c.getBool("correlate", "all_cross", false), lmax);
     }
 
     private static double positive(IniConfig c, String name, String key) {
@@ -118,12 +178,27 @@ public record CorrelateSettings(Path configFile, Path dataFile, String dataset, 
         return i;
     }
 
-    public boolean hasCenter() {
-        return !Double.isNaN(xCenter) && !Double.isNaN(yCenter);
+    /** The config file's name for messages. */
+    public String name() {
+        return configFile == null ? "config" : configFile.getFileName().toString();
     }
 
-    public QMapping qMapping() {
-        return new QMapping(pixsize, detdist, wavelen);
+    /** How many shots of a file of {@code count} the run uses ([input] max_shots). */
+    public int usable(int count) {
+        return input.maxShots() > 0 ? Math.min(count, input.maxShots()) : count;
+    }
+
+    /** Creates the output folder, or fails in one line naming it. */
+    public void createOutputFolder() {
+        try {
+            Files.createDirectories(outputFolder);
+        } catch (IOException e) {
+            throw new UserError("cannot create output folder " + outputFolder + ": " + e.getMessage());
+        }
+    }
+
+    public ShotFile openShots() {
+        return ShotFile.open(input.dataFile(), input.dataset(), input.run());
     }
 
     public Path centerFile() {

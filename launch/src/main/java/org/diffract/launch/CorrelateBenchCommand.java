@@ -16,6 +16,7 @@ import org.diffract.correlate.CorrelateRun;
 import org.diffract.correlate.CorrelationSums;
 import org.diffract.correlate.PolarData;
 import org.diffract.correlate.TagPairs;
+import org.diffract.core.parallel.WorkerPool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -86,6 +87,12 @@ public final class CorrelateBenchCommand implements Callable<Integer> {
      * untimed warm-up, as the numpy script does (the machine is shared, so the best pass is the fair one).
      */
     private double time(PolarData data, TagPairs tp, int workers) {
+        try (WorkerPool pool = new WorkerPool(workers, "bench")) {
+            return time(data, tp, pool);
+        }
+    }
+
+    private double time(PolarData data, TagPairs tp, WorkerPool workers) {
         CorrelationSums warm = CorrelateRun.sumPairs(data, tp, 0, Math.min(tp.size(), 200), workers, -1, -1);
         double best = 0;
         for (int rep = 0; rep < 3; rep++) {

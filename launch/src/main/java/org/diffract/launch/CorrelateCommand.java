@@ -1,6 +1,5 @@
 package org.diffract.launch;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,19 +100,17 @@ public final class CorrelateCommand implements Runnable {
         }
         CorrelateSettings s = CorrelateSettings.from(c);
         // relative paths resolve against the original config's folder: make them absolute for the copy
-        String[][] paths = {{"input", "data_file"}, {"input", "mask_file"}, {"pairs", "pairs_file"}};
-        for (String[] k : paths) {
-            Path p = c.getPath(k[0], k[1], null);
+        for (String key : CorrelateSettings.PATH_KEYS) {
+            String section = key.substring(0, key.indexOf('.'));
+            String name = key.substring(key.indexOf('.') + 1);
+            Path p = c.getPath(section, name, null);
             if (p != null) {
-                c.set(k[0], k[1], p.toAbsolutePath().toString());
+                c.set(section, name, p.toAbsolutePath().toString());
             }
         }
+        // the default output folder depends on where the config is: the copy names it explicitly
         c.set("output", "output_folder", s.outputFolder().toAbsolutePath().toString());
-        try {
-            Files.createDirectories(s.outputFolder());
-        } catch (IOException e) {
-            throw new UserError("cannot create output folder " + s.outputFolder() + ": " + e.getMessage());
-        }
+        s.createOutputFolder();
         Path effective = s.outputFolder().resolve("correlate-effective.ini").toAbsolutePath();
         c.write(effective);
         return effective;
