@@ -64,6 +64,15 @@ public final class AngularCorrelator {
      */
     public void addPair(double[] a, int offA, double[] b, int offB, byte[] maskA, byte[] maskB,
                         CorrelationSums sums) {
+        addPair(a, offA, b, offB, maskA, maskB, sums, null);
+    }
+
+    /**
+     * As above, and when {@code pairOut} is not null also stores this pair's correlation there as
+     * {@code [k * nphi + d]}, NaN at lags no good sample pair reaches.
+     */
+    public void addPair(double[] a, int offA, double[] b, int offB, byte[] maskA, byte[] maskB,
+                        CorrelationSums sums, double[] pairOut) {
         int n = nq * nphi;
         for (int s = 0; s < n; s++) {
             double m = maskA[s] == 1 && maskB[s] == 1 ? 1 : 0;
@@ -94,6 +103,12 @@ public final class AngularCorrelator {
         for (int k = 0; k < nq; k++) {
             correlate(diff, k * nphi, diff, k * nphi, buf, buf2);
             accumulate(buf, maskCorr, k * nphi, sums.sum, sums.sumSq, sums.count);
+            if (pairOut != null) {
+                for (int d = 0; d < nphi; d++) {
+                    double c = maskCorr[k * nphi + d];
+                    pairOut[k * nphi + d] = c > 0.5 ? buf[d] / c : Double.NaN;
+                }
+            }
         }
         if (crossQ1 >= 0) {
             correlate(diff, crossQ1 * nphi, diff, crossQ2 * nphi, buf, buf2);

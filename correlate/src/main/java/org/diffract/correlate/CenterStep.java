@@ -21,10 +21,12 @@ final class CenterStep {
 
     private final CorrelateSettings s;
     private final Communicator comm;
+    private final ShotFile shots;
 
-    CenterStep(CorrelateSettings settings, Communicator comm) {
+    CenterStep(CorrelateSettings settings, Communicator comm, ShotFile shots) {
         this.s = settings;
         this.comm = comm;
+        this.shots = shots;
     }
 
     RingFit run() {
@@ -35,7 +37,7 @@ final class CenterStep {
         double[] result = new double[7];
         if (comm.rank() == 0) {
             s.createOutputFolder();
-            try (ShotFile shots = s.openShots()) {
+            {
                 int nx = shots.width();
                 int ny = shots.height();
                 byte[] mask = DetectorMask.read(s.input().maskFile(), ny, nx);

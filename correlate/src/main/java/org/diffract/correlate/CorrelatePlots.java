@@ -44,11 +44,9 @@ public final class CorrelatePlots {
     }
 
     /** One shot on the polar grid: rows are rings (q), columns angles. */
-    public static void polarImage(Path png, PolarData p, int shot) {
-        double[] img = new double[p.nq() * p.nphi()];
-        System.arraycopy(p.polar(), shot * img.length, img, 0, img.length);
-        SlicePlot.writeImage(png, img, p.nq(), p.nphi(), String.format(Locale.ROOT,
-                "polar image of tag %d: q %.3f..%.3f 1/A down, phi 0..2pi across", p.tags()[shot], p.q()[0],
+    public static void polarImage(Path png, double[] image, PolarMeta p, long tag) {
+        SlicePlot.writeImage(png, image, p.nq(), p.nphi(), String.format(Locale.ROOT,
+                "polar image of tag %d: q %.3f..%.3f 1/A down, phi 0..2pi across", tag, p.q()[0],
                 p.q()[p.nq() - 1]), false);
     }
 

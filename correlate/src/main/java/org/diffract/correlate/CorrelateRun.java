@@ -1,17 +1,21 @@
 package org.diffract.correlate;
 
+import java.util.Arrays;
+
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.WorkerPool;
 
 /**
  * The correlate steps on one rank, as RingData's SACLA workflow: {@link CenterStep}, {@link PolarStep},
- * {@link PairsStep} and {@link DiffCorrStep}, alone or all in a row. Threads come from one
- * {@link WorkerPool} of {@code threads} workers per rank.
+ * {@link PairsStep} and {@link DiffCorrStep}, alone or all in a row. {@code run} with consecutive pairs
+ * correlates them while the polar step streams the shots ({@link ConsecutivePairs}); other pairs are read
+ * back from polar.h5. Threads come from one {@link WorkerPool} of {@code threads} workers per rank.
  */
 public final class CorrelateRun implements AutoCloseable {
     private final CorrelateSettings s;
     private final Communicator comm;
     private final WorkerPool pool;
+    private ShotFile shots;
 
     public CorrelateRun(CorrelateSettings settings, Communicator comm, int threads) {
         this.s = settings;
@@ -28,52 +32,100 @@ public final class CorrelateRun implements AutoCloseable {
         switch (step) {
             case CENTER -> center();
             case POLAR -> polar(CenterStep.centre(s));
-            case PAIRS -> pairs(PairsStep.readTags(s));
-            case DIFFCORR -> {
-                PolarData p = readPolar(s.polarFile());
-                correlate(p, pairs(p.tags()));
-            }
-            case RUN -> {
-                double[] c = s.geometry().hasCenter() ? CenterStep.centre(s) : fitToCentre(center());
-                PolarData p = polar(c);
-                correlate(p, pairs(p.tags()));
-            }
+            case PAIRS -> pairs(tags());
+            case DIFFCORR -> diffcorr();
+            case RUN -> run();
         }
     }
 
-    private static double[] fitToCentre(RingFit f) {
-        return new double[] {f.xCenter(), f.yCenter()};
+    /** The shots, opened once (a SACLA index costs a pass over the file). */
+    private ShotFile shots() {
+        if (shots == null) {
+            shots = s.openShots();
+        }
+        return shots;
+    }
+
+    private long[] tags() {
+        return Arrays.copyOf(shots().tags(), s.usable(shots().count()));
     }
 
     public RingFit center() {
-        return new CenterStep(s, comm).run();
+        return new CenterStep(s, comm, shots()).run();
     }
 
-    public PolarData polar(double[] centre) {
-        return new PolarStep(s, comm).run(centre);
+    /** The polar step alone: polar.h5 and polar.png. */
+    public PolarMeta polar(double[] centre) {
+        PolarStep step = new PolarStep(s, comm, pool, shots());
+        return step.run(step.layout(centre), null, true);
     }
 
     public TagPairs pairs(long[] tags) {
         return new PairsStep(s, comm).run(tags);
     }
 
-    public CorrelationSums correlate(PolarData p, TagPairs pairs) {
-        return new DiffCorrStep(s, comm, pool).run(p, pairs);
+    /** The diffcorr step alone: pairs of the shots in polar.h5, read back from it. */
+    public CorrelationSums diffcorr() {
+        try (PolarFile polar = PolarFile.open(s.polarFile())) {
+            return correlate(polar.meta(), polar, pairs(polar.meta().tags()));
+        }
     }
 
-    /** Reads what the polar step wrote. */
-    public static PolarData readPolar(java.nio.file.Path file) {
-        return PolarStep.readPolar(file);
+    private CorrelationSums correlate(PolarMeta meta, PolarImages images, TagPairs pairs) {
+        DiffCorrStep step = new DiffCorrStep(s, comm, pool);
+        CorrelationSums sums = step.correlate(meta, images, pairs, null);
+        return finish(step, meta, pairs, sums);
     }
 
-    /** Sums pairs [from, to) with the pool's workers, each with its own correlator (the bench's entry). */
+    private CorrelationSums finish(DiffCorrStep step, PolarMeta meta, TagPairs pairs, CorrelationSums sums) {
+        sums.reduce(comm);
+        if (comm.rank() == 0) {
+            step.write(meta, pairs, sums);
+        }
+        return sums;
+    }
+
+    /** All steps: the centre (fitted unless the config gives it), then polar, pairs and diffcorr. */
+    public CorrelationSums run() {
+        double[] centre = s.geometry().hasCenter() ? CenterStep.centre(s) : fitToCentre(center());
+        TagPairs pairs = pairs(tags());
+        if (!ConsecutivePairs.applies(pairs)) {
+            PolarMeta meta = polar(centre);
+            try (PolarFile polar = PolarFile.open(s.polarFile())) {
+                return correlate(meta, polar, pairs);
+            }
+        }
+        PolarStep polar = new PolarStep(s, comm, pool, shots());
+        PolarStep.Layout layout = polar.layout(centre);
+        DiffCorrStep diffcorr = new DiffCorrStep(s, comm, pool);
+        diffcorr.checkRings(layout.meta());
+        ConsecutivePairs stream = new ConsecutivePairs(layout.meta(), pairs, s.correlation(), null, pool.threads());
+        PolarMeta meta = polar.run(layout, stream, true);
+        int n = meta.shots();
+        CorrelationSums sums = stream.finish(comm, Blocks.start(n, comm.size(), comm.rank()),
+                Blocks.end(n, comm.size(), comm.rank()));
+        return finish(diffcorr, meta, pairs, sums);
+    }
+
+    private static double[] fitToCentre(RingFit f) {
+        return new double[] {f.xCenter(), f.yCenter()};
+    }
+
+    /** Sums pairs [from, to) of in-memory images with the pool's workers (the bench's entry). */
     public static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, WorkerPool pool, int q1,
                                            int q2) {
-        return DiffCorrStep.sumPairs(p, pairs, from, to, pool, q1, q2, false, false);
+        return DiffCorrStep.sumPairs(p, p.meta(), pairs, from, to, pool,
+                new CorrelateSettings.Correlation(q1, q2, false, 0), null, false);
     }
 
     @Override
     public void close() {
-        pool.close();
+        try {
+            if (shots != null) {
+                shots.close();
+            }
+        } finally {
+            pool.close();
+        }
     }
 }

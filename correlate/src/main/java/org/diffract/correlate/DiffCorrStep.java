@@ -11,8 +11,10 @@ import org.diffract.core.parallel.WorkerPool;
 
 /**
  * The {@code diffcorr} step, as RingData's DiffCorr: the mean and variance over pairs of the mask-corrected
- * difference angular correlations. Pairs are split over ranks and over the rank's workers, the sums are
- * reduced, and rank 0 writes {@code correlations.h5} and {@code correlation.png}.
+ * difference angular correlations. Pairs are split over ranks in contiguous blocks and over the rank's
+ * workers; each worker reads the two images of a pair from polar.h5 as it needs them (keeping the last
+ * two, so consecutive pairs read each shot once). The sums are reduced over ranks and rank 0 writes
+ * {@code correlations.h5} and {@code correlation.png}.
  */
 final class DiffCorrStep {
     private static final Logger LOG = LogManager.getLogger(DiffCorrStep.class);
@@ -27,61 +29,87 @@ final class DiffCorrStep {
         this.pool = pool;
     }
 
-    CorrelationSums run(PolarData p, TagPairs pairs) {
-        int nq = p.nq();
+    /** Refuses cross-correlation rings beyond the grid, before any work. */
+    void checkRings(PolarMeta meta) {
         CorrelateSettings.Correlation o = s.correlation();
-        if (o.crossQ1() >= nq || o.crossQ2() >= nq) {
-            throw new UserError(s.name() + ": [correlate] cross_q1/cross_q2 must be ring indices below " + nq);
+        if (o.crossQ1() >= meta.nq() || o.crossQ2() >= meta.nq()) {
+            throw new UserError(s.name() + ": [correlate] cross_q1/cross_q2 must be ring indices below " + meta.nq());
         }
-        int from = (int) ((long) pairs.size() * comm.rank() / comm.size());
-        int to = (int) ((long) pairs.size() * (comm.rank() + 1) / comm.size());
+    }
+
+    /** This rank's block of pairs, correlated from {@code images}; the sums are not yet reduced. */
+    CorrelationSums correlate(PolarMeta meta, PolarImages images, TagPairs pairs, PairSink sink) {
+        checkRings(meta);
+        int from = Blocks.start(pairs.size(), comm.size(), comm.rank());
+        int to = Blocks.end(pairs.size(), comm.size(), comm.rank());
         LOG.info("diffcorr: {} pairs over {} rank(s) x {} thread(s), {} rings x {} angles", pairs.size(),
-                comm.size(), pool.threads(), nq, p.nphi());
-        CorrelationSums sums = sumPairs(p, pairs, from, to, pool, o.crossQ1(), o.crossQ2(), o.allCross(),
-                comm.rank() == 0);
-        sums.reduce(comm);
-        if (comm.rank() == 0) {
-            write(p, pairs, sums);
-        }
-        return sums;
+                comm.size(), pool.threads(), meta.nq(), meta.nphi());
+        return sumPairs(images, meta, pairs, from, to, pool, s.correlation(), sink, comm.rank() == 0);
     }
 
     /**
      * Sums pairs [from, to) over the pool's workers, one contiguous range and one correlator each (so the
-     * sums do not depend on scheduling); cross-correlates every ring pair when {@code allCross}, and logs
-     * the first worker's progress when {@code progress}.
+     * sums do not depend on scheduling), logging the first worker's progress when {@code progress}.
      */
-    static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, WorkerPool pool, int q1, int q2,
-                                    boolean allCross, boolean progress) {
-        int nq = p.nq();
-        int nphi = p.nphi();
-        int per = nq * nphi;
+    static CorrelationSums sumPairs(PolarImages images, PolarMeta meta, TagPairs pairs, int from, int to,
+                                    WorkerPool pool, CorrelateSettings.Correlation o, PairSink sink,
+                                    boolean progress) {
         int workers = Math.max(1, Math.min(pool.threads(), to - from));
         CorrelationSums[] parts = new CorrelationSums[workers];
         pool.onEachWorker(w -> {
             if (w >= workers) {
                 return;
             }
-            int a = from + (int) ((long) (to - from) * w / workers);
-            int b = from + (int) ((long) (to - from) * (w + 1) / workers);
+            int a = from + Blocks.start(to - from, workers, w);
+            int b = from + Blocks.end(to - from, workers, w);
+            PairWorker worker = new PairWorker(meta, o, sink);
+            ImageCache cache = new ImageCache(images, meta.size());
             boolean report = progress && w == 0;
-            AngularCorrelator c = new AngularCorrelator(nq, nphi, q1, q2, allCross);
-            CorrelationSums part = new CorrelationSums(nq, nphi, allCross);
             int every = Math.max(1, (b - a) / 10);
             for (int i = a; i < b; i++) {
-                c.addPair(p.normalized(), pairs.first()[i] * per, p.normalized(), pairs.second()[i] * per,
-                        p.mask(), p.mask(), part);
+                int s1 = pairs.first()[i];
+                int s2 = pairs.second()[i];
+                double[] x = cache.get(s1, -1);
+                double[] y = cache.get(s2, s1);
+                worker.add(x, y, i);
                 if (report && (i - a + 1) % every == 0 && b - a >= 20) {
                     LOG.info("diffcorr: {}/{} pairs of this thread", i - a + 1, b - a);
                 }
             }
-            parts[w] = part; // read after the pool's invokeAll returns, which orders it
+            parts[w] = worker.sums(); // read after the pool's invokeAll returns, which orders it
         });
-        CorrelationSums total = new CorrelationSums(nq, nphi, allCross);
+        CorrelationSums total = new CorrelationSums(meta.nq(), meta.nphi(), o.allCross());
         for (CorrelationSums part : parts) {
-            total.add(part);
+            if (part != null) {
+                total.add(part);
+            }
         }
         return total;
+    }
+
+    /** The last two images a worker read, by shot. */
+    private static final class ImageCache {
+        private final PolarImages images;
+        private final double[][] slot;
+        private final int[] shot = {-1, -1};
+
+        ImageCache(PolarImages images, int size) {
+            this.images = images;
+            this.slot = new double[][] {new double[size], new double[size]};
+        }
+
+        /** The image of shot {@code s}, read unless cached, never evicting shot {@code keep}. */
+        double[] get(int s, int keep) {
+            for (int k = 0; k < 2; k++) {
+                if (shot[k] == s) {
+                    return slot[k];
+                }
+            }
+            int k = shot[0] == keep ? 1 : 0;
+            images.readNormalized(s, slot[k]);
+            shot[k] = s;
+            return slot[k];
+        }
     }
 
     /** B_l(q, q') for every ring pair as {@code [(li * nq + q) * nq + q']}; NaN where too few lags are defined. */
@@ -102,13 +130,14 @@ final class DiffCorrStep {
         return b;
     }
 
-    private void write(PolarData p, TagPairs pairs, CorrelationSums sums) {
+    /** Rank 0: correlations.h5 and correlation.png from the sums reduced over ranks. */
+    void write(PolarMeta p, TagPairs pairs, CorrelationSums sums) {
         int nq = p.nq();
         int nphi = p.nphi();
         CorrelateSettings.Correlation o = s.correlation();
         double wavelen = s.geometry().wavelen();
         double[] mean = sums.mean();
-        H5Writer w = PolarStep.polarFields(new H5Writer(), p, s)
+        H5Writer w = PolarFile.metaFields(new H5Writer(), p, s.geometry())
                 .put("tag_pairs", pairs.tagArray(), pairs.size(), 2)
                 .put("correlations/mean", mean, nq, nphi)
                 .put("correlations/variance", sums.variance(), nq, nphi)

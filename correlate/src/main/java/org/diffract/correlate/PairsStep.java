@@ -1,7 +1,5 @@
 package org.diffract.correlate;
 
-import java.util.Arrays;
-
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diffract.core.UserError;
@@ -20,13 +18,6 @@ final class PairsStep {
     PairsStep(CorrelateSettings settings, Communicator comm) {
         this.s = settings;
         this.comm = comm;
-    }
-
-    /** The tags of the shots the run uses, from the data file. */
-    static long[] readTags(CorrelateSettings s) {
-        try (ShotFile shots = s.openShots()) {
-            return Arrays.copyOf(shots.tags(), s.usable(shots.count()));
-        }
     }
 
     TagPairs run(long[] tags) {

@@ -1,143 +1,163 @@
 package org.diffract.correlate;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diffract.core.UserError;
-import org.diffract.core.io.H5Reader;
+import org.diffract.core.io.H5RowWriter;
 import org.diffract.core.io.H5Writer;
 import org.diffract.core.parallel.Communicator;
+import org.diffract.core.parallel.WorkerPool;
 
 /**
  * The {@code polar} step, as RingData's InterpSimple: every shot resampled onto rings qmin..qmax around the
- * beam centre and each ring normalised by its unmasked mean. Ranks take contiguous blocks of shots; rank 0
- * writes {@code polar.h5} and {@code polar.png}.
+ * beam centre and each ring normalised by its unmasked mean. It streams: a rank resamples only its own
+ * contiguous block of shots, each worker a contiguous part of it, one shot at a time, and writes each
+ * image straight into its rows of polar.h5 (laid out by rank 0, renamed into place when every rank is
+ * done). Memory is a few images per worker, whatever the number of shots. Each normalised image can also be
+ * handed to a {@link Listener} as it passes, which is how {@code run} correlates consecutive pairs without
+ * reading the images back.
  */
 final class PolarStep {
     private static final Logger LOG = LogManager.getLogger(PolarStep.class);
 
-    private final CorrelateSettings s;
-    private final Communicator comm;
-
-    PolarStep(CorrelateSettings settings, Communicator comm) {
-        this.s = settings;
-        this.comm = comm;
+    /** Receives, in shot order, the ring-normalised images of one worker's contiguous range of shots. */
+    interface Segment {
+        void shot(int index, double[] normalized);
     }
 
-    /** Resamples every shot; ranks take contiguous blocks of shots and the images are summed to all ranks. */
-    PolarData run(double[] centre) {
+    /** Makes the {@link Segment} of each worker's range [from, to) (called on that worker's thread). */
+    interface Listener {
+        Segment segment(int worker, int from, int to);
+    }
+
+    /** The polar grid of this run and what its images share. */
+    record Layout(PolarGrid grid, PolarMeta meta) {
+    }
+
+    private final CorrelateSettings s;
+    private final Communicator comm;
+    private final WorkerPool pool;
+    private final ShotFile shots;
+
+    PolarStep(CorrelateSettings settings, Communicator comm, WorkerPool pool, ShotFile shots) {
+        this.s = settings;
+        this.comm = comm;
+        this.pool = pool;
+        this.shots = shots;
+    }
+
+    /** The grid around {@code centre} over qmin..qmax; every rank computes the same one. */
+    Layout layout(double[] centre) {
         QMapping qm = s.geometry().qMapping();
         CorrelateSettings.Polar o = s.polar();
         double rmin = qm.invang2pix(o.qmin());
         double rmax = qm.invang2pix(o.qmax());
         int nq = (int) Math.floor(rmax - rmin) + 1;
         int nphi = o.nphi() > 0 ? o.nphi() : (int) (2 * Math.PI * rmax);
-        try (ShotFile shots = s.openShots()) {
-            int nx = shots.width();
-            int ny = shots.height();
-            byte[] detMask = DetectorMask.read(s.input().maskFile(), ny, nx);
-            PolarGrid grid = new PolarGrid(nx, ny, detMask, centre[0], centre[1], rmin, nq, nphi, o.interpolation());
-            byte[] mask = grid.mask();
-            int good = 0;
-            for (byte b : mask) {
-                good += b;
-            }
-            if (good == 0) {
-                throw new UserError(s.name() + ": no good polar sample: rings " + String.format(Locale.ROOT,
-                        "%.1f..%.1f", rmin, rmax) + " px around (" + centre[0] + ", " + centre[1] + ") miss the "
-                        + "detector or its mask; check [polar] qmin/qmax and the centre");
-            }
-            int n = s.usable(shots.count());
-            long[] tags = Arrays.copyOf(shots.tags(), n);
-            int per = nq * nphi;
-            if ((long) n * per > Integer.MAX_VALUE) {
-                throw new UserError(s.name() + ": " + n + " shots x " + per + " polar samples is too many for one "
-                        + "run; set [input] max_shots or narrow qmin..qmax");
-            }
-            double[] polar = new double[n * per];
-            int from = (int) ((long) n * comm.rank() / comm.size());
-            int to = (int) ((long) n * (comm.rank() + 1) / comm.size());
-            double[] img = new double[nx * ny];
-            int report = Math.max(1, (to - from) / 10);
-            LOG.info("polar: {} shots, {} rings x {} angles ({} interpolation), centre ({}, {}), {} rank(s)", n, nq,
-                    nphi, o.interpolation().name().toLowerCase(Locale.ROOT), centre[0], centre[1], comm.size());
-            for (int i = from; i < to; i++) {
-                shots.read(i, img);
-                grid.resample(img, polar, i * per);
-                if ((i - from + 1) % report == 0) {
-                    LOG.info("polar: {}/{} of this rank's shots", i - from + 1, to - from);
+        byte[] detMask = DetectorMask.read(s.input().maskFile(), shots.height(), shots.width());
+        PolarGrid grid = new PolarGrid(shots.width(), shots.height(), detMask, centre[0], centre[1], rmin, nq, nphi,
+                o.interpolation());
+        byte[] mask = grid.mask();
+        int good = 0;
+        for (byte b : mask) {
+            good += b;
+        }
+        if (good == 0) {
+            throw new UserError(s.name() + ": no good polar sample: rings " + String.format(Locale.ROOT,
+                    "%.1f..%.1f", rmin, rmax) + " px around (" + centre[0] + ", " + centre[1] + ") miss the "
+                    + "detector or its mask; check [polar] qmin/qmax and the centre");
+        }
+        double[] radii = grid.radii();
+        double[] q = new double[nq];
+        for (int k = 0; k < nq; k++) {
+            q[k] = qm.pix2invang(radii[k]);
+        }
+        long[] tags = java.util.Arrays.copyOf(shots.tags(), s.usable(shots.count()));
+        return new Layout(grid, new PolarMeta(tags, mask, nq, nphi, radii, q, centre[0], centre[1]));
+    }
+
+    /**
+     * Resamples this rank's shots, writes polar.h5 and polar.png when {@code write}, and hands every
+     * normalised image to {@code listener} (may be null).
+     */
+    PolarMeta run(Layout layout, Listener listener, boolean write) {
+        PolarMeta meta = layout.meta();
+        PolarGrid grid = layout.grid();
+        int n = meta.shots();
+        int per = meta.size();
+        int[] shape = {n, meta.nq(), meta.nphi()};
+        List<int[]> shapes = List.of(shape, shape);
+        Path target = s.polarFile();
+        Path partial = H5RowWriter.partial(target);
+        double[] where = new double[2];
+        if (write && comm.rank() == 0) {
+            s.createOutputFolder();
+            long[] a = H5RowWriter.layout(partial, PolarFile.metaFields(new H5Writer(), meta, s.geometry()),
+                    List.of(PolarFile.RAW, PolarFile.NORMALIZED), shapes);
+            where = new double[] {a[0], a[1]};
+        }
+        if (write) {
+            comm.broadcast(where, 0);
+        }
+        int from = Blocks.start(n, comm.size(), comm.rank());
+        int to = Blocks.end(n, comm.size(), comm.rank());
+        int workers = Math.max(1, Math.min(pool.threads(), to - from));
+        LOG.info("polar: {} shots, {} rings x {} angles ({} interpolation), centre ({}, {}), {} rank(s) x {} "
+                        + "thread(s){}", n, meta.nq(), meta.nphi(),
+                s.polar().interpolation().name().toLowerCase(Locale.ROOT), meta.xCenter(), meta.yCenter(),
+                comm.size(), pool.threads(), write ? "" : ", polar images not stored");
+        double[] firstRaw = new double[per];
+        boolean root = comm.rank() == 0;
+        try (H5RowWriter rows = write ? H5RowWriter.open(partial, new long[] {(long) where[0], (long) where[1]},
+                shapes) : null) {
+            pool.onEachWorker(w -> {
+                if (w >= workers || from >= to) {
+                    return;
                 }
-            }
-            comm.allreduceSum(polar);
-            double[] normalized = polar.clone();
-            for (int i = 0; i < n; i++) {
-                PolarGrid.normalizeRings(normalized, i * per, mask, nq, nphi);
-            }
-            double[] radii = grid.radii();
-            double[] q = new double[nq];
-            for (int k = 0; k < nq; k++) {
-                q[k] = qm.pix2invang(radii[k]);
-            }
-            PolarData p = new PolarData(tags, polar, normalized, mask, nq, nphi, radii, q, centre[0], centre[1]);
-            if (comm.rank() == 0) {
-                s.createOutputFolder();
-                polarFields(new H5Writer(), p, s).write(s.polarFile());
-                CorrelatePlots.polarImage(s.outputFolder().resolve("polar.png"), p, 0);
-                LOG.info("polar: wrote {}", s.polarFile());
-            }
-            return p;
+                int a = from + Blocks.start(to - from, workers, w);
+                int b = from + Blocks.end(to - from, workers, w);
+                Segment segment = listener == null ? null : listener.segment(w, a, b);
+                boolean report = root && w == 0;
+                int every = Math.max(1, (b - a) / 10);
+                double[] img = new double[shots.width() * shots.height()];
+                double[] raw = new double[per];
+                double[] norm = new double[per];
+                try (ShotFile reader = shots.reader()) {
+                    for (int i = a; i < b; i++) {
+                        reader.read(i, img);
+                        grid.resample(img, raw, 0);
+                        System.arraycopy(raw, 0, norm, 0, per);
+                        PolarGrid.normalizeRings(norm, 0, meta.mask(), meta.nq(), meta.nphi());
+                        if (rows != null) {
+                            rows.writeRow(0, i, raw, 0);
+                            rows.writeRow(1, i, norm, 0);
+                        }
+                        if (i == 0) {
+                            System.arraycopy(raw, 0, firstRaw, 0, per);
+                        }
+                        if (segment != null) {
+                            segment.shot(i, norm);
+                        }
+                        if (report && (i - a + 1) % every == 0 && b - a >= 20) {
+                            LOG.info("polar: {}/{} shots of this thread", i - a + 1, b - a);
+                        }
+                    }
+                }
+            });
         }
-    }
-
-    static H5Writer polarFields(H5Writer w, PolarData p, CorrelateSettings s) {
-        int n = p.shots();
-        CorrelateSettings.Geometry g = s.geometry();
-        return w.put("polar_data", p.polar(), n, p.nq(), p.nphi())
-                .put("normalized_polar_data", p.normalized(), n, p.nq(), p.nphi())
-                .putUnsigned("polar_mask", reshape(p.mask(), p.nq(), p.nphi()))
-                .put("x_center", p.xCenter()).put("y_center", p.yCenter())
-                .put("q_ring", p.q()).put("ring_radius_pix", p.radii()).put("num_phi", p.nphi())
-                .put("wavelen", g.wavelen()).put("pixsize", g.pixsize()).put("detdist", g.detdist())
-                .put("q_mapping", p.qMappingTable(), p.nq(), 3).put("tag_map", p.tags())
-                .attribute("polar_mask", "convention", "1 = good sample, 0 = masked")
-                .attribute("q_mapping", "columns", "ring index, radius (pixels), q (1/A)")
-                .attribute("q_ring", "units", "1/A");
-    }
-
-    private static byte[][] reshape(byte[] flat, int rows, int cols) {
-        byte[][] out = new byte[rows][cols];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(flat, r * cols, out[r], 0, cols);
-        }
-        return out;
-    }
-
-    /** Reads what the polar step wrote. */
-    static PolarData readPolar(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new UserError(file + ": no polar file; run 'diffract correlate polar' first");
-        }
-        try (H5Reader r = H5Reader.open(file)) {
-            long[] tags = r.integers("tag_map");
-            long[] m = r.integers("polar_mask");
-            int[] dims = r.dataset("polar_mask").getDimensions();
-            int nq = dims[0];
-            int nphi = dims[1];
-            byte[] mask = new byte[m.length];
-            for (int i = 0; i < m.length; i++) {
-                mask[i] = (byte) m[i];
+        if (write) {
+            comm.barrier(); // every rank's rows are in the file
+            if (root) {
+                H5RowWriter.commit(partial, target);
+                CorrelatePlots.polarImage(s.outputFolder().resolve("polar.png"), firstRaw, meta, meta.tags()[0]);
+                LOG.info("polar: wrote {}", target);
             }
-            double[] polar = r.doubles("polar_data");
-            double[] norm = r.doubles("normalized_polar_data");
-            if (polar.length != (long) tags.length * nq * nphi || norm.length != polar.length) {
-                throw new UserError(file + ": polar_data does not match tag_map and polar_mask; rerun the polar step");
-            }
-            return new PolarData(tags, polar, norm, mask, nq, nphi, r.doubles("ring_radius_pix"), r.doubles("q_ring"),
-                    r.scalar("x_center", Double.NaN), r.scalar("y_center", Double.NaN));
+            comm.barrier(); // polar.h5 is in place before any rank goes on to read it
         }
+        return meta;
     }
 }

@@ -247,7 +247,8 @@ class AngularCorrelatorTest {
     private static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, int threads, int q1, int q2,
                                             boolean allCross, boolean progress) {
         try (WorkerPool pool = new WorkerPool(threads, "test")) {
-            return DiffCorrStep.sumPairs(p, pairs, from, to, pool, q1, q2, allCross, progress);
+            return DiffCorrStep.sumPairs(p, p.meta(), pairs, from, to, pool,
+                    new CorrelateSettings.Correlation(q1, q2, allCross, 0), null, progress);
         }
     }
 }

@@ -69,9 +69,10 @@ class CorrelateIT {
                 + "m = f['correlations/mean'][()]\n"
                 + "ring = m[6, 1:]\n"
                 + "peaks = [d + 1 for d in range(1, len(ring) - 1) if ring[d] > ring[d - 1] and ring[d] > ring[d + 1]]\n"
+                + "p = h5py.File(sys.argv[2], 'r')\n"
                 + "print('%.2f %.2f %d %d %s %s' % (f['x_center'][()], f['y_center'][()], len(f['tag_pairs']),\n"
-                + "      int(f['correlations/num_pairs'][()]), peaks, f['polar_data'].shape))\n",
-                out.resolve("correlations.h5").toString());
+                + "      int(f['correlations/num_pairs'][()]), peaks, p['polar_data'].shape))\n",
+                out.resolve("correlations.h5").toString(), out.resolve("polar.h5").toString());
         String[] v = res.split(" ", 5);
         assertEquals(shots.xCenter, Double.parseDouble(v[0]), 0.1, res);
         assertEquals(shots.yCenter, Double.parseDouble(v[1]), 0.1, res);
