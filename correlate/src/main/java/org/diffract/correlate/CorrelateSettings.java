@@ -43,8 +43,14 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
     public record Polar(double qmin, double qmax, int nphi, PolarGrid.Interpolation interpolation) {
     }
 
-    /** [pairs]: dark shots to skip before consecutive pairs, or a JSON list of tag pairs (null = none). */
-    public record Pairs(int skipDark, Path pairsFile) {
+    /** Consecutive pairs: (a, a+1), (a+2, a+3), ... or RingData's (a, a+1), (a+1, a+2), ... */
+    public enum PairMode { NON_OVERLAPPING, OVERLAPPING }
+
+    /**
+     * [pairs]: consecutive pairs in {@code mode} after {@code skipDark} dark shots, or a JSON list of tag pairs
+     * (null = none).
+     */
+    public record Pairs(PairMode mode, int skipDark, Path pairsFile) {
     }
 
     /** [correlate]: optional ring cross-correlation (-1 = off), all ring pairs, Legendre order (0 = off). */
@@ -56,7 +62,7 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
             "geometry", Set.of("wavelen", "pixsize", "detdist", "x_center", "y_center"),
             "center", Set.of("guess_x", "guess_y", "guess_r", "ring_width", "drop_brightest", "ellipse", "num_shots"),
             "polar", Set.of("qmin", "qmax", "nphi", "interpolation"),
-            "pairs", Set.of("skip_dark", "pairs_file"),
+            "pairs", Set.of("mode", "skip_dark", "pairs_file"),
             "correlate", Set.of("cross_q1", "cross_q2", "all_cross", "legendre_lmax"),
             "output", Set.of("output_folder"));
 
@@ -135,7 +141,14 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
         if (skip < 0) {
             throw new UserError(name + ": [pairs] skip_dark must be >= 0");
         }
-        return new Pairs(skip, c.getPath("pairs", "pairs_file", null));
+        Path file = c.getPath("pairs", "pairs_file", null);
+        PairMode mode = c.getChoice("pairs", "mode", "non_overlapping", "non_overlapping", "overlapping")
+                .equals("overlapping") ? PairMode.OVERLAPPING : PairMode.NON_OVERLAPPING;
+        if (file != null && mode == PairMode.OVERLAPPING) {
+            throw new UserError(name + ": [pairs] mode = overlapping is for consecutive pairs but pairs_file is set; "
+                    + "set pairs_file = None, or mode = non_overlapping to use the file's pairs as listed");
+        }
+        return new Pairs(mode, skip, file);
     }
 
     private static Correlation correlation(IniConfig c, String name) {

@@ -1,5 +1,7 @@
 package org.diffract.correlate;
 
+import java.util.Locale;
+
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diffract.core.UserError;
@@ -23,10 +25,11 @@ final class PairsStep {
     TagPairs run(long[] tags) {
         CorrelateSettings.Pairs o = s.pairs();
         TagPairs p = o.pairsFile() != null ? TagPairs.fromJson(o.pairsFile(), tags)
-                : TagPairs.consecutive(tags, o.skipDark());
+                : TagPairs.consecutive(tags, o.skipDark(), o.mode());
         if (comm.rank() == 0) {
             LOG.info("pairs: {} pairs from {} shots ({}), {} skipped for a missing tag", p.size(), tags.length,
-                    o.pairsFile() != null ? o.pairsFile() : "consecutive after " + o.skipDark() + " dark shots",
+                    o.pairsFile() != null ? o.pairsFile() : "consecutive, " + o.mode().name().toLowerCase(Locale.ROOT)
+                            + ", after " + o.skipDark() + " dark shots",
                     p.skipped());
             s.createOutputFolder();
             p.writeJson(s.pairsOut());

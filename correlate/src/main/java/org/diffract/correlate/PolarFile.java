@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.diffract.core.UserError;
+import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.io.H5Reader;
 import org.diffract.core.io.H5RowReader;
 import org.diffract.core.io.H5Writer;
@@ -45,6 +46,22 @@ final class PolarFile implements PolarImages, AutoCloseable {
             System.arraycopy(flat, r * cols, out[r], 0, cols);
         }
         return out;
+    }
+
+    /** RingData's tag map beside the polar file: {@code {"tag_N": index, ...}} as json.dump writes a dict. */
+    static void writeTagMap(Path file, long[] tags) {
+        StringBuilder sb = new StringBuilder(tags.length * 24).append('{');
+        for (int i = 0; i < tags.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append('"').append(TagNames.name(tags[i])).append("\": ").append(i);
+        }
+        AtomicFiles.writeString(file, sb.append('}').toString());
+    }
+
+    /** The tag map's name beside {@code polarFile}: the same stem, as RingData's prefix.hdf5 and prefix.json. */
+    static Path tagMapFile(Path polarFile) {
+        String name = polarFile.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return polarFile.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".json");
     }
 
     /** Opens what the polar step wrote, checking the stacks agree with tag_map and polar_mask. */

@@ -1,6 +1,7 @@
 package org.diffract.correlate;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -76,7 +77,7 @@ final class PolarStep {
         for (int k = 0; k < nq; k++) {
             q[k] = qm.pix2invang(radii[k]);
         }
-        long[] tags = java.util.Arrays.copyOf(shots.tags(), s.usable(shots.count()));
+        long[] tags = Arrays.copyOf(shots.tags(), s.usable(shots.count()));
         return new Layout(grid, new PolarMeta(tags, mask, nq, nphi, radii, q, centre[0], centre[1]));
     }
 
@@ -153,6 +154,7 @@ final class PolarStep {
             comm.barrier(); // every rank's rows are in the file
             if (root) {
                 H5RowWriter.commit(partial, target);
+                PolarFile.writeTagMap(PolarFile.tagMapFile(target), meta.tags());
                 CorrelatePlots.polarImage(s.outputFolder().resolve("polar.png"), firstRaw, meta, meta.tags()[0]);
                 LOG.info("polar: wrote {}", target);
             }

@@ -54,6 +54,81 @@ class CorrelateIT {
         return out;
     }
 
+    private static String resource(String name) throws Exception {
+        try (var in = CorrelateIT.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** correlations/mean of a file, flat, read by h5py. */
+    private static double[] mean(Path correlations) throws Exception {
+        String out = python("import h5py, sys\n"
+                + "for v in h5py.File(sys.argv[1], 'r')['correlations/mean'][()].ravel(): print(repr(float(v)))\n",
+                correlations.toString());
+        return java.util.Arrays.stream(out.split("\n")).mapToDouble(v -> Double.parseDouble(v.replace("nan", "NaN")))
+                .toArray();
+    }
+
+    /** numpy's FFT estimator on polar.h5's images for correlations.h5's tag_pairs agrees with ours. */
+    private static void assertNumpyAgrees(Path out) throws Exception {
+        String script;
+        try (var in = org.diffract.correlate.CorrelateRun.class.getResourceAsStream("diffcorr_numpy.py")) {
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String[] numpy = python(script, "check", out.resolve("correlations.h5").toString(),
+                out.resolve("polar.h5").toString()).split("\n");
+        double[] ours = mean(out.resolve("correlations.h5"));
+        assertEquals(ours.length, numpy.length);
+        for (int i = 0; i < ours.length; i++) {
+            double v = Double.parseDouble(numpy[i].replace("nan", "NaN"));
+            assertEquals(Double.isNaN(v), Double.isNaN(ours[i]), "defined at " + i);
+            if (!Double.isNaN(v)) {
+                assertEquals(v, ours[i], 1e-9 * (1 + Math.abs(v)), "element " + i);
+            }
+        }
+    }
+
+    /** A config for the ring of ringdata.py (and SyntheticShots.small): centre (35.3, 30.6), r = 20 px. */
+    private static void writeConfig(Path file, String data, String out, String... extra) throws Exception {
+        QMapping qm = new QMapping(0.0001, 0.05, 1.0);
+        List<String> lines = new java.util.ArrayList<>(List.of("[input]", "data_file = " + data,
+                "[geometry]", "wavelen = 1.0", "pixsize = 0.0001", "detdist = 0.05",
+                "[center]", "guess_x = 37", "guess_y = 29", "guess_r = 21.5", "ring_width = 8", "drop_brightest = 3",
+                "[polar]", "qmin = " + qm.pix2invang(14), "qmax = " + qm.pix2invang(26), "nphi = 120",
+                "[output]", "output_folder = " + out));
+        lines.addAll(List.of(extra));
+        Files.writeString(file, String.join("\n", lines) + "\n");
+    }
+
+    /**
+     * Issue 11.5: a SACLA run written by h5py; overlapping pairs as RingData's example makes them, on 2 ranks
+     * of 2 threads (so pairs cross a rank and a thread boundary); pairs.json and the tag map beside polar.h5
+     * exactly as RingData's json.dump writes them; and RingData's own pairs file read back.
+     */
+    @Test
+    void ringDataPairsAndTagMap() throws Exception {
+        String rd = resource("/correlate/ringdata.py");
+        python(rd, "make", dir.resolve("rd.h5").toString(), dir.resolve("rd_pairs.json").toString(), "13", "3");
+        writeConfig(dir.resolve("rd.ini"), "rd.h5", "rd_out", "[pairs]", "mode = overlapping", "skip_dark = 3");
+        DiffractProcess.Result r = DiffractProcess.run(dir, "correlate", "run", "--config", "rd.ini", "--ranks", "2",
+                "--threads", "2");
+        assertEquals(0, r.exitCode(), r.stderr());
+        Path out = dir.resolve("rd_out");
+        assertEquals("pairs same tagmap same tag_pairs same 9", python(rd, "check-ringdata",
+                dir.resolve("rd.h5").toString(), dir.resolve("rd_pairs.json").toString(), out.toString()));
+        assertNumpyAgrees(out);
+        double[] streamed = mean(out.resolve("correlations.h5"));
+        // RingData's own pairs file, read back from polar.h5 by the diffcorr step, gives the same correlations
+        DiffractProcess.Result d = DiffractProcess.run(dir, "correlate", "diffcorr", "--config", "rd.ini", "--set",
+                "pairs.mode=non_overlapping", "--set", "pairs.pairs_file=rd_pairs.json", "--ranks", "2");
+        assertEquals(0, d.exitCode(), d.stderr());
+        double[] fromFile = mean(out.resolve("correlations.h5"));
+        assertEquals(streamed.length, fromFile.length);
+        for (int i = 0; i < streamed.length; i++) {
+            assertEquals(streamed[i], fromFile[i], 1e-12 * (1 + Math.abs(streamed[i])), "element " + i);
+        }
+    }
+
     @Test
     void runOnTwoRanksFindsCentreAndSymmetry() throws Exception {
         DiffractProcess.Result r = DiffractProcess.run(dir, "correlate", "run", "--config", "correlate.ini",

@@ -1,0 +1,66 @@
+"""Test helper for CorrelateIT, written from RingData's description and independent of diffract's code.
+
+  ringdata.py make RUN.h5 PAIRS.json N_SHOTS N_DARK
+      a SACLA run file written by h5py (/run_777/detector_2d_assembled_1/{detector_info, tag_T/detector_data}),
+      72 x 64 float32 images of a ring at (35.3, 30.6), r = 20 px, modulated as 1 + 0.3 cos(6 phi + theta);
+      the first N_DARK shots are dark (noise only, one hot pixel). PAIRS.json is what RingData's SACLA example
+      dumps: json.dump(zip(tags[K:-1], tags[K+1:])) with K = N_DARK.
+  ringdata.py check-ringdata RUN.h5 PAIRS.json OUT_DIR
+      prints "pairs <same|different> tagmap <same|different> tag_pairs <same|different> <num_pairs>"
+"""
+import json
+import sys
+
+import h5py
+import numpy as np
+
+RUN = "run_777/detector_2d_assembled_1"
+
+
+def tags_of(run_file):
+    with h5py.File(run_file, "r") as f:
+        return [k for k in f[RUN].keys() if k.startswith("tag_")]
+
+
+def make(run_file, pairs_file, n, dark):
+    rng = np.random.default_rng(5)
+    y, x = np.mgrid[0:64, 0:72]
+    r = np.hypot(x - 35.3, y - 30.6)
+    phi = np.arctan2(y - 30.6, x - 35.3)
+    ring = 5 + 100 * np.exp(-(r - 20.0) ** 2 / (2 * 3.0 ** 2))
+    tags = ["tag_%d" % (166762140 + 2 * i) for i in range(n)]
+    with h5py.File(run_file, "w") as f:
+        f.create_dataset(RUN + "/detector_info/pixel_size_in_micro_meter", data=110.0)
+        for i, t in enumerate(tags):
+            if i < dark:
+                img = 2 + 0.1 * rng.standard_normal((64, 72))
+                img[5, 7] = 1e6  # a hot pixel
+            else:
+                img = ring * (1 + 0.3 * np.cos(6 * phi + rng.uniform(0, 2 * np.pi)))
+            f.create_dataset(RUN + "/" + t + "/detector_data", data=img.astype(np.float32))
+    with open(pairs_file, "w") as fp:
+        json.dump(list(zip(tags[dark:-1], tags[dark + 1:])), fp)
+
+
+def check_ringdata(run_file, pairs_file, out):
+    tags = tags_of(run_file)
+    with open(pairs_file) as fp:
+        expected_pairs = json.load(fp)
+    with open(out + "/pairs.json") as fp:
+        pairs = json.load(fp)
+    with open(out + "/polar.json") as fp:
+        tag_map = json.load(fp)
+    with h5py.File(out + "/correlations.h5", "r") as f:
+        tag_pairs = f["tag_pairs"][()].tolist()
+        num = int(f["correlations/num_pairs"][()])
+    as_ints = [[int(a[4:]), int(b[4:])] for a, b in expected_pairs]
+    print("pairs", "same" if pairs == expected_pairs else "different",
+          "tagmap", "same" if tag_map == {t: i for i, t in enumerate(tags)} else "different",
+          "tag_pairs", "same" if tag_pairs == as_ints else "different", num)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "make":
+        make(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+    elif sys.argv[1] == "check-ringdata":
+        check_ringdata(sys.argv[2], sys.argv[3], sys.argv[4])
