@@ -3,8 +3,9 @@
   ringdata.py make RUN.h5 PAIRS.json N_SHOTS N_DARK
       a SACLA run file written by h5py (/run_777/detector_2d_assembled_1/{detector_info, tag_T/detector_data}),
       72 x 64 float32 images of a ring at (35.3, 30.6), r = 20 px, modulated as 1 + 0.3 cos(6 phi + theta);
-      the first N_DARK shots are dark (noise only, one hot pixel). PAIRS.json is what RingData's SACLA example
-      dumps: json.dump(zip(tags[K:-1], tags[K+1:])) with K = N_DARK.
+      the first N_DARK shots are dark (noise only). Every shot has a hot pixel of 1e7 at row 60, column 3,
+      which RUN_mask.npy (uint8, 1 = good) masks. PAIRS.json is what RingData's SACLA example dumps:
+      json.dump(zip(tags[K:-1], tags[K+1:])) with K = N_DARK.
   ringdata.py check-ringdata RUN.h5 PAIRS.json OUT_DIR
       prints "pairs <same|different> tagmap <same|different> tag_pairs <same|different> <num_pairs>"
 """
@@ -34,12 +35,15 @@ def make(run_file, pairs_file, n, dark):
         for i, t in enumerate(tags):
             if i < dark:
                 img = 2 + 0.1 * rng.standard_normal((64, 72))
-                img[5, 7] = 1e6  # a hot pixel
             else:
                 img = ring * (1 + 0.3 * np.cos(6 * phi + rng.uniform(0, 2 * np.pi)))
+            img[60, 3] = 1e7
             f.create_dataset(RUN + "/" + t + "/detector_data", data=img.astype(np.float32))
     with open(pairs_file, "w") as fp:
         json.dump(list(zip(tags[dark:-1], tags[dark + 1:])), fp)
+    mask = np.ones((64, 72), np.uint8)
+    mask[60, 3] = 0
+    np.save(run_file[:-3] + "_mask.npy", mask)
 
 
 def check_ringdata(run_file, pairs_file, out):

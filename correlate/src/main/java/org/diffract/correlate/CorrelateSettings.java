@@ -3,6 +3,8 @@ package org.diffract.correlate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,9 +36,16 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
         }
     }
 
-    /** [center]: the ring guess (NaN = not given) and how the ring is fitted. */
+    /**
+     * [center]: the ring guess (NaN = not given), how the ring is fitted, and on which shots: the mean of
+     * {@code numShots} shots after {@code skipDark} dark ones (by default [pairs] skip_dark), or of the listed
+     * {@code tags} when there are any.
+     */
     public record Center(double guessX, double guessY, double guessR, double ringWidth, int dropBrightest,
-                         boolean ellipse, int numShots) {
+                         boolean ellipse, int numShots, int skipDark, List<Long> tags) {
+        public Center {
+            tags = List.copyOf(tags);
+        }
     }
 
     /** [polar]: q range (1/A), angles per ring (0 = auto) and interpolation. */
@@ -60,7 +69,8 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
     public static final Map<String, Set<String>> KNOWN = Map.of(
             "input", Set.of("data_file", "dataset", "run", "mask_file", "max_shots"),
             "geometry", Set.of("wavelen", "pixsize", "detdist", "x_center", "y_center"),
-            "center", Set.of("guess_x", "guess_y", "guess_r", "ring_width", "drop_brightest", "ellipse", "num_shots"),
+            "center", Set.of("guess_x", "guess_y", "guess_r", "ring_width", "drop_brightest", "ellipse", "num_shots",
+                    "skip_dark", "tags"),
             "polar", Set.of("qmin", "qmax", "nphi", "interpolation"),
             "pairs", Set.of("mode", "skip_dark", "pairs_file"),
             "correlate", Set.of("cross_q1", "cross_q2", "all_cross", "legendre_lmax"),
@@ -115,9 +125,22 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
         if (drop < 0 || centerShots < 1) {
             throw new UserError(name + ": [center] drop_brightest must be >= 0 and num_shots >= 1");
         }
+        int pairsSkip = c.getInt("pairs", "skip_dark", 0);
+        int skip = c.getString("center", "skip_dark", "auto").equalsIgnoreCase("auto") ? pairsSkip
+                : c.getInt("center", "skip_dark", pairsSkip);
+        if (skip < 0) {
+            throw new UserError(name + ": [center] skip_dark must be >= 0");
+        }
+        List<Long> tags = new ArrayList<>();
+        String list = c.getString("center", "tags", "none").strip();
+        if (!list.isEmpty() && !list.equalsIgnoreCase("none")) {
+            for (String t : list.split("[\\s,]+")) {
+                tags.add(TagNames.parse(t, name + ": [center] tags"));
+            }
+        }
         return new Center(optionalDouble(c, "center", "guess_x"), optionalDouble(c, "center", "guess_y"),
                 optionalDouble(c, "center", "guess_r"), ringWidth, drop, c.getBool("center", "ellipse", false),
-                centerShots);
+                centerShots, skip, tags);
     }
 
     private static Polar polar(IniConfig c, String name) {

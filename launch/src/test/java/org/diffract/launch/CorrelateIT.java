@@ -100,6 +100,54 @@ class CorrelateIT {
         Files.writeString(file, String.join("\n", lines) + "\n");
     }
 
+    /** rd.h5 (13 shots, the first 3 dark, a masked hot pixel; rd_mask.npy) and rd_pairs.json, made once by h5py. */
+    private static synchronized String ringData() throws Exception {
+        String rd = resource("/correlate/ringdata.py");
+        if (!Files.exists(dir.resolve("rd_pairs.json"))) {
+            python(rd, "make", dir.resolve("rd.h5").toString(), dir.resolve("rd_pairs.json").toString(), "13", "3");
+        }
+        return rd;
+    }
+
+    /**
+     * Issue 11.6: the ring is fitted after the dark shots by default ([pairs] skip_dark), or on listed tags;
+     * center_fit.png keeps the ring visible although a masked hot pixel is 1e5 times brighter.
+     */
+    @Test
+    void centerFitSkipsDarkShotsOrUsesListedTags() throws Exception {
+        ringData();
+        writeConfig(dir.resolve("rdc.ini"), "rd.h5", "rd_center", "[pairs]", "skip_dark = 3");
+        String[] common = {"correlate", "center", "--config", "rdc.ini", "--set", "input.mask_file=rd_mask.npy",
+            "--set", "center.num_shots=3"};
+        DiffractProcess.Result r = DiffractProcess.run(dir, common);
+        assertEquals(0, r.exitCode(), r.stderr());
+        String fit = "import h5py, sys\n"
+                + "f = h5py.File(sys.argv[1], 'r')\n"
+                + "print('%.2f %.2f' % (f['x_center'][()], f['y_center'][()]), list(f['shot_tags'][()]))\n";
+        String[] v = python(fit, dir.resolve("rd_center/center.h5").toString()).split(" ", 3);
+        assertEquals(35.3, Double.parseDouble(v[0]), 0.1);
+        assertEquals(30.6, Double.parseDouble(v[1]), 0.1);
+        assertEquals("[166762146, 166762148, 166762150]", v[2]);
+        // center_fit.png: the 72 x 64 image is drawn 4x at (12, 48) (SlicePlot's layout); count its colours
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(dir.resolve("rd_center/center_fit.png").toFile());
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = 48; y < 48 + 256; y++) {
+            for (int x = 12; x < 12 + 288; x++) {
+                colours.add(png.getRGB(x, y));
+            }
+        }
+        assertTrue(colours.size() > 20, colours.size() + " colours: the ring is squashed into the bottom colour");
+        // listed tags instead
+        DiffractProcess.Result t = DiffractProcess.run(dir, concat(common, new String[] {"--set",
+            "center.tags=tag_166762160, 166762162"}));
+        assertEquals(0, t.exitCode(), t.stderr());
+        v = python(fit, dir.resolve("rd_center/center.h5").toString()).split(" ", 3);
+        assertEquals(35.3, Double.parseDouble(v[0]), 0.1);
+        assertEquals("[166762160, 166762162]", v[2]);
+        assertOneLineError(DiffractProcess.run(dir, concat(common, new String[] {"--set", "center.tags=tag_5"})),
+                "tag_5", "[center] tags");
+    }
+
     /**
      * Issue 11.5: a SACLA run written by h5py; overlapping pairs as RingData's example makes them, on 2 ranks
      * of 2 threads (so pairs cross a rank and a thread boundary); pairs.json and the tag map beside polar.h5
@@ -107,8 +155,7 @@ class CorrelateIT {
      */
     @Test
     void ringDataPairsAndTagMap() throws Exception {
-        String rd = resource("/correlate/ringdata.py");
-        python(rd, "make", dir.resolve("rd.h5").toString(), dir.resolve("rd_pairs.json").toString(), "13", "3");
+        String rd = ringData();
         writeConfig(dir.resolve("rd.ini"), "rd.h5", "rd_out", "[pairs]", "mode = overlapping", "skip_dark = 3");
         DiffractProcess.Result r = DiffractProcess.run(dir, "correlate", "run", "--config", "rd.ini", "--ranks", "2",
                 "--threads", "2");
