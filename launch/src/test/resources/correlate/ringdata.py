@@ -8,6 +8,10 @@
       json.dump(zip(tags[K:-1], tags[K+1:])) with K = N_DARK.
   ringdata.py check-ringdata RUN.h5 PAIRS.json OUT_DIR
       prints "pairs <same|different> tagmap <same|different> tag_pairs <same|different> <num_pairs>"
+  ringdata.py check-perpair OUT_DIR
+      RingData's DiffCorr.autocorr (irfft |rfft(d)|^2) of each pair's masked difference of polar.h5's
+      normalised images, against pair_correlations.h5: prints "rows <P> pairs <same|different> values <ok|bad>
+      mean <ok|bad>"
 """
 import json
 import sys
@@ -63,8 +67,41 @@ def check_ringdata(run_file, pairs_file, out):
           "tag_pairs", "same" if tag_pairs == as_ints else "different", num)
 
 
+def check_perpair(out):
+    with h5py.File(out + "/pair_correlations.h5", "r") as f:
+        dif_cors = f["dif_cors"][()]
+        tag_pairs = f["tag_pairs"][()]
+        mask_corr = f["mask_corr"][()]
+    with h5py.File(out + "/polar.h5", "r") as f:
+        norm = f["normalized_polar_data"][()]
+        mask = f["polar_mask"][()].astype(float)
+        tag_map = list(f["tag_map"][()])
+    with h5py.File(out + "/correlations.h5", "r") as f:
+        mean = f["correlations/mean"][()]
+        same_pairs = np.array_equal(f["tag_pairs"][()], tag_pairs)
+    diffs = np.array([(norm[tag_map.index(a)] - norm[tag_map.index(b)]) * mask for a, b in tag_pairs])
+    fx = np.fft.rfft(diffs, axis=-1)
+    ringdata = np.fft.irfft(fx * np.conj(fx), n=diffs.shape[-1], axis=-1)
+    fm = np.fft.rfft(mask, axis=-1)
+    counts = np.rint(np.fft.irfft(fm * np.conj(fm), n=mask.shape[-1], axis=-1))
+    defined = np.broadcast_to(counts > 0.5, dif_cors.shape)
+    expected = np.where(defined, ringdata / np.where(counts > 0.5, counts, 1), np.nan)
+    scale = 1 + np.abs(np.nan_to_num(expected))
+    values_ok = (np.array_equal(np.isnan(dif_cors), ~defined) and np.array_equal(counts, mask_corr)
+                 and np.nanmax(np.abs(dif_cors - expected) / scale) < 1e-9
+                 and np.nanmax(np.abs(np.where(defined, dif_cors * mask_corr, ringdata) - ringdata)
+                               / (1 + np.abs(ringdata))) < 1e-9)
+    with np.errstate(invalid="ignore"):
+        pair_mean = np.where(counts > 0.5, np.nanmean(np.where(defined, dif_cors, 0), axis=0), np.nan)
+    mean_ok = np.array_equal(np.isnan(pair_mean), np.isnan(mean)) and np.nanmax(np.abs(pair_mean - mean)) < 1e-9
+    print("rows", len(dif_cors), "pairs", "same" if same_pairs else "different", "values",
+          "ok" if values_ok else "bad", "mean", "ok" if mean_ok else "bad")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     elif sys.argv[1] == "check-ringdata":
         check_ringdata(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "check-perpair":
+        check_perpair(sys.argv[2])

@@ -128,6 +128,25 @@ public final class AngularCorrelator {
         sums.addPair();
     }
 
+    /**
+     * The circular autocorrelation of each ring of a mask (1 = good) {@code [k * nphi + d]}: how many good
+     * sample pairs each lag has, the divisor of every pair's correlation.
+     */
+    public double[] maskAutocorrelation(byte[] mask) {
+        double[] m = new double[nq * nphi];
+        for (int s = 0; s < m.length; s++) {
+            m[s] = mask[s] == 1 ? 1 : 0;
+        }
+        double[] out = new double[nq * nphi];
+        for (int k = 0; k < nq; k++) {
+            correlate(m, k * nphi, m, k * nphi, buf, buf2);
+            for (int d = 0; d < nphi; d++) {
+                out[k * nphi + d] = Math.rint(buf[d]); // a count, up to FFT round-off
+            }
+        }
+        return out;
+    }
+
     /** The packed real FFT of every ring of {@code x} into {@code out}. */
     private void spectra(double[] x, double[] out) {
         System.arraycopy(x, 0, out, 0, nq * nphi);

@@ -73,11 +73,23 @@ public final class CorrelateRun implements AutoCloseable {
 
     private CorrelationSums correlate(PolarMeta meta, PolarImages images, TagPairs pairs) {
         DiffCorrStep step = new DiffCorrStep(s, comm, pool);
-        CorrelationSums sums = step.correlate(meta, images, pairs, null);
-        return finish(step, meta, pairs, sums);
+        step.checkRings(meta);
+        PairOutput perPair = s.correlation().perPair() ? PairOutput.open(s, comm, meta, pairs) : null;
+        try {
+            CorrelationSums sums = step.correlate(meta, images, pairs, perPair);
+            return finish(step, meta, pairs, sums, perPair);
+        } finally {
+            if (perPair != null) {
+                perPair.close();
+            }
+        }
     }
 
-    private CorrelationSums finish(DiffCorrStep step, PolarMeta meta, TagPairs pairs, CorrelationSums sums) {
+    private CorrelationSums finish(DiffCorrStep step, PolarMeta meta, TagPairs pairs, CorrelationSums sums,
+                                   PairOutput perPair) {
+        if (perPair != null) {
+            perPair.finish();
+        }
         sums.reduce(comm);
         if (comm.rank() == 0) {
             step.write(meta, pairs, sums);
@@ -99,12 +111,20 @@ public final class CorrelateRun implements AutoCloseable {
         PolarStep.Layout layout = polar.layout(centre);
         DiffCorrStep diffcorr = new DiffCorrStep(s, comm, pool);
         diffcorr.checkRings(layout.meta());
-        ConsecutivePairs stream = new ConsecutivePairs(layout.meta(), pairs, s.correlation(), null, pool.threads());
-        PolarMeta meta = polar.run(layout, stream, true);
-        int n = meta.shots();
-        CorrelationSums sums = stream.finish(comm, Blocks.start(n, comm.size(), comm.rank()),
-                Blocks.end(n, comm.size(), comm.rank()));
-        return finish(diffcorr, meta, pairs, sums);
+        PairOutput perPair = s.correlation().perPair() ? PairOutput.open(s, comm, layout.meta(), pairs) : null;
+        try {
+            ConsecutivePairs stream = new ConsecutivePairs(layout.meta(), pairs, s.correlation(), perPair,
+                    pool.threads());
+            PolarMeta meta = polar.run(layout, stream, true);
+            int n = meta.shots();
+            CorrelationSums sums = stream.finish(comm, Blocks.start(n, comm.size(), comm.rank()),
+                    Blocks.end(n, comm.size(), comm.rank()));
+            return finish(diffcorr, meta, pairs, sums, perPair);
+        } finally {
+            if (perPair != null) {
+                perPair.close();
+            }
+        }
     }
 
     private static double[] fitToCentre(RingFit f) {
@@ -115,7 +135,7 @@ public final class CorrelateRun implements AutoCloseable {
     public static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, WorkerPool pool, int q1,
                                            int q2) {
         return DiffCorrStep.sumPairs(p, p.meta(), pairs, from, to, pool,
-                new CorrelateSettings.Correlation(q1, q2, false, 0), null, false);
+                new CorrelateSettings.Correlation(q1, q2, false, 0, false), null, false);
     }
 
     @Override

@@ -62,8 +62,11 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
     public record Pairs(PairMode mode, int skipDark, Path pairsFile) {
     }
 
-    /** [correlate]: optional ring cross-correlation (-1 = off), all ring pairs, Legendre order (0 = off). */
-    public record Correlation(int crossQ1, int crossQ2, boolean allCross, int legendreLmax) {
+    /**
+     * [correlate]: optional ring cross-correlation (-1 = off), all ring pairs, Legendre order (0 = off), and
+     * whether every pair's own correlation is written (pair_correlations.h5).
+     */
+    public record Correlation(int crossQ1, int crossQ2, boolean allCross, int legendreLmax, boolean perPair) {
     }
 
     public static final Map<String, Set<String>> KNOWN = Map.of(
@@ -73,7 +76,7 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
                     "skip_dark", "tags"),
             "polar", Set.of("qmin", "qmax", "nphi", "interpolation"),
             "pairs", Set.of("mode", "skip_dark", "pairs_file"),
-            "correlate", Set.of("cross_q1", "cross_q2", "all_cross", "legendre_lmax"),
+            "correlate", Set.of("cross_q1", "cross_q2", "all_cross", "legendre_lmax", "per_pair"),
             "output", Set.of("output_folder"));
 
     /**
@@ -184,7 +187,8 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
         if (lmax < 0 || lmax > 60) {
             throw new UserError(name + ": [correlate] legendre_lmax must be 0 (off) .. 60");
         }
-        return new Correlation(q1, q2, c.getBool("correlate", "all_cross", false), lmax);
+        return new Correlation(q1, q2, c.getBool("correlate", "all_cross", false), lmax,
+                c.getBool("correlate", "per_pair", false));
     }
 
     private static double positive(IniConfig c, String name, String key) {

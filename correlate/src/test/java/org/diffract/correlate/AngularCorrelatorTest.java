@@ -248,7 +248,7 @@ class AngularCorrelatorTest {
                                             boolean allCross, boolean progress) {
         try (WorkerPool pool = new WorkerPool(threads, "test")) {
             return DiffCorrStep.sumPairs(p, p.meta(), pairs, from, to, pool,
-                    new CorrelateSettings.Correlation(q1, q2, allCross, 0), null, progress);
+                    new CorrelateSettings.Correlation(q1, q2, allCross, 0, false), null, progress);
         }
     }
 }

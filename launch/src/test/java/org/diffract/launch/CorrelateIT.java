@@ -149,6 +149,30 @@ class CorrelateIT {
     }
 
     /**
+     * Issue 11.8: per_pair = yes writes every pair's correlation (RingData's dif_cors), both when run
+     * correlates pairs as the shots stream past (2 ranks x 2 threads, pairs across both boundaries) and when
+     * diffcorr reads a pairs file's shots back from polar.h5; checked row by row against RingData's
+     * DiffCorr.autocorr in numpy, and their mean against correlations/mean.
+     */
+    @Test
+    void perPairCorrelations() throws Exception {
+        String rd = ringData();
+        writeConfig(dir.resolve("rdp.ini"), "rd.h5", "rd_pairs_out", "[pairs]", "mode = overlapping",
+                "skip_dark = 3", "[correlate]", "per_pair = yes");
+        DiffractProcess.Result r = DiffractProcess.run(dir, "correlate", "run", "--config", "rdp.ini", "--ranks", "2",
+                "--threads", "2");
+        assertEquals(0, r.exitCode(), r.stderr());
+        Path out = dir.resolve("rd_pairs_out");
+        assertEquals("rows 9 pairs same values ok mean ok", python(rd, "check-perpair", out.toString()));
+        Files.writeString(dir.resolve("few_pairs.json"), "[[\"tag_166762164\", \"tag_166762146\"], "
+                + "[\"tag_166762150\", \"tag_166762152\"], [\"tag_166762148\", \"tag_9\"]]");
+        DiffractProcess.Result d = DiffractProcess.run(dir, "correlate", "diffcorr", "--config", "rdp.ini", "--set",
+                "pairs.mode=non_overlapping", "--set", "pairs.pairs_file=few_pairs.json", "--ranks", "2");
+        assertEquals(0, d.exitCode(), d.stderr());
+        assertEquals("rows 2 pairs same values ok mean ok", python(rd, "check-perpair", out.toString()));
+    }
+
+    /**
      * Issue 11.5: a SACLA run written by h5py; overlapping pairs as RingData's example makes them, on 2 ranks
      * of 2 threads (so pairs cross a rank and a thread boundary); pairs.json and the tag map beside polar.h5
      * exactly as RingData's json.dump writes them; and RingData's own pairs file read back.
