@@ -64,10 +64,14 @@ public final class CorrelateRun implements AutoCloseable {
         return new PairsStep(s, comm).run(tags);
     }
 
-    /** The diffcorr step alone: pairs of the shots in polar.h5, read back from it. */
+    /**
+     * The diffcorr step alone: the pairs step's pairs.json (made again, and said so, when the pair settings
+     * changed since), the shots read back from polar.h5.
+     */
     public CorrelationSums diffcorr() {
         try (PolarFile polar = PolarFile.open(s.polarFile())) {
-            return correlate(polar.meta(), polar, pairs(polar.meta().tags()));
+            TagPairs pairs = new PairsStep(s, comm).forDiffcorr(polar.meta().tags());
+            return correlate(polar.meta(), polar, pairs);
         }
     }
 

@@ -172,6 +172,55 @@ class CorrelateIT {
         assertEquals("rows 2 pairs same values ok mean ok", python(rd, "check-perpair", out.toString()));
     }
 
+    /** What the command told the user: its output and the run's log. */
+    private static String told(DiffractProcess.Result r, Path out) throws Exception {
+        Path log = out.resolve("diffract.log");
+        return r.stdout() + r.stderr() + (Files.exists(log) ? Files.readString(log) : "");
+    }
+
+    /**
+     * Issue 11.9: diffcorr alone uses the pairs.json the pairs step wrote (even edited by hand) while the
+     * [input]/[pairs] settings are those it was made from; when they changed, it makes the pairs again from
+     * the config and the log says which setting changed.
+     */
+    @Test
+    void diffcorrUsesThePairsStepsFileUnlessTheConfigChanged() throws Exception {
+        ringData();
+        writeConfig(dir.resolve("rdn.ini"), "rd.h5", "rd_nine", "[pairs]", "skip_dark = 3",
+                "[geometry]", "x_center = 35.3", "y_center = 30.6");
+        String[] base = {"--config", "rdn.ini", "--ranks", "2"};
+        assertEquals(0, DiffractProcess.run(dir, concat(new String[] {"correlate", "polar"}, base)).exitCode());
+        DiffractProcess.Result p = DiffractProcess.run(dir, concat(new String[] {"correlate", "pairs"}, base,
+                "--set", "pairs.mode=overlapping"));
+        assertEquals(0, p.exitCode(), p.stderr());
+        Path out = dir.resolve("rd_nine");
+        Path json = out.resolve("pairs.json");
+        String pairs = Files.readString(json);
+        assertTrue(pairs.startsWith("[[\"tag_166762146\", \"tag_166762148\"], [\"tag_166762148\", "), pairs);
+        // same settings: the file is used as the pairs step left it, here trimmed by hand to 3 pairs
+        String trimmed = "[[\"tag_166762146\", \"tag_166762148\"], [\"tag_166762148\", \"tag_166762150\"], "
+                + "[\"tag_166762160\", \"tag_166762162\"]]";
+        Files.writeString(json, trimmed);
+        Files.deleteIfExists(out.resolve("diffract.log"));
+        DiffractProcess.Result same = DiffractProcess.run(dir, concat(new String[] {"correlate", "diffcorr"}, base,
+                "--set", "pairs.mode=overlapping"));
+        assertEquals(0, same.exitCode(), same.stderr());
+        assertEquals(trimmed, Files.readString(json));
+        assertTrue(told(same, out).contains("3 pairs from " + json.toAbsolutePath() + " as the pairs step wrote it"),
+                told(same, out));
+        String count = "import h5py, sys\nprint(int(h5py.File(sys.argv[1], 'r')['correlations/num_pairs'][()]))\n";
+        assertEquals("3", python(count, out.resolve("correlations.h5").toString()));
+        // the config no longer asks for overlapping pairs: made again, and said so
+        Files.deleteIfExists(out.resolve("diffract.log"));
+        DiffractProcess.Result changed = DiffractProcess.run(dir, concat(new String[] {"correlate", "diffcorr"},
+                base));
+        assertEquals(0, changed.exitCode(), changed.stderr());
+        assertTrue(told(changed, out).contains("the settings changed since the pairs step wrote " + json.toAbsolutePath()
+                + " ([pairs] mode overlapping -> non_overlapping): making the pairs again"), told(changed, out));
+        assertEquals("5", python(count, out.resolve("correlations.h5").toString()));
+        assertTrue(Files.readString(json).startsWith("[[\"tag_166762146\", \"tag_166762148\"], [\"tag_166762150\", "));
+    }
+
     /**
      * Issue 11.5: a SACLA run written by h5py; overlapping pairs as RingData's example makes them, on 2 ranks
      * of 2 threads (so pairs cross a rank and a thread boundary); pairs.json and the tag map beside polar.h5
