@@ -42,9 +42,9 @@ final class PolarStep {
     private final CorrelateSettings s;
     private final Communicator comm;
     private final WorkerPool pool;
-    private final ShotFile shots;
+    private final Shots shots;
 
-    PolarStep(CorrelateSettings settings, Communicator comm, WorkerPool pool, ShotFile shots) {
+    PolarStep(CorrelateSettings settings, Communicator comm, WorkerPool pool, Shots shots) {
         this.s = settings;
         this.comm = comm;
         this.pool = pool;
@@ -127,7 +127,7 @@ final class PolarStep {
                 double[] img = new double[shots.width() * shots.height()];
                 double[] raw = new double[per];
                 double[] norm = new double[per];
-                try (ShotFile reader = shots.reader()) {
+                try (Shots reader = shots.reader()) {
                     for (int i = a; i < b; i++) {
                         reader.read(i, img);
                         grid.resample(img, raw, 0);

@@ -29,7 +29,7 @@ import org.diffract.core.io.H5Reader;
  * (16 bytes per shot); a shot is then read from its address on a file handle that visits nothing else.
  * One instance is for one thread; {@link #reader()} gives another thread its own handle on the same shots.
  */
-public final class ShotFile implements AutoCloseable {
+public final class ShotFile implements Shots {
     static final String SACLA_DETECTOR = "detector_2d_assembled_1";
     /** SACLA tags checked per opening of the file: bounds jhdf's cache while the index is built. */
     static final int CHECK_BATCH = 8192;
@@ -67,6 +67,7 @@ public final class ShotFile implements AutoCloseable {
     }
 
     /** Another reader of the same shots with its own file handle, for another thread. */
+    @Override
     public ShotFile reader() {
         return new ShotFile(index);
     }
@@ -179,18 +180,22 @@ public final class ShotFile implements AutoCloseable {
         }
     }
 
+    @Override
     public long[] tags() {
         return index.tags.clone();
     }
 
+    @Override
     public int count() {
         return index.tags.length;
     }
 
+    @Override
     public int height() {
         return index.height;
     }
 
+    @Override
     public int width() {
         return index.width;
     }
@@ -206,6 +211,7 @@ public final class ShotFile implements AutoCloseable {
     }
 
     /** Shot {@code i} (in tag order) into {@code out} (length height * width), checked for NaN. */
+    @Override
     public double[] read(int i, double[] out) {
         Object data;
         String where = stack != null ? stack.getPath() + "[" + i + "]"
