@@ -1,13 +1,16 @@
 """Test helper for CorrelateIT, written from RingData's description and independent of diffract's code.
 
-  ringdata.py make RUN.h5 PAIRS.json N_SHOTS N_DARK
+  ringdata.py make RUN.h5 PAIRS.json N_SHOTS N_DARK [NAN_SHOT]
       a SACLA run file written by h5py (/run_777/detector_2d_assembled_1/{detector_info, tag_T/detector_data}),
       72 x 64 float32 images of a ring at (35.3, 30.6), r = 20 px, modulated as 1 + 0.3 cos(6 phi + theta);
       the first N_DARK shots are dark (noise only). Every shot has a hot pixel of 1e7 at row 60, column 3,
       which RUN_mask.npy (uint8, 1 = good) masks. PAIRS.json is what RingData's SACLA example dumps:
-      json.dump(zip(tags[K:-1], tags[K+1:])) with K = N_DARK.
+      json.dump(zip(tags[K:-1], tags[K+1:])) with K = N_DARK. With NAN_SHOT, that shot has a NaN pixel.
   ringdata.py check-ringdata RUN.h5 PAIRS.json OUT_DIR
       prints "pairs <same|different> tagmap <same|different> tag_pairs <same|different> <num_pairs>"
+  ringdata.py check-polar RUN.h5 OUT_DIR
+      every shot's rows of polar.h5 against scipy.ndimage.map_coordinates (order 1) of the shot at the rings
+      and angles polar.h5 names, and the ring normalisation: prints "shots <N> tags <same|different> values <ok|bad>"
   ringdata.py check-perpair OUT_DIR
       RingData's DiffCorr.autocorr (irfft |rfft(d)|^2) of each pair's masked difference of polar.h5's
       normalised images, against pair_correlations.h5: prints "rows <P> pairs <same|different> values <ok|bad>
@@ -27,7 +30,7 @@ def tags_of(run_file):
         return [k for k in f[RUN].keys() if k.startswith("tag_")]
 
 
-def make(run_file, pairs_file, n, dark):
+def make(run_file, pairs_file, n, dark, nan_shot=-1):
     rng = np.random.default_rng(5)
     y, x = np.mgrid[0:64, 0:72]
     r = np.hypot(x - 35.3, y - 30.6)
@@ -42,6 +45,8 @@ def make(run_file, pairs_file, n, dark):
             else:
                 img = ring * (1 + 0.3 * np.cos(6 * phi + rng.uniform(0, 2 * np.pi)))
             img[60, 3] = 1e7
+            if i == nan_shot:
+                img[30, 30] = np.nan
             f.create_dataset(RUN + "/" + t + "/detector_data", data=img.astype(np.float32))
     with open(pairs_file, "w") as fp:
         json.dump(list(zip(tags[dark:-1], tags[dark + 1:])), fp)
@@ -65,6 +70,34 @@ def check_ringdata(run_file, pairs_file, out):
     print("pairs", "same" if pairs == expected_pairs else "different",
           "tagmap", "same" if tag_map == {t: i for i, t in enumerate(tags)} else "different",
           "tag_pairs", "same" if tag_pairs == as_ints else "different", num)
+
+
+def check_polar(run_file, out):
+    """Every shot's polar image against scipy's bilinear interpolation at the rings and angles polar.h5 names."""
+    from scipy import ndimage
+    with h5py.File(out + "/polar.h5", "r") as f:
+        polar = f["polar_data"][()]
+        norm = f["normalized_polar_data"][()]
+        mask = f["polar_mask"][()] == 1
+        radii = f["ring_radius_pix"][()]
+        xc, yc = f["x_center"][()], f["y_center"][()]
+        nphi = int(f["num_phi"][()])
+        tag_map = [int(t) for t in f["tag_map"][()]]
+    phi = 2 * np.pi * np.arange(nphi) / nphi
+    x = xc + radii[:, None] * np.cos(phi)[None, :]
+    y = yc + radii[:, None] * np.sin(phi)[None, :]
+    worst = 0.0
+    with h5py.File(run_file, "r") as f:
+        tags = tags_of(run_file)
+        for i, t in enumerate(tags):
+            img = f[RUN + "/" + t + "/detector_data"][()].astype(np.float64)
+            expected = ndimage.map_coordinates(img, [y, x], order=1)
+            ring_means = np.array([expected[k][mask[k]].mean() for k in range(len(radii))])
+            expected_norm = expected / ring_means[:, None]
+            worst = max(worst, np.max(np.abs(polar[i][mask] - expected[mask]) / (1 + np.abs(expected[mask]))),
+                        np.max(np.abs(norm[i][mask] - expected_norm[mask])), np.max(np.abs(norm[i][~mask]), initial=0.0))
+    print("shots", len(polar), "tags", "same" if tag_map == [int(t[4:]) for t in tags] else "different",
+          "values", "ok" if worst < 1e-9 else "bad %g" % worst)
 
 
 def check_perpair(out):
@@ -100,8 +133,10 @@ def check_perpair(out):
 
 if __name__ == "__main__":
     if sys.argv[1] == "make":
-        make(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+        make(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]) if len(sys.argv) > 6 else -1)
     elif sys.argv[1] == "check-ringdata":
         check_ringdata(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "check-polar":
+        check_polar(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "check-perpair":
         check_perpair(sys.argv[2])

@@ -236,6 +236,9 @@ class CorrelateIT {
         Path out = dir.resolve("rd_out");
         assertEquals("pairs same tagmap same tag_pairs same 9", python(rd, "check-ringdata",
                 dir.resolve("rd.h5").toString(), dir.resolve("rd_pairs.json").toString(), out.toString()));
+        // issue 11.7: each rank and thread wrote its own shots' rows of polar.h5 in place; scipy agrees on all
+        assertEquals("shots 13 tags same values ok", python(rd, "check-polar", dir.resolve("rd.h5").toString(),
+                out.toString()));
         assertNumpyAgrees(out);
         double[] streamed = mean(out.resolve("correlations.h5"));
         // RingData's own pairs file, read back from polar.h5 by the diffcorr step, gives the same correlations
@@ -309,6 +312,34 @@ class CorrelateIT {
                 "input.run=7", "--set", "output.output_folder=bad2", "--set", "geometry.x_center=35",
                 "--set", "geometry.y_center=30", "--ranks", "2"), "run_7", "[input] run");
         assertFalse(Files.exists(dir.resolve("bad2/polar.h5")));
+        // a NaN in a shot that the second rank streams: one line naming it, and no polar.h5 or correlations.h5
+        python(resource("/correlate/ringdata.py"), "make", dir.resolve("rd_nan.h5").toString(),
+                dir.resolve("rd_nan_pairs.json").toString(), "13", "3", "9");
+        assertOneLineError(DiffractProcess.run(dir, "correlate", "run", "--config", "correlate.ini", "--set",
+                "input.data_file=rd_nan.h5", "--set", "geometry.x_center=35.3", "--set", "geometry.y_center=30.6",
+                "--set", "output.output_folder=bad3", "--ranks", "2"), "tag_166762158", "non-finite");
+        assertFalse(Files.exists(dir.resolve("bad3/polar.h5")));
+        assertFalse(Files.exists(dir.resolve("bad3/correlations.h5")));
+    }
+
+    /**
+     * Issue 11.7 through the real command: one rank's live heap while streaming 200 and 4000 shots (20 times
+     * the polar stacks the run used to hold in memory, 240 MiB more here) stays the same.
+     */
+    @Test
+    void benchShowsMemoryFlatInTheNumberOfShots() throws Exception {
+        DiffractProcess.Result r = DiffractProcess.run(dir, "correlate", "bench", "--pairs", "50", "--nq", "32",
+                "--nphi", "128", "--detector", "96", "--shots", "200,4000");
+        assertEquals(0, r.exitCode(), r.stderr());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) shots: live heap max +([0-9.]+) MiB")
+                .matcher(r.stdout());
+        List<Double> heap = new java.util.ArrayList<>();
+        while (m.find()) {
+            heap.add(Double.parseDouble(m.group(2)));
+        }
+        assertEquals(2, heap.size(), r.stdout());
+        assertTrue(Math.abs(heap.get(1) - heap.get(0)) < 8, r.stdout());
+        assertTrue(r.stdout().contains("in-memory polar stacks this replaced:    250.0 MiB"), r.stdout());
     }
 
     private static void assertOneLineError(DiffractProcess.Result r, String... mustContain) {
