@@ -19,6 +19,7 @@ import org.diffract.core.io.PythonH5;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
+import org.diffract.core.parallel.WorkerPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -166,6 +167,34 @@ class CorrelateRunTest {
                 try (PolarFile p = PolarFile.open(dir.resolve("r" + ranks + stream + "/polar.h5"))) {
                     assertEquals(11, p.meta().shots());
                 }
+            }
+        }
+    }
+
+    /** --threads T: the polar step and the pair sums run on the pool's T workers: T = 1 never uses a second thread. */
+    @Test
+    void theThreadsAreThePoolsWorkers() throws Exception {
+        SyntheticShots shots = SyntheticShots.small(12, 2);
+        Path data = dir.resolve("t.h5");
+        shots.writeStack(data, "/s");
+        CorrelateSettings s = CorrelateSettings.from(config(data, "/s", "t").set("geometry", "x_center", "35.3")
+                .set("geometry", "y_center", "30.6"));
+        for (int threads : new int[] {1, 3}) {
+            java.util.Set<Thread> polar = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.Set<Thread> pairs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            try (WorkerPool pool = new WorkerPool(threads, "t"); ShotFile f = s.openShots()) {
+                PolarStep step = new PolarStep(s, new LocalCommunicator(), pool, f);
+                step.run(step.layout(new double[] {35.3, 30.6}), (w, a, b) -> (i, norm) -> polar.add(Thread.currentThread()),
+                        false);
+                PolarData p = CorrelateBench.randomPolarData(4, 16, 12);
+                DiffCorrStep.sumPairs(p, p.meta(), TagPairs.consecutive(p.tags(), 0), 0, 6, pool,
+                        new CorrelateSettings.Correlation(-1, -1, false, 0, true),
+                        (pair, c) -> pairs.add(Thread.currentThread()), false);
+            }
+            // a fast worker may take another's share, so T workers show up as 1..T threads, all the pool's
+            for (java.util.Set<Thread> seen : List.of(polar, pairs)) {
+                assertTrue(seen.size() >= 1 && seen.size() <= threads, seen + " with " + threads + " threads");
+                assertTrue(seen.stream().allMatch(t -> t.getName().startsWith("t-")), seen.toString());
             }
         }
     }
