@@ -67,6 +67,12 @@ def check_ringdata(run_file, pairs_file, out):
         tag_pairs = f["tag_pairs"][()].tolist()
         num = int(f["correlations/num_pairs"][()])
     as_ints = [[int(a[4:]), int(b[4:])] for a, b in expected_pairs]
+    # as RingData's correlate_polar_images and CorTagPairs read the polar file
+    with h5py.File(out + "/polar.h5", "r") as f:
+        q_map = {i: val for i, val in f["q_mapping"][()]}
+        assert len(q_map) == f["q_mapping"].shape[0] == f["polar_mask"].shape[0] == len(f["q_ring"])
+        assert np.allclose([q_map[i] for i in range(len(q_map))], f["q_ring"][()])
+        assert int(f["num_phi"][()]) == f["polar_data"].shape[2]
     print("pairs", "same" if pairs == expected_pairs else "different",
           "tagmap", "same" if tag_map == {t: i for i, t in enumerate(tags)} else "different",
           "tag_pairs", "same" if tag_pairs == as_ints else "different", num)

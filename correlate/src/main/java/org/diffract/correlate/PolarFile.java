@@ -12,7 +12,7 @@ import org.diffract.core.io.H5Writer;
 /**
  * polar.h5 as RingData's interpolate_run lays it out: {@code polar_data} and {@code normalized_polar_data}
  * (N, nq, nphi) float64, {@code polar_mask} (nq, nphi) uint8, {@code x_center}, {@code y_center},
- * {@code num_phi}, {@code wavelen}, {@code pixsize}, {@code detdist}, {@code q_mapping} (nq, 3), plus our
+ * {@code num_phi}, {@code wavelen}, {@code pixsize}, {@code detdist}, {@code q_mapping} (nq, 2: ring index, q), plus our
  * {@code q_ring}, {@code ring_radius_pix} and {@code tag_map} (N) int64 (the tag of each shot index).
  * Read a shot at a time: the stacks can be far larger than memory.
  */
@@ -34,9 +34,9 @@ final class PolarFile implements PolarImages, AutoCloseable {
                 .put("x_center", m.xCenter()).put("y_center", m.yCenter())
                 .put("q_ring", m.q()).put("ring_radius_pix", m.radii()).put("num_phi", m.nphi())
                 .put("wavelen", g.wavelen()).put("pixsize", g.pixsize()).put("detdist", g.detdist())
-                .put("q_mapping", m.qMappingTable(), m.nq(), 3).put("tag_map", m.tags())
+                .put("q_mapping", m.qMappingTable(), m.nq(), 2).put("tag_map", m.tags())
                 .attribute("polar_mask", "convention", "1 = good sample, 0 = masked")
-                .attribute("q_mapping", "columns", "ring index, radius (pixels), q (1/A)")
+                .attribute("q_mapping", "columns", "ring index, q (1/A)")
                 .attribute("q_ring", "units", "1/A");
     }
 

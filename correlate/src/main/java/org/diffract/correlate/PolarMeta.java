@@ -16,13 +16,15 @@ public record PolarMeta(long[] tags, byte[] mask, int nq, int nphi, double[] rad
         return nq * nphi;
     }
 
-    /** (nq, 3) rows of ring index, radius in pixels, q in 1/A: RingData's q mapping table. */
+    /**
+     * (nq, 2) rows of ring index and q in 1/A: RingData's q mapping table, which its readers unpack as
+     * {@code {i: q for i, q in f['q_mapping']}} (the radii in pixels are in ring_radius_pix).
+     */
     public double[] qMappingTable() {
-        double[] t = new double[3 * nq];
+        double[] t = new double[2 * nq];
         for (int k = 0; k < nq; k++) {
-            t[3 * k] = k;
-            t[3 * k + 1] = radii[k];
-            t[3 * k + 2] = q[k];
+            t[2 * k] = k;
+            t[2 * k + 1] = q[k];
         }
         return t;
     }

@@ -103,7 +103,7 @@ class CorrelateRunTest {
                 + "assert all(n in p for n in names), [n for n in names if n not in p]\n"
                 + "print(p['polar_data'].shape, f['polar_mask'].dtype, f['q_mapping'].shape, int(f['num_phi'][()]))\n",
                 out.resolve("correlations.h5").toString(), out.resolve("polar.h5").toString());
-        assertEquals("(22, 15, 96) uint8 (15, 3) 96", py);
+        assertEquals("(22, 15, 96) uint8 (15, 2) 96", py);
         // numpy's FFT on the same file, an independent implementation of the estimator, agrees
         String script;
         try (var in = CorrelateRun.class.getResourceAsStream("diffcorr_numpy.py")) {
