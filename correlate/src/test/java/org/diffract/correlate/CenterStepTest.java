@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.diffract.core.UserError;
 import org.diffract.core.config.IniConfig;
@@ -32,7 +33,7 @@ class CenterStepTest {
         for (int i = 0; i < 8; i++) {
             System.arraycopy(shots.images[i], 0, all, i * 64 * 72, 64 * 72);
             if (i < 3) {
-                java.util.Arrays.fill(all, i * 64 * 72, (i + 1) * 64 * 72, 2.0);
+                Arrays.fill(all, i * 64 * 72, (i + 1) * 64 * 72, 2.0);
                 all[i * 64 * 72 + 10 * 72 + 50] = 1e6;
             }
         }
@@ -101,7 +102,7 @@ class CenterStepTest {
         SyntheticShots shots = SyntheticShots.small(1, 1);
         double[] img = shots.images[0].clone();
         byte[] mask = new byte[img.length];
-        java.util.Arrays.fill(mask, (byte) 1);
+        Arrays.fill(mask, (byte) 1);
         for (int t = 0; t < 40; t++) {
             img[t] = 1e9; // hot pixels along the top edge, masked
             mask[t] = 0;

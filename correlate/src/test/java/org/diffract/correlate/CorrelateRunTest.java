@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.diffract.core.UserError;
 import org.diffract.core.config.IniConfig;
@@ -107,7 +110,7 @@ class CorrelateRunTest {
         // numpy's FFT on the same file, an independent implementation of the estimator, agrees
         String script;
         try (var in = CorrelateRun.class.getResourceAsStream("diffcorr_numpy.py")) {
-            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String[] numpy = PythonH5.run(script, "check", out.resolve("correlations.h5").toString(),
                 out.resolve("polar.h5").toString()).split("\n");
@@ -180,8 +183,8 @@ class CorrelateRunTest {
         CorrelateSettings s = CorrelateSettings.from(config(data, "/s", "t").set("geometry", "x_center", "35.3")
                 .set("geometry", "y_center", "30.6"));
         for (int threads : new int[] {1, 3}) {
-            java.util.Set<Thread> polar = java.util.concurrent.ConcurrentHashMap.newKeySet();
-            java.util.Set<Thread> pairs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Set<Thread> polar = ConcurrentHashMap.newKeySet();
+            Set<Thread> pairs = ConcurrentHashMap.newKeySet();
             try (WorkerPool pool = new WorkerPool(threads, "t"); ShotFile f = s.openShots()) {
                 PolarStep step = new PolarStep(s, new LocalCommunicator(), pool, f);
                 step.run(step.layout(new double[] {35.3, 30.6}), (w, a, b) -> (i, norm) -> polar.add(Thread.currentThread()),
@@ -192,7 +195,7 @@ class CorrelateRunTest {
                         (pair, c) -> pairs.add(Thread.currentThread()), false);
             }
             // a fast worker may take another's share, so T workers show up as 1..T threads, all the pool's
-            for (java.util.Set<Thread> seen : List.of(polar, pairs)) {
+            for (Set<Thread> seen : List.of(polar, pairs)) {
                 assertTrue(seen.size() >= 1 && seen.size() <= threads, seen + " with " + threads + " threads");
                 assertTrue(seen.stream().allMatch(t -> t.getName().startsWith("t-")), seen.toString());
             }

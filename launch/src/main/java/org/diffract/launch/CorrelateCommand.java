@@ -43,27 +43,29 @@ public final class CorrelateCommand implements Runnable {
     }
 
     @Command(name = "center", mixinStandardHelpOptions = true,
-            description = "Fit a circle (or ellipse) to a bright ring: beam centre, radius, residual; center.h5 + PNG.")
+            description = "Fit a circle (or ellipse) to a bright ring on the mean of num_shots shots after skip_dark "
+                    + "(or of [center] tags): beam centre, radius, residual; center.h5 + PNG.")
     int center(@Mixin RunOptions o) {
         return launch("center", o);
     }
 
     @Command(name = "polar", mixinStandardHelpOptions = true,
-            description = "Resample every shot onto rings qmin..qmax (1/A), normalise rings; polar.h5 + PNG. "
-                    + "Mask (1 = good) is resampled the same way.")
+            description = "Resample every shot onto rings qmin..qmax (1/A), normalise rings; polar.h5, polar.json "
+                    + "(tag map) + PNG. Mask (1 = good) is resampled the same way.")
     int polar(@Mixin RunOptions o) {
         return launch("polar", o);
     }
 
     @Command(name = "pairs", mixinStandardHelpOptions = true,
-            description = "Choose shot pairs (consecutive after skip_dark, or [pairs] pairs_file JSON); pairs.json.")
+            description = "Choose shot pairs (consecutive after skip_dark, [pairs] mode non_overlapping or "
+                    + "overlapping, or [pairs] pairs_file JSON); pairs.json + pairs-settings.ini.")
     int pairs(@Mixin RunOptions o) {
         return launch("pairs", o);
     }
 
     @Command(name = "diffcorr", mixinStandardHelpOptions = true,
-            description = "Mask-corrected difference angular correlations of the pairs from polar.h5; "
-                    + "correlations.h5 + PNG.")
+            description = "Mask-corrected difference angular correlations of pairs.json's pairs (made again if "
+                    + "[input]/[pairs] changed since the pairs step) from polar.h5; correlations.h5 + PNG.")
     int diffcorr(@Mixin RunOptions o) {
         return launch("diffcorr", o);
     }

@@ -5,10 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 
 import org.diffract.correlate.QMapping;
 import org.diffract.correlate.SyntheticShots;
@@ -45,7 +54,7 @@ class CorrelateIT {
     private static String python(String script, String... args) throws Exception {
         String py = DiffractProcess.pythonWithH5py();
         Assumptions.assumeTrue(py != null, "python3 with h5py not available");
-        List<String> cmd = new java.util.ArrayList<>(List.of(py, "-c", script));
+        List<String> cmd = new ArrayList<>(List.of(py, "-c", script));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
@@ -56,7 +65,7 @@ class CorrelateIT {
 
     private static String resource(String name) throws Exception {
         try (var in = CorrelateIT.class.getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -65,7 +74,7 @@ class CorrelateIT {
         String out = python("import h5py, sys\n"
                 + "for v in h5py.File(sys.argv[1], 'r')['correlations/mean'][()].ravel(): print(repr(float(v)))\n",
                 correlations.toString());
-        return java.util.Arrays.stream(out.split("\n")).mapToDouble(v -> Double.parseDouble(v.replace("nan", "NaN")))
+        return Arrays.stream(out.split("\n")).mapToDouble(v -> Double.parseDouble(v.replace("nan", "NaN")))
                 .toArray();
     }
 
@@ -73,7 +82,7 @@ class CorrelateIT {
     private static void assertNumpyAgrees(Path out) throws Exception {
         String script;
         try (var in = org.diffract.correlate.CorrelateRun.class.getResourceAsStream("diffcorr_numpy.py")) {
-            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String[] numpy = python(script, "check", out.resolve("correlations.h5").toString(),
                 out.resolve("polar.h5").toString()).split("\n");
@@ -91,7 +100,7 @@ class CorrelateIT {
     /** A config for the ring of ringdata.py (and SyntheticShots.small): centre (35.3, 30.6), r = 20 px. */
     private static void writeConfig(Path file, String data, String out, String... extra) throws Exception {
         QMapping qm = new QMapping(0.0001, 0.05, 1.0);
-        List<String> lines = new java.util.ArrayList<>(List.of("[input]", "data_file = " + data,
+        List<String> lines = new ArrayList<>(List.of("[input]", "data_file = " + data,
                 "[geometry]", "wavelen = 1.0", "pixsize = 0.0001", "detdist = 0.05",
                 "[center]", "guess_x = 37", "guess_y = 29", "guess_r = 21.5", "ring_width = 8", "drop_brightest = 3",
                 "[polar]", "qmin = " + qm.pix2invang(14), "qmax = " + qm.pix2invang(26), "nphi = 120",
@@ -129,8 +138,8 @@ class CorrelateIT {
         assertEquals(30.6, Double.parseDouble(v[1]), 0.1);
         assertEquals("[166762146, 166762148, 166762150]", v[2]);
         // center_fit.png: the 72 x 64 image is drawn 4x at (12, 48) (SlicePlot's layout); count its colours
-        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(dir.resolve("rd_center/center_fit.png").toFile());
-        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        BufferedImage png = ImageIO.read(dir.resolve("rd_center/center_fit.png").toFile());
+        Set<Integer> colours = new HashSet<>();
         for (int y = 48; y < 48 + 256; y++) {
             for (int x = 12; x < 12 + 288; x++) {
                 colours.add(png.getRGB(x, y));
@@ -331,9 +340,9 @@ class CorrelateIT {
         DiffractProcess.Result r = DiffractProcess.run(dir, "correlate", "bench", "--pairs", "50", "--nq", "32",
                 "--nphi", "128", "--detector", "96", "--shots", "200,4000");
         assertEquals(0, r.exitCode(), r.stderr());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) shots: live heap max +([0-9.]+) MiB")
+        Matcher m = Pattern.compile("(\\d+) shots: live heap max +([0-9.]+) MiB")
                 .matcher(r.stdout());
-        List<Double> heap = new java.util.ArrayList<>();
+        List<Double> heap = new ArrayList<>();
         while (m.find()) {
             heap.add(Double.parseDouble(m.group(2)));
         }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import org.diffract.core.UserError;
@@ -98,7 +100,7 @@ class H5RowsTest {
         Path target = dir.resolve("t.h5");
         List<int[]> shapes = List.<int[]>of(new int[] {1000, 64});
         long[] addr = H5RowWriter.layout(target, new H5Writer(), List.of("x"), shapes);
-        try (var ch = java.nio.channels.FileChannel.open(target, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
             ch.truncate(addr[0] + 8 * 64 * 10);
         }
         try (H5RowReader r = H5RowReader.open(target, "x")) {
