@@ -2,6 +2,8 @@ package org.diffract.correlate;
 
 import java.util.Arrays;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.WorkerPool;
 
@@ -12,6 +14,8 @@ import org.diffract.core.parallel.WorkerPool;
  * back from polar.h5. Threads come from one {@link WorkerPool} of {@code threads} workers per rank.
  */
 public final class CorrelateRun implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(CorrelateRun.class);
+
     private final CorrelateSettings s;
     private final Communicator comm;
     private final WorkerPool pool;
@@ -115,6 +119,9 @@ public final class CorrelateRun implements AutoCloseable {
         PolarStep.Layout layout = polar.layout(centre);
         DiffCorrStep diffcorr = new DiffCorrStep(s, comm, pool);
         diffcorr.checkRings(layout.meta());
+        if (comm.rank() == 0) {
+            LOG.info("run: the {} consecutive pairs are correlated as the polar step streams the shots", pairs.size());
+        }
         PairOutput perPair = s.correlation().perPair() ? PairOutput.open(s, comm, layout.meta(), pairs) : null;
         try {
             ConsecutivePairs stream = new ConsecutivePairs(layout.meta(), pairs, s.correlation(), perPair,
