@@ -50,6 +50,13 @@ public final class CorrelateBenchCommand implements Callable<Integer> {
         if (nq < 1 || nphi < 4 || pairs < 2 || threads < 1) {
             throw new UserError("--nq >= 1, --nphi >= 4, --pairs >= 2 and --threads >= 1 are needed");
         }
+        speed();
+        memory();
+        return 0;
+    }
+
+    /** Pairs per second; its 64 in-memory shots are garbage once it returns, before the memory bench. */
+    private void speed() {
         PolarData data = CorrelateBench.randomPolarData(nq, nphi, 64);
         System.out.printf(Locale.ROOT, "bench: %d pairs of %d rings x %d angles%n", pairs, nq, nphi);
         double one = CorrelateBench.pairsPerSecond(data, pairs, 1);
@@ -63,6 +70,9 @@ public final class CorrelateBenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             System.out.println("bench: no numpy comparison: " + e.getMessage() + "; install python3-numpy");
         }
+    }
+
+    private void memory() {
         if (shots.stream().anyMatch(n -> n > 0)) {
             System.out.printf(Locale.ROOT, "bench: streaming run (polar step + consecutive pairs, polar images "
                     + "not stored), %d x %d pixel shots, %d rings x %d angles, 1 rank x %d threads, max heap %d MiB%n",
@@ -78,6 +88,5 @@ public final class CorrelateBenchCommand implements Callable<Integer> {
                     r.shots(), r.liveHeapMax() / 1048576.0, r.shots() / r.seconds(), r.pairs(),
                     r.stackBytes() / 1048576.0);
         }
-        return 0;
     }
 }
