@@ -64,6 +64,15 @@ public final class AngularCorrelator {
      */
     public void addPair(double[] a, int offA, double[] b, int offB, byte[] maskA, byte[] maskB,
                         CorrelationSums sums) {
+        addPair(a, offA, b, offB, maskA, maskB, sums, null);
+    }
+
+    /**
+     * As above, and when {@code pairOut} is not null also stores this pair's correlation there as
+     * {@code [k * nphi + d]}, NaN at lags no good sample pair reaches.
+     */
+    public void addPair(double[] a, int offA, double[] b, int offB, byte[] maskA, byte[] maskB,
+                        CorrelationSums sums, double[] pairOut) {
         int n = nq * nphi;
         for (int s = 0; s < n; s++) {
             double m = maskA[s] == 1 && maskB[s] == 1 ? 1 : 0;
@@ -94,6 +103,12 @@ public final class AngularCorrelator {
         for (int k = 0; k < nq; k++) {
             correlate(diff, k * nphi, diff, k * nphi, buf, buf2);
             accumulate(buf, maskCorr, k * nphi, sums.sum, sums.sumSq, sums.count);
+            if (pairOut != null) {
+                for (int d = 0; d < nphi; d++) {
+                    double c = maskCorr[k * nphi + d];
+                    pairOut[k * nphi + d] = c > 0.5 ? buf[d] / c : Double.NaN;
+                }
+            }
         }
         if (crossQ1 >= 0) {
             correlate(diff, crossQ1 * nphi, diff, crossQ2 * nphi, buf, buf2);
@@ -111,6 +126,25 @@ public final class AngularCorrelator {
             }
         }
         sums.addPair();
+    }
+
+    /**
+     * The circular autocorrelation of each ring of a mask (1 = good) {@code [k * nphi + d]}: how many good
+     * sample pairs each lag has, the divisor of every pair's correlation.
+     */
+    public double[] maskAutocorrelation(byte[] mask) {
+        double[] m = new double[nq * nphi];
+        for (int s = 0; s < m.length; s++) {
+            m[s] = mask[s] == 1 ? 1 : 0;
+        }
+        double[] out = new double[nq * nphi];
+        for (int k = 0; k < nq; k++) {
+            correlate(m, k * nphi, m, k * nphi, buf, buf2);
+            for (int d = 0; d < nphi; d++) {
+                out[k * nphi + d] = Math.rint(buf[d]); // a count, up to FFT round-off
+            }
+        }
+        return out;
     }
 
     /** The packed real FFT of every ring of {@code x} into {@code out}. */

@@ -1,6 +1,7 @@
 package org.diffract.correlate;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 import org.diffract.core.plot.SlicePlot;
@@ -10,16 +11,42 @@ public final class CorrelatePlots {
     private CorrelatePlots() {
     }
 
-    /** The image with the fitted ring and centre burnt in at above the image maximum, so they stand out. */
-    public static void ringFit(Path png, double[] image, int nx, int ny, RingFit fit) {
-        double[] img = image.clone();
-        double max = Double.NEGATIVE_INFINITY;
-        double min = Double.POSITIVE_INFINITY;
-        for (double v : img) {
-            max = Math.max(max, v);
-            min = Math.min(min, v);
+    /** Percentiles of the good pixels that bound center_fit.png's colours. */
+    static final double LOW_PERCENTILE = 1;
+    static final double HIGH_PERCENTILE = 99.5;
+
+    /** The mean image with the fitted ring and centre burnt in: see {@link #ringFitImage}. */
+    public static void ringFit(Path png, double[] image, byte[] mask, int nx, int ny, RingFit fit) {
+        SlicePlot.writeImage(png, ringFitImage(image, mask, nx, ny, fit), ny, nx, String.format(Locale.ROOT,
+                "ring fit: centre x %.2f y %.2f, r %.2f px, residual %.2f px (fit at the top colour; image "
+                        + "%.0f-%.1fth percentile of good pixels)", fit.xCenter(), fit.yCenter(), fit.radius(),
+                fit.residual(), LOW_PERCENTILE, HIGH_PERCENTILE), false);
+    }
+
+    /**
+     * The values drawn: the image clipped to the 1st..99.5th percentile of its good pixels (so a few hot
+     * pixels, masked or not, cannot squash the ring into the bottom colour), masked pixels at the low end,
+     * and the fitted curve and centre cross a quarter of that range above it, the top colour.
+     */
+    static double[] ringFitImage(double[] image, byte[] mask, int nx, int ny, RingFit fit) {
+        int good = 0;
+        double[] sorted = new double[image.length];
+        for (int t = 0; t < image.length; t++) {
+            if (mask == null || mask[t] == 1) {
+                sorted[good++] = image[t];
+            }
         }
-        double mark = max + 0.25 * (max - min + 1e-12);
+        Arrays.sort(sorted, 0, good);
+        double lo = good == 0 ? 0 : sorted[(int) Math.floor((good - 1) * LOW_PERCENTILE / 100)];
+        double hi = good == 0 ? 1 : sorted[(int) Math.ceil((good - 1) * HIGH_PERCENTILE / 100)];
+        if (!(hi > lo)) {
+            hi = lo + 1;
+        }
+        double[] img = new double[image.length];
+        for (int t = 0; t < image.length; t++) {
+            img[t] = mask != null && mask[t] != 1 ? lo : Math.max(lo, Math.min(hi, image[t]));
+        }
+        double mark = hi + 0.25 * (hi - lo);
         int steps = (int) Math.ceil(8 * Math.PI * Math.max(fit.radiusX(), fit.radiusY())) + 16;
         for (int s = 0; s < steps; s++) {
             double a = 2 * Math.PI * s / steps;
@@ -30,9 +57,7 @@ public final class CorrelatePlots {
             set(img, nx, ny, fit.xCenter() + d, fit.yCenter(), mark);
             set(img, nx, ny, fit.xCenter(), fit.yCenter() + d, mark);
         }
-        SlicePlot.writeImage(png, img, ny, nx, String.format(Locale.ROOT,
-                "ring fit: centre x %.2f y %.2f, r %.2f px, residual %.2f px", fit.xCenter(), fit.yCenter(),
-                fit.radius(), fit.residual()), false);
+        return img;
     }
 
     private static void set(double[] img, int nx, int ny, double x, double y, double v) {
@@ -44,11 +69,9 @@ public final class CorrelatePlots {
     }
 
     /** One shot on the polar grid: rows are rings (q), columns angles. */
-    public static void polarImage(Path png, PolarData p, int shot) {
-        double[] img = new double[p.nq() * p.nphi()];
-        System.arraycopy(p.polar(), shot * img.length, img, 0, img.length);
-        SlicePlot.writeImage(png, img, p.nq(), p.nphi(), String.format(Locale.ROOT,
-                "polar image of tag %d: q %.3f..%.3f 1/A down, phi 0..2pi across", p.tags()[shot], p.q()[0],
+    public static void polarImage(Path png, double[] image, PolarMeta p, long tag) {
+        SlicePlot.writeImage(png, image, p.nq(), p.nphi(), String.format(Locale.ROOT,
+                "polar image of tag %d: q %.3f..%.3f 1/A down, phi 0..2pi across", tag, p.q()[0],
                 p.q()[p.nq() - 1]), false);
     }
 

@@ -22,8 +22,10 @@ public final class CorrelateRankMain {
             if (extra.size() > 1) {
                 throw new UserError("unknown argument '" + extra.get(1) + "' for the correlate rank main");
             }
-            String step = extra.isEmpty() ? "run" : extra.get(0);
-            new CorrelateRun(CorrelateSettings.read(ctx.config()), ctx.comm(), ctx.threads()).step(step);
+            CorrelateStep step = extra.isEmpty() ? CorrelateStep.RUN : CorrelateStep.parse(extra.get(0));
+            try (CorrelateRun run = new CorrelateRun(CorrelateSettings.read(ctx.config()), ctx.comm(), ctx.threads())) {
+                run.step(step);
+            }
         });
     }
 }

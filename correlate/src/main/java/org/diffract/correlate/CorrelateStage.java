@@ -56,14 +56,16 @@ public final class CorrelateStage implements Stage {
     @Override
     public List<Step> steps() {
         return List.of(
-                new Step("center", "Fit a circle (or ellipse) to a bright ring: beam centre, radius, residual; center.h5 "
-                        + "and center_fit.png"),
-                new Step("polar", "Resample every shot onto rings qmin..qmax (1/A) and normalise the rings; polar.h5 and "
-                        + "polar.png. The mask (1 = good) is resampled the same way"),
-                new Step("pairs", "Choose the shot pairs (consecutive after skip_dark, or [pairs] pairs_file JSON); "
-                        + "pairs.json"),
-                new Step("diffcorr", "Mask-corrected difference angular correlations of the pairs from polar.h5; "
-                        + "correlations.h5 and correlation.png"),
+                new Step("center", "Fit a circle (or ellipse) to a bright ring on the mean of num_shots shots after "
+                        + "skip_dark (or of [center] tags): beam centre, radius, residual; center.h5 and center_fit.png"),
+                new Step("polar", "Resample every shot onto rings qmin..qmax (1/A) and normalise the rings; polar.h5, "
+                        + "polar.json (tag map) and polar.png. The mask (1 = good) is resampled the same way"),
+                new Step("pairs", "Choose the shot pairs (consecutive after skip_dark, [pairs] mode non_overlapping or "
+                        + "overlapping, or [pairs] pairs_file JSON); pairs.json and pairs-settings.ini"),
+                new Step("diffcorr", "Mask-corrected difference angular correlations of pairs.json's pairs (made again "
+                        + "if [input]/[pairs] changed since the pairs step) from polar.h5; correlations.h5 and "
+                        + "correlation.png"),
                 new Step("run", "center (unless [geometry] x_center/y_center are set), polar, pairs, diffcorr"));
+
     }
 }

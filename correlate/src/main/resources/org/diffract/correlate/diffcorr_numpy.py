@@ -2,7 +2,8 @@
 the tests (an independent implementation of the same estimator as AngularCorrelator).
 
   python3 diffcorr_numpy.py bench NQ NPHI PAIRS   -> prints "numpy_pairs_per_s <value>"
-  python3 diffcorr_numpy.py check correlations.h5 -> prints the mean correlation, one value per line
+  python3 diffcorr_numpy.py check correlations.h5 polar.h5
+      -> the mean correlation of correlations.h5's tag_pairs from polar.h5's images, one value per line
 """
 import sys
 import time
@@ -48,13 +49,14 @@ def bench(nq, nphi, pairs):
     print("numpy_pairs_per_s %.3f" % best)
 
 
-def check(path):
+def check(path, polar_path):
     import h5py
     with h5py.File(path, "r") as f:
+        pairs = f["tag_pairs"][()]
+    with h5py.File(polar_path, "r") as f:
         norm = f["normalized_polar_data"][()]
         mask = f["polar_mask"][()].astype(float)
         tags = list(f["tag_map"][()])
-        pairs = f["tag_pairs"][()]
     mc = mask_autocorr(mask)
     s = np.zeros(mask.shape)
     n = np.zeros(mask.shape)
@@ -73,4 +75,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "bench":
         bench(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
     else:
-        check(sys.argv[2])
+        check(sys.argv[2], sys.argv[3])

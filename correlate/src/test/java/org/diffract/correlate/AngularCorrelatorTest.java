@@ -9,6 +9,7 @@ import java.util.Random;
 
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
+import org.diffract.core.parallel.WorkerPool;
 import org.junit.jupiter.api.Test;
 
 class AngularCorrelatorTest {
@@ -85,7 +86,7 @@ class AngularCorrelatorTest {
         int fold = 5;
         PolarData p = modulated(40, 2, nphi, fold, 0.2, allGood(2 * nphi), 1);
         TagPairs pairs = TagPairs.consecutive(p.tags(), 0);
-        CorrelationSums s = CorrelateRun.sumPairs(p, pairs, 0, pairs.size(), 1, -1, -1);
+        CorrelationSums s = sumPairs(p, pairs, 0, pairs.size(), 1, -1, -1);
         double[] mean = s.mean();
         // local maxima of ring 0 over delta-phi are exactly at d = m * nphi / fold
         for (int d = 0; d < nphi; d++) {
@@ -121,7 +122,7 @@ class AngularCorrelatorTest {
         // normalisation, not of the mask), and this test is about the mask correction alone
         PolarData p = modulated(4000, 1, nphi, fold, a, mask, 3, false);
         TagPairs pairs = TagPairs.consecutive(p.tags(), 0);
-        double[] mean = CorrelateRun.sumPairs(p, pairs, 0, pairs.size(), 2, -1, -1).mean();
+        double[] mean = sumPairs(p, pairs, 0, pairs.size(), 2, -1, -1).mean();
         // E[(x1 - x2)(x1' - x2')] for independent random phases: a^2 cos(n dphi)
         double worstCorrected = 0;
         double worstNaive = 0;
@@ -164,7 +165,7 @@ class AngularCorrelatorTest {
         Arrays.setAll(tags, i -> 100 + i);
         PolarData data = new PolarData(tags, p, p, allGood(nq * nphi), nq, nphi, new double[nq], new double[nq], 0, 0);
         TagPairs pairs = TagPairs.consecutive(tags, 0);
-        CorrelationSums one = CorrelateRun.sumPairs(data, pairs, 0, pairs.size(), 1, 0, 2);
+        CorrelationSums one = sumPairs(data, pairs, 0, pairs.size(), 1, 0, 2);
         // direct: the per-pair autocorrelation of ring 1 at lag 3, divided by nphi (no mask)
         double[] vals = new double[pairs.size()];
         for (int i = 0; i < pairs.size(); i++) {
@@ -181,7 +182,7 @@ class AngularCorrelatorTest {
         List<double[]> two = ThreadCommunicator.run(2, comm -> {
             int from = pairs.size() * comm.rank() / 2;
             int to = pairs.size() * (comm.rank() + 1) / 2;
-            CorrelationSums s = CorrelateRun.sumPairs(data, pairs, from, to, 1, 0, 2);
+            CorrelationSums s = sumPairs(data, pairs, from, to, 1, 0, 2);
             s.reduce(comm);
             double[] r = Arrays.copyOf(s.variance(), nq * nphi + nphi + 1);
             System.arraycopy(s.crossMean(), 0, r, nq * nphi, nphi);
@@ -197,7 +198,7 @@ class AngularCorrelatorTest {
             }
             assertEquals(pairs.size(), r[r.length - 1]);
         }
-        CorrelationSums local = CorrelateRun.sumPairs(data, pairs, 0, pairs.size(), 3, 0, 2);
+        CorrelationSums local = sumPairs(data, pairs, 0, pairs.size(), 3, 0, 2);
         local.reduce(new LocalCommunicator());
         assertEquals(one.mean()[5], local.mean()[5], 1e-12);
     }
@@ -220,7 +221,7 @@ class AngularCorrelatorTest {
         Arrays.setAll(tags, i -> i);
         PolarData data = new PolarData(tags, p, p, mask, nq, nphi, new double[nq], new double[nq], 0, 0);
         TagPairs pairs = TagPairs.consecutive(tags, 0);
-        CorrelationSums all = CorrelateRun.sumPairs(data, pairs, 0, pairs.size(), 2, -1, -1, true, false);
+        CorrelationSums all = sumPairs(data, pairs, 0, pairs.size(), 2, -1, -1, true, false);
         double[] full = all.allCrossMean();
         double[] auto = all.mean();
         for (int q = 0; q < nq; q++) {
@@ -231,11 +232,23 @@ class AngularCorrelatorTest {
                 if (q2 == q) {
                     continue;
                 }
-                double[] cross = CorrelateRun.sumPairs(data, pairs, 0, pairs.size(), 1, q, q2).crossMean();
+                double[] cross = sumPairs(data, pairs, 0, pairs.size(), 1, q, q2).crossMean();
                 for (int d = 0; d < nphi; d++) {
                     assertEquals(cross[d], full[(q * nq + q2) * nphi + d], 1e-12, "q " + q + " q' " + q2 + " d " + d);
                 }
             }
+        }
+    }
+
+    private static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, int threads, int q1, int q2) {
+        return sumPairs(p, pairs, from, to, threads, q1, q2, false, false);
+    }
+
+    private static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, int threads, int q1, int q2,
+                                            boolean allCross, boolean progress) {
+        try (WorkerPool pool = new WorkerPool(threads, "test")) {
+            return DiffCorrStep.sumPairs(p, p.meta(), pairs, from, to, pool,
+                    new CorrelateSettings.Correlation(q1, q2, allCross, 0, false), null, progress);
         }
     }
 }

@@ -6,18 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.diffract.core.UserError;
 import org.diffract.core.config.IniConfig;
 import org.diffract.core.io.H5Reader;
 import org.diffract.core.io.H5Writer;
 import org.diffract.core.io.PythonH5;
+import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
+import org.diffract.core.parallel.WorkerPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,19 +97,23 @@ class CorrelateRunTest {
         }
         String py = PythonH5.run("import h5py, sys\n"
                 + "f = h5py.File(sys.argv[1], 'r')\n"
-                + "names = ['polar_data', 'normalized_polar_data', 'polar_mask', 'x_center', 'y_center', 'q_ring',\n"
-                + "         'num_phi', 'wavelen', 'pixsize', 'detdist', 'q_mapping', 'tag_map', 'tag_pairs',\n"
-                + "         'correlations/mean', 'correlations/variance', 'correlations/count']\n"
+                + "p = h5py.File(sys.argv[2], 'r')\n"
+                + "meta = ['polar_mask', 'x_center', 'y_center', 'q_ring', 'num_phi', 'wavelen', 'pixsize', 'detdist',\n"
+                + "        'q_mapping', 'tag_map']\n"
+                + "names = meta + ['tag_pairs', 'correlations/mean', 'correlations/variance', 'correlations/count']\n"
                 + "assert all(n in f for n in names), [n for n in names if n not in f]\n"
-                + "print(f['polar_data'].shape, f['polar_mask'].dtype, f['q_mapping'].shape, int(f['num_phi'][()]))\n",
-                out.resolve("correlations.h5").toString());
-        assertEquals("(22, 15, 96) uint8 (15, 3) 96", py);
+                + "names = meta + ['polar_data', 'normalized_polar_data']\n"
+                + "assert all(n in p for n in names), [n for n in names if n not in p]\n"
+                + "print(p['polar_data'].shape, f['polar_mask'].dtype, f['q_mapping'].shape, int(f['num_phi'][()]))\n",
+                out.resolve("correlations.h5").toString(), out.resolve("polar.h5").toString());
+        assertEquals("(22, 15, 96) uint8 (15, 2) 96", py);
         // numpy's FFT on the same file, an independent implementation of the estimator, agrees
         String script;
         try (var in = CorrelateRun.class.getResourceAsStream("diffcorr_numpy.py")) {
-            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String[] numpy = PythonH5.run(script, "check", out.resolve("correlations.h5").toString()).split("\n");
+        String[] numpy = PythonH5.run(script, "check", out.resolve("correlations.h5").toString(),
+                out.resolve("polar.h5").toString()).split("\n");
         double[] java;
         try (H5Reader r = H5Reader.open(out.resolve("correlations.h5"))) {
             java = r.doubles("correlations/mean");
@@ -119,34 +128,78 @@ class CorrelateRunTest {
         }
     }
 
+    /** Mean and all-ring-pair correlations of one run, side by side. */
+    private static double[] result(CorrelationSums s) {
+        double[] m = s.mean();
+        double[] all = s.allCrossMean();
+        double[] both = Arrays.copyOf(m, m.length + all.length);
+        System.arraycopy(all, 0, both, m.length, all.length);
+        return both;
+    }
+
+    private static double[] runOn(CorrelateSettings s, Communicator comm, int threads, boolean stream) {
+        try (CorrelateRun run = new CorrelateRun(s, comm, threads)) {
+            if (stream) {
+                return result(run.run());
+            }
+            run.polar(new double[] {35.3, 30.6});
+            return result(run.diffcorr());
+        }
+    }
+
     @Test
-    void twoRanksGiveTheSameCorrelationsAsOne() throws Exception {
-        SyntheticShots shots = SyntheticShots.small(10, 9);
+    void ranksThreadsAndStreamingGiveTheSameCorrelations() throws Exception {
+        // 11 shots, 2 dark: pairs (2,3) (4,5) (6,7) (8,9); 2 ranks split the shots 0-4 | 5-10, so the pair (4,5)
+        // crosses the rank boundary, and 3 threads split a rank's shots again
+        SyntheticShots shots = SyntheticShots.small(11, 9);
         Path data = dir.resolve("stack.h5");
         shots.writeStack(data, "/data/shots");
-        IniConfig c1 = config(data, "/data/shots", "one").set("geometry", "x_center", "35.3")
+        IniConfig c = config(data, "/data/shots", "one").set("geometry", "x_center", "35.3")
                 .set("geometry", "y_center", "30.6").set("polar", "interpolation", "nearest");
-        CorrelateRun one = new CorrelateRun(CorrelateSettings.from(c1), new LocalCommunicator(), 1);
-        PolarData p1 = one.polar(new double[] {35.3, 30.6});
-        CorrelationSums s1 = one.correlate(p1, one.pairs(p1.tags()));
-        double[] m1 = s1.mean();
-        double[] all1 = s1.allCrossMean();
-        IniConfig c2 = config(data, "/data/shots", "two").set("polar", "interpolation", "nearest");
-        List<double[]> two = ThreadCommunicator.run(2, comm -> {
-            CorrelateRun r = new CorrelateRun(CorrelateSettings.from(c2), comm, 1);
-            PolarData p = r.polar(new double[] {35.3, 30.6});
-            CorrelationSums s = r.correlate(p, r.pairs(p.tags()));
-            double[] m = s.mean();
-            double[] all = s.allCrossMean();
-            double[] both = Arrays.copyOf(m, m.length + all.length);
-            System.arraycopy(all, 0, both, m.length, all.length);
-            return both;
-        });
-        for (double[] m : two) {
-            assertArrayEquals(m1, Arrays.copyOf(m, m1.length), 1e-12);
-            assertArrayEquals(all1, Arrays.copyOfRange(m, m1.length, m.length), 1e-12);
+        double[] reference = runOn(CorrelateSettings.from(c), new LocalCommunicator(), 1, false);
+        assertArrayEquals(reference, runOn(CorrelateSettings.from(c), new LocalCommunicator(), 3, true), 1e-12);
+        for (int ranks : new int[] {2, 3}) {
+            for (boolean stream : new boolean[] {false, true}) {
+                IniConfig cr = config(data, "/data/shots", "r" + ranks + stream).set("geometry", "x_center", "35.3")
+                        .set("geometry", "y_center", "30.6").set("polar", "interpolation", "nearest");
+                List<double[]> got = ThreadCommunicator.run(ranks, comm -> runOn(CorrelateSettings.from(cr), comm, 2,
+                        stream));
+                for (double[] m : got) {
+                    assertArrayEquals(reference, m, 1e-12, ranks + " ranks, streaming " + stream);
+                }
+                try (PolarFile p = PolarFile.open(dir.resolve("r" + ranks + stream + "/polar.h5"))) {
+                    assertEquals(11, p.meta().shots());
+                }
+            }
         }
-        assertEquals(4, CorrelateRun.readPolar(dir.resolve("two/polar.h5")).shots() / 2 - 1);
+    }
+
+    /** --threads T: the polar step and the pair sums run on the pool's T workers: T = 1 never uses a second thread. */
+    @Test
+    void theThreadsAreThePoolsWorkers() throws Exception {
+        SyntheticShots shots = SyntheticShots.small(12, 2);
+        Path data = dir.resolve("t.h5");
+        shots.writeStack(data, "/s");
+        CorrelateSettings s = CorrelateSettings.from(config(data, "/s", "t").set("geometry", "x_center", "35.3")
+                .set("geometry", "y_center", "30.6"));
+        for (int threads : new int[] {1, 3}) {
+            Set<Thread> polar = ConcurrentHashMap.newKeySet();
+            Set<Thread> pairs = ConcurrentHashMap.newKeySet();
+            try (WorkerPool pool = new WorkerPool(threads, "t"); ShotFile f = s.openShots()) {
+                PolarStep step = new PolarStep(s, new LocalCommunicator(), pool, f);
+                step.run(step.layout(new double[] {35.3, 30.6}), (w, a, b) -> (i, norm) -> polar.add(Thread.currentThread()),
+                        false);
+                PolarData p = CorrelateBench.randomPolarData(4, 16, 12);
+                DiffCorrStep.sumPairs(p, p.meta(), TagPairs.consecutive(p.tags(), 0), 0, 6, pool,
+                        new CorrelateSettings.Correlation(-1, -1, false, 0, true),
+                        (pair, c) -> pairs.add(Thread.currentThread()), false);
+            }
+            // a fast worker may take another's share, so T workers show up as 1..T threads, all the pool's
+            for (Set<Thread> seen : List.of(polar, pairs)) {
+                assertTrue(seen.size() >= 1 && seen.size() <= threads, seen + " with " + threads + " threads");
+                assertTrue(seen.stream().allMatch(t -> t.getName().startsWith("t-")), seen.toString());
+            }
+        }
     }
 
     @Test

@@ -1,32 +1,25 @@
 package org.diffract.launch;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 import org.diffract.core.UserError;
-import org.diffract.correlate.CorrelateRun;
-import org.diffract.correlate.CorrelationSums;
+import org.diffract.correlate.CorrelateBench;
 import org.diffract.correlate.PolarData;
-import org.diffract.correlate.TagPairs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code diffract correlate bench}: difference-correlation pairs per second in this JVM on 1 rank and on
- * 2 ranks (MPJ multicore ranks are threads of one JVM, so 2 single-threaded workers summing their halves
- * of the pairs are what 2 ranks do, less the final Allreduce), against numpy's FFT on the same sizes
- * (Debian python3-numpy running the same estimator).
+ * {@code diffract correlate bench}: difference-correlation pairs per second in this JVM with 1 and 2
+ * workers (MPJ multicore ranks are threads of one JVM, so 2 single-threaded workers summing their halves of
+ * the pairs are what 2 ranks do, less the final Allreduce), against numpy's FFT on the same sizes; then the
+ * live heap of one rank streaming runs of several lengths, which must not grow with the number of shots.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Pairs/s of the difference correlation: Java on 1 and 2 ranks vs numpy FFT.")
+        description = {"Pairs/s of the difference correlation: Java on 1 and 2 ranks vs numpy FFT;",
+            "then one rank's live heap while streaming runs of --shots shots (it must not grow with them)."})
 public final class CorrelateBenchCommand implements Callable<Integer> {
     @Option(names = "--nq", defaultValue = "64", description = "rings (default ${DEFAULT-VALUE})")
     int nq;
@@ -40,94 +33,60 @@ public final class CorrelateBenchCommand implements Callable<Integer> {
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "python with numpy")
     String python;
 
+    @Option(names = "--shots", split = ",", defaultValue = "1000,20000",
+            description = "run lengths for the memory bench, 0 to skip it (default ${DEFAULT-VALUE})")
+    List<Integer> shots;
+
+    @Option(names = "--detector", defaultValue = "256",
+            description = "detector edge in pixels for the memory bench (default ${DEFAULT-VALUE})")
+    int detector;
+
+    @Option(names = "--threads", defaultValue = "2", description = "threads of the memory bench's rank "
+            + "(default ${DEFAULT-VALUE})")
+    int threads;
+
     @Override
     public Integer call() {
-        if (nq < 1 || nphi < 4 || pairs < 2) {
-            throw new UserError("--nq >= 1, --nphi >= 4 and --pairs >= 2 are needed");
+        if (nq < 1 || nphi < 4 || pairs < 2 || threads < 1) {
+            throw new UserError("--nq >= 1, --nphi >= 4, --pairs >= 2 and --threads >= 1 are needed");
         }
-        int pool = 64;
-        Random rnd = new Random(1);
-        double[] shots = new double[pool * nq * nphi];
-        for (int i = 0; i < shots.length; i++) {
-            shots[i] = 1 + 0.1 * rnd.nextGaussian();
-        }
-        byte[] mask = new byte[nq * nphi];
-        Arrays.fill(mask, (byte) 1);
-        for (int k = 0; k < nq; k++) {
-            for (int j = nphi / 10; j < nphi / 10 + nphi / 20; j++) {
-                mask[k * nphi + j] = 0; // the same gap as the numpy script
-            }
-        }
-        long[] tags = new long[pool];
-        Arrays.setAll(tags, i -> i);
-        PolarData data = new PolarData(tags, shots, shots, mask, nq, nphi, new double[nq], new double[nq], 0, 0);
-        int[] a = new int[pairs];
-        int[] b = new int[pairs];
-        for (int i = 0; i < pairs; i++) {
-            a[i] = i % pool;
-            b[i] = (i + 1) % pool;
-        }
-        TagPairs tp = new TagPairs(a, b, new long[pairs], new long[pairs], 0);
-        System.out.printf(Locale.ROOT, "bench: %d pairs of %d rings x %d angles%n", pairs, nq, nphi);
-        double one = time(data, tp, 1);
-        double two = time(data, tp, 2);
-        System.out.printf(Locale.ROOT, "bench: java 1 rank  %10.1f pairs/s%n", one);
-        System.out.printf(Locale.ROOT, "bench: java 2 ranks %10.1f pairs/s (x%.2f; %d cores)%n", two, two / one,
-                Runtime.getRuntime().availableProcessors());
-        Double np = numpy();
-        if (np != null) {
-            System.out.printf(Locale.ROOT, "bench: numpy 1 core %10.1f pairs/s (java/numpy %.2f)%n", np, one / np);
-        }
+        speed();
+        memory();
         return 0;
     }
 
-    /**
-     * Pairs per second over all pairs with {@code workers} workers: the best of three timed passes after an
-     * untimed warm-up, as the numpy script does (the machine is shared, so the best pass is the fair one).
-     */
-    private double time(PolarData data, TagPairs tp, int workers) {
-        CorrelationSums warm = CorrelateRun.sumPairs(data, tp, 0, Math.min(tp.size(), 200), workers, -1, -1);
-        double best = 0;
-        for (int rep = 0; rep < 3; rep++) {
-            long t0 = System.nanoTime();
-            CorrelationSums s = CorrelateRun.sumPairs(data, tp, 0, tp.size(), workers, -1, -1);
-            double dt = (System.nanoTime() - t0) / 1e9;
-            if (s.pairs() != tp.size() || warm.pairs() < 1) {
-                throw new IllegalStateException("pair count mismatch");
-            }
-            best = Math.max(best, tp.size() / dt);
+    /** Pairs per second; its 64 in-memory shots are garbage once it returns, before the memory bench. */
+    private void speed() {
+        PolarData data = CorrelateBench.randomPolarData(nq, nphi, 64);
+        System.out.printf(Locale.ROOT, "bench: %d pairs of %d rings x %d angles%n", pairs, nq, nphi);
+        double one = CorrelateBench.pairsPerSecond(data, pairs, 1);
+        double two = CorrelateBench.pairsPerSecond(data, pairs, 2);
+        System.out.printf(Locale.ROOT, "bench: java 1 rank  %10.1f pairs/s%n", one);
+        System.out.printf(Locale.ROOT, "bench: java 2 ranks %10.1f pairs/s (x%.2f; %d cores)%n", two, two / one,
+                Runtime.getRuntime().availableProcessors());
+        try {
+            double np = CorrelateBench.numpyPairsPerSecond(python, nq, nphi, pairs);
+            System.out.printf(Locale.ROOT, "bench: numpy 1 core %10.1f pairs/s (java/numpy %.2f)%n", np, one / np);
+        } catch (IOException e) {
+            System.out.println("bench: no numpy comparison: " + e.getMessage() + "; install python3-numpy");
         }
-        return best;
     }
 
-    private Double numpy() {
-        try (InputStream in = CorrelateRun.class.getResourceAsStream("diffcorr_numpy.py")) {
-            if (in == null) {
-                throw new IllegalStateException("diffcorr_numpy.py missing from the jar");
+    private void memory() {
+        if (shots.stream().anyMatch(n -> n > 0)) {
+            System.out.printf(Locale.ROOT, "bench: streaming run (polar step + consecutive pairs, polar images "
+                    + "not stored), %d x %d pixel shots, %d rings x %d angles, 1 rank x %d threads, max heap %d MiB%n",
+                    detector, detector, nq, nphi, threads, Runtime.getRuntime().maxMemory() >> 20);
+        }
+        for (int n : shots) {
+            if (n <= 0) {
+                continue;
             }
-            Path script = Files.createTempFile("diffcorr_numpy", ".py");
-            Files.write(script, in.readAllBytes());
-            ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "bench", Integer.toString(nq),
-                    Integer.toString(nphi), Integer.toString(pairs)).redirectErrorStream(true);
-            // pin numpy's BLAS threads so its figure is a 1-core one (its pocketfft is single-threaded)
-            pb.environment().put("OMP_NUM_THREADS", "1");
-            pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            boolean done = p.waitFor(10, TimeUnit.MINUTES);
-            Files.deleteIfExists(script);
-            if (!done || p.exitValue() != 0 || !out.startsWith("numpy_pairs_per_s ")) {
-                System.out.println("bench: numpy run failed (" + python + "): " + out);
-                return null;
-            }
-            return Double.parseDouble(out.substring("numpy_pairs_per_s ".length()));
-        } catch (IOException e) {
-            System.out.println("bench: no numpy comparison: cannot run " + python + " (" + e.getMessage()
-                    + "); install python3-numpy");
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
+            CorrelateBench.Streaming r = CorrelateBench.streaming(n, detector, nq, nphi, threads);
+            System.out.printf(Locale.ROOT, "bench: %6d shots: live heap max %6.1f MiB (after a full GC, 10 samples), "
+                            + "%6.1f shots/s, %d pairs; the in-memory polar stacks this replaced: %8.1f MiB%n",
+                    r.shots(), r.liveHeapMax() / 1048576.0, r.shots() / r.seconds(), r.pairs(),
+                    r.stackBytes() / 1048576.0);
         }
     }
 }

@@ -26,6 +26,25 @@ public interface Communicator extends AutoCloseable {
      */
     byte[] gatherBytes(byte[] mine, int root);
 
+    /**
+     * Passes data one rank up: rank r's {@code send[0..length)} arrives in rank r+1's {@code receive}; rank 0's
+     * {@code receive} is left as it is, and the last rank's {@code send} goes nowhere. For streams split into
+     * contiguous blocks, where the item across a block boundary needs its neighbour's last element. This
+     * default does it with one broadcast per rank; a real communicator sends point to point.
+     */
+    default void shiftUp(double[] send, double[] receive, int length) {
+        double[] buf = new double[length];
+        for (int r = 0; r + 1 < size(); r++) {
+            if (rank() == r) {
+                System.arraycopy(send, 0, buf, 0, length);
+            }
+            broadcast(buf, length, r);
+            if (rank() == r + 1) {
+                System.arraycopy(buf, 0, receive, 0, length);
+            }
+        }
+    }
+
     default void allreduceSum(double[] data) {
         allreduceSum(data, data.length);
     }

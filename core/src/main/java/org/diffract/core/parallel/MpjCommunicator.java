@@ -125,6 +125,45 @@ public final class MpjCommunicator implements Communicator {
         return out;
     }
 
+    /**
+     * Point to point in chunks of at most {@link #CHUNK} at offset 0: every rank but the last sends first and
+     * every rank but the first receives after, so the chain completes from the top rank down without a cycle.
+     */
+    @Override
+    public void shiftUp(double[] send, double[] receive, int length) {
+        int rank = comm.Rank();
+        int size = comm.Size();
+        if (size == 1) {
+            return;
+        }
+        final int tag = 7302;
+        ensureScratch(Math.min(CHUNK, Math.max(1, length)));
+        for (int start = 0; start < length; start += CHUNK) {
+            int n = Math.min(CHUNK, length - start);
+            if (rank % 2 == 0) {
+                sendUp(send, start, n, rank, size, tag);
+                receiveFromBelow(receive, start, n, rank, tag);
+            } else {
+                receiveFromBelow(receive, start, n, rank, tag);
+                sendUp(send, start, n, rank, size, tag);
+            }
+        }
+    }
+
+    private void sendUp(double[] send, int start, int n, int rank, int size, int tag) {
+        if (rank + 1 < size) {
+            System.arraycopy(send, start, scratchIn, 0, n);
+            comm.Send(scratchIn, 0, n, MPI.DOUBLE, rank + 1, tag);
+        }
+    }
+
+    private void receiveFromBelow(double[] receive, int start, int n, int rank, int tag) {
+        if (rank > 0) {
+            comm.Recv(scratchOut, 0, n, MPI.DOUBLE, rank - 1, tag);
+            System.arraycopy(scratchOut, 0, receive, start, n);
+        }
+    }
+
     @Override
     public void barrier() {
         comm.Barrier();
