@@ -68,4 +68,10 @@ public final class CorrelateStage implements Stage {
                 new Step("run", "center (unless [geometry] x_center/y_center are set), polar, pairs, diffcorr"));
 
     }
+
+    /** {@code bench}: timing against the figures in the README. */
+    @Override
+    public List<Object> tools() {
+        return List.of(new CorrelateBenchCommand());
+    }
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.diffract.core.UserError;
+import org.diffract.core.bench.PeakMemory;
 import org.diffract.core.geometry.Detector;
 import org.diffract.core.io.DetectorFile;
 import org.diffract.core.io.EmcPhotonsFile;
@@ -85,23 +86,7 @@ public final class EmcBenchCommand implements Callable<Integer> {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "bench: mean %.2f s per iteration; peak memory %s%n", total / timed, peakMemory());
+        System.out.printf(Locale.ROOT, "bench: mean %.2f s per iteration; peak memory %s%n", total / timed, PeakMemory.describe());
         return 0;
-    }
-
-    /** Peak resident set size from /proc (Linux), else the JVM heap in use. */
-    static String peakMemory() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format(Locale.ROOT, "%.2f GiB RSS", kb / 1048576.0);
-                }
-            }
-        } catch (java.io.IOException | NumberFormatException ignored) {
-            // fall through to the heap figure
-        }
-        Runtime rt = Runtime.getRuntime();
-        return String.format(Locale.ROOT, "%.2f GiB heap", (rt.totalMemory() - rt.freeMemory()) / 1073741824.0);
     }
 }

@@ -13,9 +13,6 @@ final class LaunchTools {
     static List<Object> of(String stage) {
         return switch (stage) {
             case "emc" -> List.of(new EmcBenchCommand(), new EmcCompareCommand());
-            case "spots" -> List.of(new SpotsBenchCommand());
-            case "correlate" -> List.of(new CorrelateBenchCommand());
-            case "refine-subtomo" -> List.of(new SubtomoBenchCommand());
             default -> List.of();
         };
     }

@@ -93,4 +93,10 @@ public final class SpotsStage implements Stage {
     public boolean needsConfig() {
         return false;
     }
+
+    /** {@code bench}: timing against the figures in the README. */
+    @Override
+    public List<Object> tools() {
+        return List.of(new SpotsBenchCommand());
+    }
 }

@@ -142,4 +142,10 @@ public final class SubtomoStage implements Stage {
     }
 
     private static final String SECTION = "subtomo";
+
+    /** {@code bench}: timing against the figures in the README. */
+    @Override
+    public List<Object> tools() {
+        return List.of(new SubtomoBenchCommand());
+    }
 }

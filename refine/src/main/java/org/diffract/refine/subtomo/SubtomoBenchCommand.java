@@ -1,9 +1,9 @@
-package org.diffract.launch;
+package org.diffract.refine.subtomo;
 
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.diffract.refine.subtomo.SubtomoBench;
+import org.diffract.core.bench.PeakMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,7 +37,7 @@ public final class SubtomoBenchCommand implements Callable<Integer> {
         for (int size : sizes) {
             SubtomoBench.run(size, particles, nref, delta, shrink, falign, threads, System.out);
         }
-        System.out.println("bench: peak memory " + EmcBenchCommand.peakMemory());
+        System.out.println("bench: peak memory " + PeakMemory.describe());
         return 0;
     }
 }

@@ -1,4 +1,4 @@
-package org.diffract.launch;
+package org.diffract.spots;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,11 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.diffract.core.UserError;
+import org.diffract.core.bench.PeakMemory;
 import org.diffract.core.parallel.LocalCommunicator;
-import org.diffract.spots.SpotFinder;
-import org.diffract.spots.SpotsOptions;
-import org.diffract.spots.SpotsResult;
-import org.diffract.spots.SyntheticLaue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,7 +70,7 @@ public final class SpotsBenchCommand implements Callable<Integer> {
         }
         double javaFps = n / best;
         System.out.printf(Locale.ROOT, "bench: java best %.2f s = %.1f frames/s (%.2f CPU s); peak memory %s%n", best,
-                javaFps, bestCpu, EmcBenchCommand.peakMemory());
+                javaFps, bestCpu, PeakMemory.describe());
         if (numpy != null) {
             if (!Files.isRegularFile(numpy)) {
                 throw new UserError(numpy + ": no such script; give spots/bench/spots_numpy.py");

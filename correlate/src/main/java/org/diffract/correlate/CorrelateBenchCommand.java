@@ -1,4 +1,4 @@
-package org.diffract.launch;
+package org.diffract.correlate;
 
 import java.io.IOException;
 import java.util.List;
@@ -6,8 +6,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.diffract.core.UserError;
-import org.diffract.correlate.CorrelateBench;
-import org.diffract.correlate.PolarData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
