@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.diffract.core.UserError;
+import org.diffract.refine.xtal.Mode;
 
 /** The registry of stages the launcher can run. */
 public final class Stages {
     private static final List<Stage> ALL = List.of(new EmcStage(), new CorrelateStage(), new SpotsStage(),
-            new SubtomoStage(), new XtalMergeStage(), new XtalPostrefineStage());
+            new SubtomoStage(), new XtalStage(Mode.MERGE), new XtalStage(Mode.POSTREFINE));
 
     private Stages() {
     }

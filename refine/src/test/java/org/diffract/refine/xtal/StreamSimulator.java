@@ -36,6 +36,11 @@ public final class StreamSimulator {
     public double orientationErrorDeg = 0;
     public double gMin = 0.5, gMax = 2.0, bMin = -4, bMax = 4;
     public int wrongCellCrystals = 0;
+    /**
+     * Record intensities attenuated by the polarisation factor of a horizontally polarised beam, as detectors
+     * do and CrystFEL streams keep them (merging programs divide it out).
+     */
+    public boolean polarised = true;
 
     /** Per crystal (stream order): true scale, B factor and the orientation error written (radians about x, y). */
     public double[] trueG, trueB, errorX, errorY;
@@ -102,6 +107,16 @@ public final class StreamSimulator {
         return Math.max(0, Math.rint(mean + Math.sqrt(mean) * rng.nextGaussian()));
     }
 
+    /**
+     * Dipole factor for an electric field along lab x: 1 - (e_x . k_out/|k_out|)^2, the squared sine of the
+     * angle between the field and the scattered ray (written independently of the code under test).
+     */
+    static double polarisation(double sx, double sy, double sz, double k) {
+        double ox = sx, oy = sy, oz = sz + k;
+        double ex = ox / Math.sqrt(ox * ox + oy * oy + oz * oz);
+        return 1 - ex * ex;
+    }
+
     static RealMatrix rotX(double t) {
         return MatrixUtils.createRealMatrix(new double[][] {{1, 0, 0}, {0, Math.cos(t), -Math.sin(t)},
                 {0, Math.sin(t), Math.cos(t)}});
@@ -153,7 +168,7 @@ public final class StreamSimulator {
                         itrue = truth[u];
                     }
                     double p = full ? 1 : Partiality.lorentzian(rh, rsTrue);
-                    double mean = g * Math.exp(-2 * b * s2 / 4) * p * itrue;
+                    double mean = g * Math.exp(-2 * b * s2 / 4) * p * itrue * (polarised ? polarisation(sx, sy, sz, k) : 1);
                     double counts = poisson(rng, mean + background);
                     double obs = counts - background;
                     double sigma = Math.sqrt(Math.max(counts, 1) + background);
