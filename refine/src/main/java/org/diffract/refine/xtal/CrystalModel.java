@@ -37,8 +37,8 @@ public final class CrystalModel {
     double[] params;
     /** the crystal's row in the per-crystal table: its verdict and what the refinement found */
     final CrystalRecord record;
-    /** G when post-refinement started, for the scale-drift bound */
-    double startG;
+    /** the overall scale when post-refinement started ({@link Postrefiner#overallScale}), for the drift bound */
+    double startScale = Double.NaN;
 
     CrystalModel(Crystal c, Observations obs, String system, double g, double b, double rs) {
         this(c, obs, system, g, b, rs, new CrystalRecord(c));
@@ -59,7 +59,7 @@ public final class CrystalModel {
         }
         this.outlier = new boolean[obs.n];
         this.record = record;
-        this.startG = g;
+
         double[] cellFree = freeCell(system, c.cell());
         UnitCell start = fullCell(system, cellFree, c.cell());
         RealMatrix a0 = MatrixUtils.createRealMatrix(new double[][] {

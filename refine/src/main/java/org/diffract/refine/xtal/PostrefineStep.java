@@ -48,6 +48,11 @@ final class PostrefineStep {
         double[] iH = model != null ? model : start.sums().intensities();
         List<CrystalModel> crystals = load(iH, table);
         Postrefiner refiner = new Postrefiner(settings);
+        centreB(crystals);
+        for (CrystalModel m : crystals) {
+            m.startScale = Postrefiner.overallScale(m, iH);
+        }
+        bound(crystals, refiner, iH);
         StringBuilder cycles = new StringBuilder(String.format(Locale.ROOT, "%6s %9s %10s %8s %8s%n", "cycle",
                 "crystals", "observ.", "CC1/2", "CCiso"));
         MergeSums sums = new MergeSums(index.size());
@@ -58,6 +63,8 @@ final class PostrefineStep {
                 // as prime: a given reference starts the refinement, then each cycle refines against the last merge
                 double[] current = sums.intensities();
                 pool.forEachItem(0, crystals.size(), () -> null, (none, i) -> refiner.refine(crystals.get(i), current));
+                centreB(crystals);
+                bound(crystals, refiner, current);
                 tally = mergeAll(crystals, sums);
                 cycleLine(cycles, cycle, sums, tally, iso);
                 if (settings.output().saveCycles() && comm.rank() == 0) {
@@ -85,6 +92,67 @@ final class PostrefineStep {
 
     private final List<Verdict> loadRejected = new ArrayList<>();
 
+    /**
+     * Shifts every merged crystal's B so that their median is 0. Each cycle refines B against the last merge,
+     * which the previous B's corrected: without this, a B shared by all crystals (a resolution-dependent
+     * partiality error that B absorbs) feeds back and grows from cycle to cycle, and b_max would judge that
+     * shared part instead of the crystal's own. A common B changes only the falloff of the merged data,
+     * never a crystal's weight relative to the others.
+     */
+    private void centreB(List<CrystalModel> crystals) {
+        if (!settings.scaling().bFactor()) {
+            return;
+        }
+        double[] mine = new double[crystals.size()];
+        int n = 0;
+        for (CrystalModel m : crystals) {
+            if (m.accepted()) {
+                mine[n++] = m.params[CrystalModel.B];
+            }
+        }
+        double centre = median(java.util.Arrays.copyOf(mine, n));
+        if (!Double.isFinite(centre)) {
+            return;
+        }
+        for (CrystalModel m : crystals) {
+            m.params[CrystalModel.B] -= centre;
+        }
+        LOG.info("median B of the merged crystals {} A^2 set to 0", String.format(Locale.ROOT, "%.2f", centre));
+    }
+
+    /** The median over all ranks' values (NaN when there are none): gathered on rank 0, broadcast back. */
+    private double median(double[] values) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 * values.length);
+        for (double v : values) {
+            buf.putDouble(v);
+        }
+        byte[] all = comm.gatherBytes(buf.array(), 0);
+        double[] result = {Double.NaN};
+        if (all != null && all.length > 0) {
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(all);
+            double[] v = new double[all.length / 8];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = in.getDouble();
+            }
+            java.util.Arrays.sort(v);
+            result[0] = v.length % 2 == 1 ? v[v.length / 2] : 0.5 * (v[v.length / 2 - 1] + v[v.length / 2]);
+        }
+        comm.broadcast(result, 0);
+        return result[0];
+    }
+
+    /** Rejects crystals whose centred B is beyond b_max or whose overall scale drifted (see Postrefiner). */
+    private void bound(List<CrystalModel> crystals, Postrefiner refiner, double[] iH) {
+        for (CrystalModel m : crystals) {
+            if (m.accepted()) {
+                Verdict v = refiner.scaleVerdict(m, iH);
+                if (v != Verdict.ACCEPTED) {
+                    m.record.reject(v);
+                }
+            }
+        }
+    }
+
     private void cycleLine(StringBuilder sb, int cycle, MergeSums sums, double[] tally, double[] iso) {
         List<MergeStatistics.Shell> shells = MergeStatistics.compute(index, sums, iso, 1);
         MergeStatistics.Shell all = shells.get(shells.size() - 1);
@@ -103,7 +171,8 @@ final class PostrefineStep {
         String system = settings.spaceGroup().crystalSystem();
         boolean[] warned = {false};
         XtalSettings.Scaling sc = settings.scaling();
-        CrystalScaler.Bounds bounds = sc.bFactor() ? new CrystalScaler.Bounds(sc.bMax(), sc.scaleDriftMax()) : null;
+        CrystalScaler.Bounds bounds = sc.bFactor()
+                ? new CrystalScaler.Bounds(Double.MAX_VALUE, Double.MAX_VALUE) : null;
         Filters scaleFilter = settings.scale();
         CrystfelStream.read(settings.data(), i -> i % size == rank, c -> {
             CrystalRecord r = new CrystalRecord(c);
@@ -138,18 +207,20 @@ final class PostrefineStep {
                 ref[j] = scaleFilter.accepts(m.dObs[j], m.iObs[j] / m.sigObs[j], part[j]) ? part[j] * iH[m.unique[j]]
                         : Double.NaN;
             }
+            // B is bounded once the start B's are centred (bound()), so the fit here is unbounded
             CrystalScaler.Fit fit = CrystalScaler.fit(m.iObs, ref, obs.s2, m.n, bounds);
             r.ccBefore = fit.cc();
             r.g = fit.g();
             r.b = fit.b();
-            Verdict v = fit.verdict(sc.frameAcceptMinCc());
+            // no correlation cut yet: as prime's mean-scaled start (cc_thres 0), each crystal's CC is judged
+            // after its refinement; a negative scale cannot start a model, though
+            Verdict v = fit.verdict(-1);
             if (v != Verdict.ACCEPTED) {
                 reject(r, v);
                 return;
             }
             m.params[CrystalModel.G] = fit.g();
             m.params[CrystalModel.B] = fit.b();
-            m.startG = fit.g();
             out.add(m);
         });
         return out;

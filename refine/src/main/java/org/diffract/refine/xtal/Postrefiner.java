@@ -28,9 +28,10 @@ import org.apache.commons.math3.util.Pair;
  * than outlier_sigma robust standard deviations from the median residual and a refit. A geometry step that
  * fails, turns the crystal by more than a degree, moves rs implausibly or takes the cell outside
  * [postref_allparams] uc_tolerance is undone (as prime keeps the last good parameters). The crystal is
- * rejected, with its verdict, when B leaves +-b_max, G drifts from its start by more than
- * scale_drift_max, its cell leaves [merge] uc_tolerance, or its correlation with I_h falls below
- * frame_accept_min_cc. A rejected crystal stays rejected.
+ * rejected, with its verdict, when its cell leaves [merge] uc_tolerance or its correlation with I_h falls
+ * below frame_accept_min_cc; {@link #scaleVerdict} (B and scale bounds) is checked by the caller once the
+ * cycle's B are centred. A crystal left out for its correlation is refined again in the next cycle, as
+ * prime does; any other rejection is final.
  */
 public final class Postrefiner {
     private static final double MAX_ROTATION = Math.toRadians(1);
@@ -72,11 +73,16 @@ public final class Postrefiner {
 
     /** Refines m against merged intensities iH (NaN = unknown); returns whether the crystal is still merged. */
     public boolean refine(CrystalModel m, double[] iH) {
-        if (!m.accepted()) {
+        if (!m.accepted() && m.record.verdict != Verdict.LOW_CC) {
             return false;
         }
+        // as prime, a crystal below frame_accept_min_cc in one cycle is refined again in the next
+        m.record.verdict = Verdict.ACCEPTED;
         XtalSettings.Postref pr = settings.postref();
         Arrays.fill(m.outlier, false);
+        if (Double.isNaN(m.startScale)) {
+            m.startScale = overallScale(m, iH);
+        }
         for (int sub = 0; sub < pr.subCycles(); sub++) {
             if (pr.refineScale()) {
                 int[] act = active(m, iH, settings.scale());
@@ -85,25 +91,14 @@ public final class Postrefiner {
                     return false;
                 }
                 double[] before = m.params.clone();
-                if (!fitTwice(m, iH, scaleParams(), settings.scale())) {
+                if (!fitTwice(m, iH, scaleParams(), settings.scale()) || !(m.params[CrystalModel.G] > 0)) {
                     m.params = before;
-                }
-                Verdict v = scaleVerdict(m);
-                if (v != Verdict.ACCEPTED) {
-                    m.params = before;
-                    m.record.reject(v);
-                    return false;
                 }
             }
             if (pr.refineAllParams()) {
                 double[] before = m.params.clone();
                 if (!fitTwice(m, iH, geometryParams(m), settings.allParams()) || !plausible(m, before)) {
                     m.params = before;
-                }
-                Verdict v = scaleVerdict(m);
-                if (v != Verdict.ACCEPTED) {
-                    m.record.reject(v);
-                    return false;
                 }
             }
         }
@@ -120,8 +115,8 @@ public final class Postrefiner {
         return true;
     }
 
-    /** B within its bound and G within the drift factor of its start. */
-    Verdict scaleVerdict(CrystalModel m) {
+    /** B within its bound and the crystal's overall scale within the drift factor of its start. */
+    Verdict scaleVerdict(CrystalModel m, double[] iH) {
         double g = m.params[CrystalModel.G], b = m.params[CrystalModel.B];
         if (!(g > 0) || !Double.isFinite(g)) {
             return Verdict.SCALE_DRIFT;
@@ -129,13 +124,32 @@ public final class Postrefiner {
         if (!(Math.abs(b) <= settings.scaling().bMax())) {
             return Verdict.B_BOUNDS;
         }
-        double drift = settings.scaling().scaleDriftMax(), ratio = g / m.startG;
+        double drift = settings.scaling().scaleDriftMax(), ratio = overallScale(m, iH) / m.startScale;
         return ratio <= drift && ratio >= 1 / drift ? Verdict.ACCEPTED : Verdict.SCALE_DRIFT;
+    }
+
+    /**
+     * The crystal's overall scale against the reference, sum G exp(-2 B s^2) p I_h / sum I_h over its
+     * observations with I_h known: what merging divides by. G alone is no measure, since G and rs trade off
+     * (p scales as rs^2 away from the Bragg condition) while this product stays put.
+     */
+    static double overallScale(CrystalModel m, double[] iH) {
+        double[] a = new double[9], part = new double[m.n], corr = new double[m.n];
+        m.predict(m.params, a, part, corr);
+        double num = 0, den = 0;
+        for (int j = 0; j < m.n; j++) {
+            double ih = iH[m.unique[j]];
+            if (Double.isFinite(ih) && !m.outlier[j]) {
+                num += corr[j] * ih;
+                den += ih;
+            }
+        }
+        return num / den;
     }
 
     private boolean plausible(CrystalModel m, double[] before) {
         double[] p = m.params;
-        if (!(Math.abs(p[CrystalModel.RS]) > 0) || Math.abs(p[CrystalModel.RS]) > 20 * Math.abs(before[CrystalModel.RS])
+        if (!(p[CrystalModel.G] > 0) || !(Math.abs(p[CrystalModel.RS]) > 0) || Math.abs(p[CrystalModel.RS]) > 20 * Math.abs(before[CrystalModel.RS])
                 || Math.abs(p[CrystalModel.ROT_X]) > MAX_ROTATION || Math.abs(p[CrystalModel.ROT_Y]) > MAX_ROTATION) {
             return false;
         }

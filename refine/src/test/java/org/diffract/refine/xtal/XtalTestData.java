@@ -37,6 +37,22 @@ final class XtalTestData {
         return f;
     }
 
+    /** The simulation's true intensities as a CrystFEL .hkl (sigma 1), a reference as a user would give one. */
+    static Path truthHkl(Path file, StreamSimulator sim) {
+        int n = sim.truth.length;
+        int[] h = new int[n], k = new int[n], l = new int[n], nm = new int[n];
+        double[] sig = new double[n];
+        for (int u = 0; u < n; u++) {
+            h[u] = sim.truthIndex.h(u);
+            k[u] = sim.truthIndex.k(u);
+            l[u] = sim.truthIndex.l(u);
+            sig[u] = 1;
+            nm[u] = 1;
+        }
+        CrystfelHkl.write(file, SpaceGroups.find(sim.spaceGroup).crystfelLaue(), new Reflections(h, k, l, sim.truth, sig, nm));
+        return file;
+    }
+
     /** Pearson correlation of merged intensities with the truth over reflections both have. */
     static double ccWithTruth(XtalRun.Result r, StreamSimulator sim) {
         int n = 0;
