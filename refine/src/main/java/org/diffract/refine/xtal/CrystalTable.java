@@ -73,7 +73,7 @@ public final class CrystalTable {
         StringBuilder txt = new StringBuilder(String.format(Locale.ROOT,
                 "# %s: one line per crystal of %s; G, B (A^2), rs (1/A), rotations about x and y (deg) as refined, "
                         + "cell (A, deg), CC with the reference before and after%n"
-                        + "%7s %-11s %11s %8s %9s %8s %8s %7s %7s %6s %8s %8s %8s %7s %7s %7s %-9s %s%n",
+                        + "#%6s %-11s %11s %8s %9s %8s %8s %7s %7s %6s %8s %8s %8s %7s %7s %7s %-9s %s%n",
                 s.output("_crystals.txt").getFileName(), s.data().getFileName(), "index", "verdict", "G", "B", "rs",
                 "rot_x", "rot_y", "cc_bef", "cc_aft", "n_obs", "a", "b", "c", "alpha", "beta", "gamma", "reindex",
                 "image event"));

@@ -56,6 +56,11 @@ public final class StreamSimulator {
     public double anomalousSignal = 0;
     /** truth to use instead of random Wilson intensities, on the index {@link #truthIndexFor} gives */
     public double[] presetTruth;
+    /**
+     * Overall B factor (A^2) of the crystal's diffraction, for the truth and the unrelated crystals alike: real
+     * intensities fall with resolution, so even unrelated data sets correlate somewhat.
+     */
+    public double overallB = 0;
     /** Gaussian rocking curve exp(-rh^2 / (2 (rs/2)^2)) instead of a Lorentzian: not the model under test */
     public boolean gaussianProfile = false;
 
@@ -81,6 +86,8 @@ public final class StreamSimulator {
                 truth[u] = Math.max(1, truth[u - 1] * (1 + anomalousSignal * rng.nextGaussian()));
             } else {
                 truth[u] = presetTruth != null ? presetTruth[u] : -meanIntensity * Math.log(1 - rng.nextDouble()) + 1;
+                double d = truthIndex.d(u);
+                truth[u] *= Math.exp(-2 * overallB / (4 * d * d));
             }
         }
         int total = crystals + randomIntensityCrystals + wrongCellCrystals;
@@ -197,7 +204,7 @@ public final class StreamSimulator {
                     }
                     double itrue;
                     if (wrong) {
-                        itrue = meanIntensity * rng.nextDouble();
+                        itrue = -meanIntensity * Math.log(1 - rng.nextDouble()) * Math.exp(-2 * overallB * s2 / 4);
                     } else {
                         int u = truthIndex.find(h, kk, l);
                         if (u < 0) {
