@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class MergeRunTest {
+class MergeTest {
     @TempDir
     static Path dir;
     static StreamSimulator sim;

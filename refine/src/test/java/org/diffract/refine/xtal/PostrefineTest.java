@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PostrefineRunTest {
+class PostrefineTest {
     @TempDir
     static Path dir;
     static StreamSimulator sim;
