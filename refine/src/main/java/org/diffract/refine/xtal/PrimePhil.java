@@ -18,7 +18,8 @@ import org.diffract.core.config.IniConfig;
 
 /**
  * Reads a prime {@code params.phil} (prime.postrefine's input) into our INI keys, so a prime user's file runs
- * unchanged. Every key of prime's master phil is listed here: mapped to one of our options, accepted because
+ * unchanged and writes what prime writes (IOBS/SIGIOBS columns, mean_scaled_merge.mtz and
+ * postref_cycle_N_merge.mtz in run_no). Every key of prime's master phil is listed here: mapped to one of our options, accepted because
  * the value it has is what we do (or it only steers plots, logging or queues), or refused with the reason.
  * All refusals are reported together in one line. Phil syntax: {@code scope { key = value }} blocks, dotted
  * names ({@code postref.scale.d_min = 2}), # comments, quoted values, choices marked with *.
@@ -221,6 +222,11 @@ public final class PrimePhil {
             last.put(e.getKey(), e.getValue().get(e.getValue().size() - 1));
         }
         IniConfig ini = IniConfig.empty(file);
+        // what prime writes and its defaults where ours differ: IOBS columns, every cycle's
+        // postref_cycle_N_merge.mtz, 20 resolution bins; the file's own keys below override these
+        ini.set("main", "mtz_labels", "IOBS");
+        ini.set("main", "save_cycles", "true");
+        ini.set("merge", "n_bins", "20");
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : values.entrySet()) {
             String key = e.getKey();

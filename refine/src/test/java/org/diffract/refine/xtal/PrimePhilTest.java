@@ -175,6 +175,9 @@ class PrimePhilTest {
         assertEquals(5, s.postref().outlierSigma(), 0);
         assertEquals(XtalSettings.AmbiguityMode.AUTO, s.ambiguity().mode());
         assertEquals(129, s.target().nResidues());
+        // what prime writes: IOBS columns and every cycle's MTZ
+        assertEquals(MtzLabels.IOBS, s.output().mtzLabels());
+        assertTrue(s.output().saveCycles());
         // every key of the file is one PrimePhil knows
         for (String key : PrimePhil.flatten(FULL, "f").keySet()) {
             assertTrue(PrimePhil.keys().contains(key), key);
