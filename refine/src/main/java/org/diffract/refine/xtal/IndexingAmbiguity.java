@@ -1,6 +1,7 @@
 package org.diffract.refine.xtal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -56,7 +57,7 @@ public final class IndexingAmbiguity {
     int cosetOf(int[] m) {
         for (int a = 0; a < ops.size(); a++) {
             for (int[] p : laueRotations) {
-                if (java.util.Arrays.equals(SymOp.multiply(p, ops.get(a)), m)) {
+                if (Arrays.equals(SymOp.multiply(p, ops.get(a)), m)) {
                     return a;
                 }
             }

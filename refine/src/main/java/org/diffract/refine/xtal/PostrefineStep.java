@@ -1,11 +1,14 @@
 package org.diffract.refine.xtal;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.WorkerPool;
@@ -110,7 +113,7 @@ final class PostrefineStep {
                 mine[n++] = m.params[CrystalModel.B];
             }
         }
-        double centre = median(java.util.Arrays.copyOf(mine, n));
+        double centre = median(Arrays.copyOf(mine, n));
         if (!Double.isFinite(centre)) {
             return;
         }
@@ -122,19 +125,19 @@ final class PostrefineStep {
 
     /** The median over all ranks' values (NaN when there are none): gathered on rank 0, broadcast back. */
     private double median(double[] values) {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 * values.length);
+        ByteBuffer buf = ByteBuffer.allocate(8 * values.length);
         for (double v : values) {
             buf.putDouble(v);
         }
         byte[] all = comm.gatherBytes(buf.array(), 0);
         double[] result = {Double.NaN};
         if (all != null && all.length > 0) {
-            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(all);
+            ByteBuffer in = ByteBuffer.wrap(all);
             double[] v = new double[all.length / 8];
             for (int i = 0; i < v.length; i++) {
                 v[i] = in.getDouble();
             }
-            java.util.Arrays.sort(v);
+            Arrays.sort(v);
             result[0] = v.length % 2 == 1 ? v[v.length / 2] : 0.5 * (v[v.length / 2 - 1] + v[v.length / 2]);
         }
         comm.broadcast(result, 0);
@@ -261,7 +264,7 @@ final class PostrefineStep {
         sums.allreduce(comm);
         comm.allreduceSum(tally);
         if (tally[0] == 0) {
-            throw new org.diffract.core.UserError(settings.data().getFileName() + ": no crystal survived "
+            throw new UserError(settings.data().getFileName() + ": no crystal survived "
                     + "post-refinement; check target_unit_cell, uc_tolerance and frame_accept_min_cc");
         }
         return tally;

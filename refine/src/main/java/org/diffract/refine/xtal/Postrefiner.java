@@ -1,6 +1,7 @@
 package org.diffract.refine.xtal;
 
 import java.util.Arrays;
+import java.util.function.Function;
 
 import org.apache.commons.math3.exception.ConvergenceException;
 import org.apache.commons.math3.exception.TooManyEvaluationsException;
@@ -200,7 +201,7 @@ public final class Postrefiner {
         double[] a = new double[9], part = new double[m.n], corr = new double[m.n];
         double[] p = p0.clone();
         // prediction (I_model / sigma) for a point x in scaled parameter units
-        java.util.function.Function<double[], double[]> predict = x -> {
+        Function<double[], double[]> predict = x -> {
             for (int f = 0; f < free.length; f++) {
                 p[free[f]] = p0[free[f]] + x[f] * scale[f];
             }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -335,7 +336,7 @@ public final class PrimePhil {
                 }
             }
             List<String> path = new ArrayList<>(scopes);
-            java.util.Collections.reverse(path);
+            Collections.reverse(path);
             path.add(t);
             out.computeIfAbsent(String.join(".", path), k -> new ArrayList<>()).add(value);
             i = j;

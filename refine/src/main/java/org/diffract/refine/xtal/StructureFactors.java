@@ -2,6 +2,8 @@ package org.diffract.refine.xtal;
 
 import java.util.List;
 
+import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.MatrixUtils;
 import org.diffract.core.UserError;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.WorkerPool;
@@ -28,8 +30,7 @@ public final class StructureFactors {
         int nOps = ops.size(), nAtoms = model.size();
         // fractional coordinates: inverse of the direct basis (rows a, b, c in the PDB orthogonalisation)
         double[][] basis = model.cell().directBasis();
-        double[][] inv = new org.apache.commons.math3.linear.LUDecomposition(
-                org.apache.commons.math3.linear.MatrixUtils.createRealMatrix(basis)).getSolver().getInverse().getData();
+        double[][] inv = new LUDecomposition(MatrixUtils.createRealMatrix(basis)).getSolver().getInverse().getData();
         double[] fx = new double[nAtoms], fy = new double[nAtoms], fz = new double[nAtoms];
         double[][] coef = new double[nAtoms][];
         for (int a = 0; a < nAtoms; a++) {

@@ -7,8 +7,7 @@ public enum Verdict {
     TOO_FEW("too_few", "fewer than 3 reflections shared with the reference"),
     LOW_CC("low_cc", "correlation with the reference below frame_accept_min_cc"),
     B_BOUNDS("b_bounds", "fitted |B| above b_max"),
-    SCALE_DRIFT("scale_drift", "scale moved by more than scale_drift_max"),
-    REFINEMENT("refinement", "post-refinement failed or turned the crystal, reflecting range or cell implausibly");
+    SCALE_DRIFT("scale_drift", "scale moved by more than scale_drift_max");
 
     private final String word;
     private final String meaning;

@@ -1,5 +1,6 @@
 package org.diffract.refine.xtal;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -82,7 +83,7 @@ public final class XtalRun {
         int total = CrystfelStream.read(settings.data(), i -> false, c -> {
         });
         AmbiguityResolver resolver = new AmbiguityResolver(settings, ambiguity, comm);
-        java.nio.file.Path refFile = settings.ambiguity().reference() != null ? settings.ambiguity().reference()
+        Path refFile = settings.ambiguity().reference() != null ? settings.ambiguity().reference()
                 : settings.input().model();
         double[] ref = refFile == null ? null
                 : ReferenceIntensities.load(refFile, resolver.index(), settings.spaceGroup(), comm, threads);
@@ -96,13 +97,12 @@ public final class XtalRun {
         String header = String.format(Locale.ROOT,
                 "# %s: %d crystals, %d merged, %d rejected by unit cell (uc_tolerance %.2f %%%s), %d by correlation "
                         + "(frame_accept_min_cc %.2f), %d by B (b_max %.0f), %d by scale drift (factor %.1f), %d with too "
-                        + "few reflections, %d by post-refinement; %d observations%n",
+                        + "few reflections; %d observations%n",
                 settings.data().getFileName(), t.crystals(), t.merged(), t.count(Verdict.CELL),
                 settings.merge().ucTolerance(), Double.isFinite(settings.target().ucToleranceDeg())
                         ? String.format(Locale.ROOT, ", angles %.2f deg", settings.target().ucToleranceDeg()) : "",
                 t.count(Verdict.LOW_CC), sc.frameAcceptMinCc(), t.count(Verdict.B_BOUNDS), sc.bMax(),
-                t.count(Verdict.SCALE_DRIFT), sc.scaleDriftMax(), t.count(Verdict.TOO_FEW), t.count(Verdict.REFINEMENT),
-                t.observations());
+                t.count(Verdict.SCALE_DRIFT), sc.scaleDriftMax(), t.count(Verdict.TOO_FEW), t.observations());
         List<CrystalRecord> rows = table.gather(comm);
         if (comm.rank() == 0) {
             LOG.info("crystals: {} of {} ({})", t.merged(), t.crystals(), t.summary());
