@@ -32,7 +32,7 @@ final class RunConfig {
         if (!Files.isRegularFile(file)) {
             throw new UserError(file + ": no such config file; copy conf/" + stage.configTemplate() + " and edit it");
         }
-        return new RunConfig(stage, IniConfig.read(file.toAbsolutePath()));
+        return new RunConfig(stage, stage.readConfig(file.toAbsolutePath()));
     }
 
     /**
@@ -107,11 +107,9 @@ final class RunConfig {
      * defaults) and says where the run writes. {@code log} null = the stage's own log.
      */
     Checked check(Path log) {
-        String before = config.toText();
-        stage.pinDefaults(config);
+        boolean chosen = stage.pinDefaults(config);
         Path out = stage.outputFolder(config).toAbsolutePath();
-        return new Checked(out, (log != null ? log : stage.logFile(config)).toAbsolutePath(),
-                !before.equals(config.toText()));
+        return new Checked(out, (log != null ? log : stage.logFile(config)).toAbsolutePath(), chosen);
     }
 
     /**

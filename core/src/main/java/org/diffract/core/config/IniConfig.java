@@ -337,37 +337,10 @@ public final class IniConfig {
     }
 
     private static String suggestion(String word, Set<String> known, String open, String close) {
-        String best = null;
-        int bestDistance = 3;
-        for (String k : sorted(known)) {
-            int d = levenshtein(word, k);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        String list = String.join(", ", sorted(known));
+        List<String> names = sorted(known);
+        String best = EditDistance.nearest(word, names, 3);
+        String list = String.join(", ", names);
         return best == null ? "; known: " + list : "; did you mean " + open + best + close + "? (known: " + list + ")";
-    }
-
-    /** Edit distance with two rolling rows. */
-    static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private UserError bad(String section, String key, String expected) {

@@ -35,7 +35,12 @@ public interface Stage {
 
     /** {@link #outputFolder(IniConfig)} of a config file. */
     default Path outputFolder(Path config) {
-        return outputFolder(IniConfig.read(config));
+        return outputFolder(readConfig(config));
+    }
+
+    /** Reads a config file of this stage: our INI by default; a stage may also take its original tool's format. */
+    default IniConfig readConfig(Path file) {
+        return IniConfig.read(file);
     }
 
     /** The log the ranks of a run write (log4j2 file appender), for a config that passed {@link #outputFolder}. */
@@ -44,10 +49,14 @@ public interface Stage {
     }
 
     /**
-     * Fixes the defaults that depend on when or where the run starts (e.g. "the next free output folder") into the
-     * config, so the ranks, reading the config later, see what the launcher checked. Most stages have none.
+     * Fixes into the config what the command itself decides (the xtal stage's mode) and the defaults that depend on
+     * when or where the run starts (e.g. "the next free output folder"), so the ranks, reading the config later,
+     * see what the launcher checked. Most stages have none.
+     *
+     * @return whether the output folder was chosen here (the launcher then tells the user where the run writes)
      */
-    default void pinDefaults(IniConfig config) {
+    default boolean pinDefaults(IniConfig config) {
+        return false;
     }
 
     /** The words of the stage's command under {@code diffract}: {@code [emc]}, {@code [refine, subtomo]}. */

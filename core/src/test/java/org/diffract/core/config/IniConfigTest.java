@@ -151,9 +151,9 @@ class IniConfigTest {
         e = assertThrows(UserError.class, () -> IniConfig.parse("[parameter]\ndetd = 4\n", src).checkKnown(allowed));
         assertEquals("emc.ini: unknown section [parameter]; did you mean [parameters]? (known: emc, parameters)",
                 e.getMessage());
-        assertEquals(3, IniConfig.levenshtein("kitten", "sitting"));
-        assertEquals(0, IniConfig.levenshtein("", ""));
-        assertEquals(4, IniConfig.levenshtein("", "abcd"));
+        assertEquals(3, EditDistance.between("kitten", "sitting"));
+        assertEquals(0, EditDistance.between("", ""));
+        assertEquals(4, EditDistance.between("", "abcd"));
     }
 
     @Test

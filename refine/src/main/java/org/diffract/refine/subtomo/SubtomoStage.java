@@ -135,10 +135,12 @@ public final class SubtomoStage implements Stage {
 
     /** Without --path, e2spt_refinemulti writes to the next free spt_refinemulti_NN of the working folder. */
     @Override
-    public void pinDefaults(IniConfig config) {
-        if (config.getString(SECTION, "path", "").isBlank()) {
-            config.set(SECTION, "path", SubtomoRefinement.nextFreePath(Path.of("")).toAbsolutePath().toString());
+    public boolean pinDefaults(IniConfig config) {
+        if (!config.getString(SECTION, "path", "").isBlank()) {
+            return false;
         }
+        config.set(SECTION, "path", SubtomoRefinement.nextFreePath(Path.of("")).toAbsolutePath().toString());
+        return true;
     }
 
     private static final String SECTION = "subtomo";

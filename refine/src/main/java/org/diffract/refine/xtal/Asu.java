@@ -8,13 +8,17 @@ import java.util.List;
  * obey the Laue group: the point group's rotations plus Friedel's law (h and -h equal). The representative
  * is the member inside CCP4's reciprocal asymmetric unit for the Laue class (the conditions CCP4's
  * symlib and gemmi use, e.g. h >= k >= 0, l >= 0 for 4/mmm), so merged files index reflections as CCP4
- * programs expect; tests check it against gemmi.
+ * programs expect; tests check it against gemmi. For anomalous data the mapping also tells whether the
+ * index is equivalent to the representative by the point group itself (I(+)) or only with Friedel's
+ * law (I(-), the Bijvoet mate), as CCP4's ISYM odd/even does.
  */
 public final class Asu {
     private final SpaceGroup group;
     /** Laue group rotations, transposed so that h' = R^T h acts on column indices; 9 ints each. */
     private final int[] ops;
     private final int nOps;
+    /** whether op o belongs to the point group (true) or is only -g for a point-group op g (false) */
+    private final boolean[] plus;
     private final Region region;
 
     /** CCP4's reciprocal ASU conditions, one per Laue class (and the two settings of -3m). */
@@ -59,9 +63,11 @@ public final class Asu {
         this.group = group;
         List<int[]> rots = new ArrayList<>(PointGroups.rotations(group.pointGroupSetting()));
         List<int[]> laue = new ArrayList<>();
+        List<Boolean> inGroup = new ArrayList<>();
         for (int[] r : rots) {
             if (!PointGroups.contains(laue, r)) {
                 laue.add(r);
+                inGroup.add(true);
             }
             int[] n = new int[9];
             for (int i = 0; i < 9; i++) {
@@ -69,13 +75,16 @@ public final class Asu {
             }
             if (!PointGroups.contains(laue, n)) {
                 laue.add(n);
+                inGroup.add(PointGroups.contains(rots, n));
             }
         }
         nOps = laue.size();
         region = Region.of(group);
         ops = new int[nOps * 9];
+        plus = new boolean[nOps];
         for (int o = 0; o < nOps; o++) {
             System.arraycopy(laue.get(o), 0, ops, o * 9, 9);
+            plus[o] = inGroup.get(o);
         }
     }
 
@@ -88,8 +97,13 @@ public final class Asu {
         return nOps;
     }
 
-    /** Writes the representative of (h, k, l) into out[0..3). No allocation: called per observation. */
-    public void map(int h, int k, int l, int[] out) {
+    /**
+     * Writes the representative of (h, k, l) into out[0..3) and returns whether (h, k, l) is its Bijvoet mate
+     * (equivalent only through Friedel's law: I(-)); centric indices count as I(+). No allocation: called
+     * per observation.
+     */
+    public boolean map(int h, int k, int l, int[] out) {
+        int minusOp = -1;
         for (int o = 0; o < nOps; o++) {
             int b = o * 9;
             // h' = h R: row vector times the direct-space rotation
@@ -100,10 +114,29 @@ public final class Asu {
                 out[0] = h2;
                 out[1] = k2;
                 out[2] = l2;
-                return;
+                if (plus[o]) {
+                    return false;
+                }
+                minusOp = o;
             }
         }
-        throw new IllegalStateException("no equivalent of " + h + " " + k + " " + l + " in the " + region + " ASU");
+        if (minusOp < 0) {
+            throw new IllegalStateException("no equivalent of " + h + " " + k + " " + l + " in the " + region + " ASU");
+        }
+        return true;
+    }
+
+    /** Whether h and -h are equivalent under the point group itself (a centric reflection: no anomalous pair). */
+    public boolean isCentric(int h, int k, int l) {
+        for (int o = 0; o < nOps; o++) {
+            int b = o * 9;
+            if (plus[o] && h * ops[b] + k * ops[b + 3] + l * ops[b + 6] == -h
+                    && h * ops[b + 1] + k * ops[b + 4] + l * ops[b + 7] == -k
+                    && h * ops[b + 2] + k * ops[b + 5] + l * ops[b + 8] == -l) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Packs an index with |h|,|k|,|l| < 2^20 into one long (hash key). */

@@ -21,23 +21,45 @@ public final class CrystalModel {
     final double invLambda;
     /** orientation: A0 B(cell0)^-1, row-major */
     final double[] u0;
-    /** observations kept for refinement: index into the crystal's table and unique reflection */
+    /**
+     * observations kept for refinement: index into the crystal's table (its original h k l, which the
+     * geometry predicts), unique reflection (after reindexing), intensity and sigma (polarisation-corrected)
+     */
     final int n;
     final int[] source;
     final int[] unique;
+    final double[] iObs;
+    final double[] sigObs;
+    /** resolution (A) of each observation on the target cell, for the steps' resolution filters */
+    final double[] dObs;
     final boolean[] outlier;
     /** current parameters; G, B, rotX, rotY, rs, then the free cell parameters */
     double[] params;
-    boolean accepted = true;
+    /** the crystal's row in the per-crystal table: its verdict and what the refinement found */
+    final CrystalRecord record;
+    /** the overall scale when post-refinement started ({@link Postrefiner#overallScale}), for the drift bound */
+    double startScale = Double.NaN;
 
     CrystalModel(Crystal c, Observations obs, String system, double g, double b, double rs) {
+        this(c, obs, system, g, b, rs, new CrystalRecord(c));
+    }
+
+    CrystalModel(Crystal c, Observations obs, String system, double g, double b, double rs, CrystalRecord record) {
         this.crystal = c;
         this.system = system;
         this.invLambda = 1 / c.wavelength();
         this.n = obs.n;
         this.source = Arrays.copyOf(obs.source, obs.n);
         this.unique = Arrays.copyOf(obs.unique, obs.n);
+        this.iObs = Arrays.copyOf(obs.intensity, obs.n);
+        this.sigObs = Arrays.copyOf(obs.sigma, obs.n);
+        this.dObs = new double[obs.n];
+        for (int j = 0; j < obs.n; j++) {
+            dObs[j] = 0.5 / Math.sqrt(obs.s2[j]);
+        }
         this.outlier = new boolean[obs.n];
+        this.record = record;
+
         double[] cellFree = freeCell(system, c.cell());
         UnitCell start = fullCell(system, cellFree, c.cell());
         RealMatrix a0 = MatrixUtils.createRealMatrix(new double[][] {
@@ -55,6 +77,20 @@ public final class CrystalModel {
         params[B] = b;
         params[RS] = rs;
         System.arraycopy(cellFree, 0, params, CELL, cellFree.length);
+    }
+
+    boolean accepted() {
+        return record.accepted();
+    }
+
+    /** Copies the current parameters into the table row. */
+    void report() {
+        record.g = params[G];
+        record.b = params[B];
+        record.rs = Math.abs(params[RS]);
+        record.rotX = Math.toDegrees(params[ROT_X]);
+        record.rotY = Math.toDegrees(params[ROT_Y]);
+        record.cell = cell(params).toArray();
     }
 
     /** The cell parameters the crystal system leaves free, from a measured cell (averaging the tied ones). */

@@ -2,10 +2,13 @@ package org.diffract.refine.xtal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
@@ -41,7 +44,7 @@ public final class CrystfelStream {
             return new Parser(r, name, wanted, visitor).run();
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": no such stream file; give [input] data = the .stream CrystFEL's indexamajig wrote");
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (MalformedInputException e) {
             throw new UserError(file + ": not a text file; give a CrystFEL .stream file");
         } catch (IOException e) {
             throw new UserError("cannot read stream " + file + ": " + e.getMessage());
@@ -173,8 +176,8 @@ public final class CrystfelStream {
             }
             UnitCell uc = cell != null ? UnitCell.of(cell) : UnitCell.fromReciprocal(as, bs, cs);
             visitor.accept(new Crystal(index, image, event, wavelength, uc, as, bs, cs, profile,
-                    java.util.Arrays.copyOf(h, n), java.util.Arrays.copyOf(k, n), java.util.Arrays.copyOf(l, n),
-                    java.util.Arrays.copyOf(in, n), java.util.Arrays.copyOf(sig, n)));
+                    Arrays.copyOf(h, n), Arrays.copyOf(k, n), Arrays.copyOf(l, n),
+                    Arrays.copyOf(in, n), Arrays.copyOf(sig, n)));
         }
 
         private void reflections() throws IOException {
@@ -217,7 +220,7 @@ public final class CrystfelStream {
                     tok[t] = Double.parseDouble(word);
                 } catch (NumberFormatException e) {
                     // C's printf writes "nan" and "inf", which Java does not parse
-                    String w = word.toLowerCase(java.util.Locale.ROOT);
+                    String w = word.toLowerCase(Locale.ROOT);
                     if (!(w.endsWith("nan") || w.endsWith("inf"))) {
                         throw error("'" + word + "' is not a number in reflection line '" + line.trim() + "'");
                     }
@@ -229,11 +232,11 @@ public final class CrystfelStream {
             }
             if (n == h.length) {
                 int m = 2 * n;
-                h = java.util.Arrays.copyOf(h, m);
-                k = java.util.Arrays.copyOf(k, m);
-                l = java.util.Arrays.copyOf(l, m);
-                in = java.util.Arrays.copyOf(in, m);
-                sig = java.util.Arrays.copyOf(sig, m);
+                h = Arrays.copyOf(h, m);
+                k = Arrays.copyOf(k, m);
+                l = Arrays.copyOf(l, m);
+                in = Arrays.copyOf(in, m);
+                sig = Arrays.copyOf(sig, m);
             }
             h[n] = (int) tok[0];
             k[n] = (int) tok[1];

@@ -8,22 +8,32 @@ import org.diffract.core.UserError;
  * Every symmetry-unique, not systematically absent reflection of the target cell and space group with
  * d in [dMin, dMax], numbered 0..n-1 in order of decreasing d. All ranks build the same list, so
  * per-reflection sums are plain arrays that reduce element-wise across ranks; it is also the set of
- * possible reflections that completeness counts against.
+ * possible reflections that completeness counts against. Anomalous: an acentric reflection has two
+ * numbers, its I(+) and right after it its Bijvoet mate I(-), both named by the ASU representative.
  */
 public final class HklIndex {
     private final Asu asu;
     private final UnitCell cell;
+    private final boolean anomalous;
     private final int[] h, k, l;
     private final double[] d;
+    /** anomalous: whether number i is an I(-) and the number of its Friedel partner (-1: centric, or not anomalous) */
+    private final boolean[] minus;
+    private final int[] mate;
     private final LongIntMap lookup;
     private final int[] scratch = new int[3];
 
     public HklIndex(Asu asu, UnitCell cell, double dMin, double dMax) {
+        this(asu, cell, dMin, dMax, false);
+    }
+
+    public HklIndex(Asu asu, UnitCell cell, double dMin, double dMax, boolean anomalous) {
         if (!(dMin > 0) || !(dMax > dMin)) {
             throw new UserError("resolution range d_min " + dMin + " .. d_max " + dMax + " A is empty; need 0 < d_min < d_max");
         }
         this.asu = asu;
         this.cell = cell;
+        this.anomalous = anomalous;
         int hm = (int) Math.floor(cell.a() / dMin), km = (int) Math.floor(cell.b() / dMin);
         int lm = (int) Math.floor(cell.c() / dMin);
         long total = (2L * hm + 1) * (2L * km + 1) * (2L * lm + 1);
@@ -76,18 +86,31 @@ public final class HklIndex {
             c = Integer.compare(hh[x], hh[y]);
             return c != 0 ? c : (kk[x] != kk[y] ? Integer.compare(kk[x], kk[y]) : Integer.compare(ll[x], ll[y]));
         });
-        h = new int[n];
-        k = new int[n];
-        l = new int[n];
-        d = new double[n];
-        lookup = new LongIntMap(n);
+        int slots = n;
+        boolean[] centric = new boolean[n];
         for (int i = 0; i < n; i++) {
+            centric[i] = !anomalous || asu.isCentric(th[i], tk[i], tl[i]);
+            slots += centric[i] ? 0 : 1;
+        }
+        h = new int[slots];
+        k = new int[slots];
+        l = new int[slots];
+        d = new double[slots];
+        minus = new boolean[slots];
+        mate = new int[slots];
+        lookup = new LongIntMap(n);
+        for (int i = 0, u = 0; i < n; i++) {
             int o = order[i];
-            h[i] = th[o];
-            k[i] = tk[o];
-            l[i] = tl[o];
-            d[i] = td[o];
-            lookup.put(Asu.pack(h[i], k[i], l[i]), i);
+            lookup.put(Asu.pack(th[o], tk[o], tl[o]), u);
+            int copies = centric[o] ? 1 : 2;
+            for (int c = 0; c < copies; c++, u++) {
+                h[u] = th[o];
+                k[u] = tk[o];
+                l[u] = tl[o];
+                d[u] = td[o];
+                minus[u] = c == 1;
+                mate[u] = copies == 2 ? (c == 0 ? u + 1 : u - 1) : -1;
+            }
         }
     }
 
@@ -119,18 +142,32 @@ public final class HklIndex {
         return cell;
     }
 
+    public boolean anomalous() {
+        return anomalous;
+    }
+
+    /** Whether number i holds the I(-) of its representative (the Bijvoet mate, -h -k -l). */
+    public boolean isMinus(int i) {
+        return minus[i];
+    }
+
+    /** The number of i's Friedel partner (I(+) <-> I(-)), or -1 when there is none. */
+    public int mate(int i) {
+        return mate[i];
+    }
+
     /**
      * The number of the unique reflection equivalent to (h, k, l), or -1 when it is outside the
      * resolution range or systematically absent. Not thread-safe (uses a scratch array).
      */
     public int find(int hh, int kk, int ll) {
-        asu.map(hh, kk, ll, scratch);
-        return lookup.get(Asu.pack(scratch[0], scratch[1], scratch[2]));
+        return find(hh, kk, ll, scratch);
     }
 
     /** Like {@link #find} but thread-safe with the caller's scratch array of 3 ints. */
     public int find(int hh, int kk, int ll, int[] scratch3) {
-        asu.map(hh, kk, ll, scratch3);
-        return lookup.get(Asu.pack(scratch3[0], scratch3[1], scratch3[2]));
+        boolean isMinus = asu.map(hh, kk, ll, scratch3);
+        int u = lookup.get(Asu.pack(scratch3[0], scratch3[1], scratch3[2]));
+        return u >= 0 && isMinus && mate[u] >= 0 ? mate[u] : u;
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,7 +16,7 @@ import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
 
 /**
- * CCP4 MTZ reflection files, merged intensities only. Layout: "MTZ " magic, the 1-based word position of
+ * CCP4 MTZ reflection files, merged intensities only (mean, or Friedel pairs as K/M columns). Layout: "MTZ " magic, the 1-based word position of
  * the header, the machine stamp (0x4441 = little-endian IEEE), data from word 21 as float32 rows of
  * NCOL columns, then 80-character header records (VERS, TITLE, NCOL, CELL, SORT, SYMINF, SYMM, RESO,
  * VALM, COLUMN, NDIF, PROJECT, CRYSTAL, DATASET, DCELL, DWAVEL, END) and MTZENDOFHEADERS. Missing values
@@ -31,37 +32,68 @@ public final class MtzFile {
     public record Content(Reflections reflections, UnitCell cell, String spaceGroup) {
     }
 
+    /** One data column after H K L: label, MTZ type (J intensity, Q sigma, K I(+/-), M sigma of K) and values. */
+    public record Column(String label, char type, double[] values) {
+    }
+
     /** Writes H K L IMEAN SIGIMEAN for the reflections with a finite intensity (atomically). */
     public static void write(Path file, Reflections r, UnitCell cell, SpaceGroup group, double wavelength) {
         int n = 0;
         for (int i = 0; i < r.size(); i++) {
+            n += Double.isFinite(r.intensity()[i]) ? 1 : 0;
+        }
+        int[] h = new int[n], k = new int[n], l = new int[n];
+        double[] in = new double[n], sig = new double[n];
+        for (int i = 0, j = 0; i < r.size(); i++) {
             if (Double.isFinite(r.intensity()[i])) {
-                n++;
+                h[j] = r.h()[i];
+                k[j] = r.k()[i];
+                l[j] = r.l()[i];
+                in[j] = r.intensity()[i];
+                sig[j] = r.sigma()[i];
+                j++;
             }
         }
-        int ncol = 5;
+        write(file, h, k, l, List.of(new Column("IMEAN", 'J', in), new Column("SIGIMEAN", 'Q', sig)), cell, group,
+                wavelength);
+    }
+
+    /** Writes rows H K L and the columns (NaN = missing value, VALM NAN) atomically. */
+    public static void write(Path file, int[] hh, int[] kk, int[] ll, List<Column> columns, UnitCell cell,
+                             SpaceGroup group, double wavelength) {
+        int n = hh.length;
+        int ncol = 3 + columns.size();
         float[] min = new float[ncol], max = new float[ncol];
-        java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
-        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        Arrays.fill(min, Float.POSITIVE_INFINITY);
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
         ByteBuffer data = ByteBuffer.allocate(n * ncol * 4).order(ByteOrder.LITTLE_ENDIAN);
         double sMin = Double.POSITIVE_INFINITY, sMax = 0;
-        for (int i = 0; i < r.size(); i++) {
-            if (!Double.isFinite(r.intensity()[i])) {
-                continue;
+        float[] row = new float[ncol];
+        for (int i = 0; i < n; i++) {
+            row[0] = hh[i];
+            row[1] = kk[i];
+            row[2] = ll[i];
+            for (int c = 0; c < columns.size(); c++) {
+                row[3 + c] = (float) columns.get(c).values()[i];
             }
-            float[] row = {r.h()[i], r.k()[i], r.l()[i], (float) r.intensity()[i], (float) r.sigma()[i]};
             for (int c = 0; c < ncol; c++) {
                 data.putFloat(row[c]);
-                min[c] = Math.min(min[c], row[c]);
-                max[c] = Math.max(max[c], row[c]);
+                if (!Float.isNaN(row[c])) {
+                    min[c] = Math.min(min[c], row[c]);
+                    max[c] = Math.max(max[c], row[c]);
+                }
             }
-            double s = cell.invDSquared(r.h()[i], r.k()[i], r.l()[i]);
+            double s = cell.invDSquared(hh[i], kk[i], ll[i]);
             sMin = Math.min(sMin, s);
             sMax = Math.max(sMax, s);
         }
+        for (int c = 0; c < ncol; c++) {
+            if (min[c] > max[c]) {
+                min[c] = 0;
+                max[c] = 0;
+            }
+        }
         if (n == 0) {
-            java.util.Arrays.fill(min, 0);
-            java.util.Arrays.fill(max, 0);
             sMin = 0;
         }
         String cellText = String.format(Locale.ROOT, "%10.4f %10.4f %10.4f %10.4f %10.4f %10.4f", cell.a(), cell.b(),
@@ -80,10 +112,10 @@ public final class MtzFile {
         }
         h.add(String.format(Locale.ROOT, "RESO %-20.12f %-20.12f", sMin, sMax));
         h.add("VALM NAN");
-        String[] labels = {"H", "K", "L", "IMEAN", "SIGIMEAN"};
-        String[] types = {"H", "H", "H", "J", "Q"};
         for (int c = 0; c < ncol; c++) {
-            h.add(String.format(Locale.ROOT, "COLUMN %-30s %s %17.4f %17.4f %4d", labels[c], types[c], min[c], max[c],
+            String label = c < 3 ? "HKL".substring(c, c + 1) : columns.get(c - 3).label();
+            char type = c < 3 ? 'H' : columns.get(c - 3).type();
+            h.add(String.format(Locale.ROOT, "COLUMN %-30s %s %17.4f %17.4f %4d", label, type, min[c], max[c],
                     c < 3 ? 0 : 1));
         }
         h.add(String.format(Locale.ROOT, "NDIF %8d", 2));
@@ -113,7 +145,7 @@ public final class MtzFile {
 
     private static byte[] pad(String s) {
         byte[] b = new byte[RECORD];
-        java.util.Arrays.fill(b, (byte) ' ');
+        Arrays.fill(b, (byte) ' ');
         byte[] t = s.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(t, 0, b, 0, Math.min(RECORD, t.length));
         return b;
@@ -174,34 +206,74 @@ public final class MtzFile {
         if (RECORD + (long) ncol * nrefl * 4 > headerByte) {
             throw new UserError(name + ": MTZ data block is shorter than NCOL x NREF says (corrupt file?)");
         }
+        int ch = labels.indexOf("H"), ck = labels.indexOf("K"), cl = labels.indexOf("L");
+        if (ch < 0 || ck < 0 || cl < 0) {
+            throw new UserError(name + ": no H K L columns");
+        }
         int ci = labels.indexOf("IMEAN"), cs = labels.indexOf("SIGIMEAN");
         boolean squareF = false;
         if (ci < 0) {
             ci = types.indexOf("J");
             cs = types.indexOf("Q");
         }
+        int cMinus = -1, csMinus = -1;
+        if (ci < 0 && types.indexOf("K") >= 0) {
+            // anomalous only (prime's IOBS(+)/IOBS(-)): I(+) at h, I(-) at -h, in file order K M K M
+            ci = types.indexOf("K");
+            cs = types.indexOf("M");
+            cMinus = types.subList(ci + 1, ncol).indexOf("K") + ci + 1;
+            csMinus = cs >= 0 ? types.subList(cs + 1, ncol).indexOf("M") + cs + 1 : -1;
+            if (cMinus <= ci) {
+                throw new UserError(name + ": one K column without its Bijvoet mate; labels: " + labels);
+            }
+        }
         if (ci < 0) {
             ci = types.indexOf("F");
             squareF = true;
         }
         if (ci < 0) {
-            throw new UserError(name + ": no intensity (IMEAN or type J) or amplitude (type F) column; labels: " + labels);
+            throw new UserError(name + ": no intensity (IMEAN, or type J or K) or amplitude (type F) column; labels: "
+                    + labels);
         }
-        int ch = labels.indexOf("H"), ck = labels.indexOf("K"), cl = labels.indexOf("L");
-        if (ch < 0 || ck < 0 || cl < 0) {
-            throw new UserError(name + ": no H K L columns");
-        }
-        int[] h = new int[nrefl], k = new int[nrefl], l = new int[nrefl], nm = new int[nrefl];
-        double[] in = new double[nrefl], sig = new double[nrefl];
+        int rows = cMinus > 0 ? 2 * nrefl : nrefl;
+        int[] h = new int[rows], k = new int[rows], l = new int[rows], nm = new int[rows];
+        double[] in = new double[rows], sig = new double[rows];
+        int n = 0;
         for (int i = 0; i < nrefl; i++) {
             int base = RECORD + i * ncol * 4;
-            h[i] = Math.round(buf.getFloat(base + ch * 4));
-            k[i] = Math.round(buf.getFloat(base + ck * 4));
-            l[i] = Math.round(buf.getFloat(base + cl * 4));
+            int hh = Math.round(buf.getFloat(base + ch * 4));
+            int kk = Math.round(buf.getFloat(base + ck * 4));
+            int ll = Math.round(buf.getFloat(base + cl * 4));
             double v = buf.getFloat(base + ci * 4);
-            in[i] = squareF ? v * v : v;
-            sig[i] = cs >= 0 && !squareF ? buf.getFloat(base + cs * 4) : Double.NaN;
-            nm[i] = 1;
+            if (cMinus > 0 && Double.isNaN(v)) {
+                // this row holds only I(-)
+            } else {
+                h[n] = hh;
+                k[n] = kk;
+                l[n] = ll;
+                in[n] = squareF ? v * v : v;
+                sig[n] = cs >= 0 && !squareF ? buf.getFloat(base + cs * 4) : Double.NaN;
+                nm[n++] = 1;
+            }
+            if (cMinus > 0) {
+                double m = buf.getFloat(base + cMinus * 4);
+                if (!Double.isNaN(m)) {
+                    h[n] = -hh;
+                    k[n] = -kk;
+                    l[n] = -ll;
+                    in[n] = m;
+                    sig[n] = csMinus > 0 ? buf.getFloat(base + csMinus * 4) : Double.NaN;
+                    nm[n++] = 1;
+                }
+            }
+        }
+        if (n < rows) {
+            h = Arrays.copyOf(h, n);
+            k = Arrays.copyOf(k, n);
+            l = Arrays.copyOf(l, n);
+            in = Arrays.copyOf(in, n);
+            sig = Arrays.copyOf(sig, n);
+            nm = Arrays.copyOf(nm, n);
         }
         return new Content(new Reflections(h, k, l, in, sig, nm), cell, sg);
     }

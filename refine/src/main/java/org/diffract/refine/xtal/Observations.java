@@ -4,9 +4,11 @@ import java.util.Arrays;
 
 /**
  * A crystal's reflections prepared for merging: each kept observation's unique-reflection number,
- * intensity, sigma and s^2 = (1/2d)^2 on the target cell, plus its position in the crystal's own
- * reflection table. Observations outside the resolution range, systematically absent, with sigma <= 0 or
- * with I/sigma below sigma_min are dropped here. Buffers are reused from crystal to crystal.
+ * intensity and sigma (polarisation-corrected when asked), s^2 = (1/2d)^2 on the target cell, plus its
+ * position in the crystal's own reflection table. The crystal's indices are first reindexed by its
+ * indexing-ambiguity operator (row vector h' = h M). Observations outside the resolution range,
+ * systematically absent, with sigma <= 0 or with I/sigma below sigma_min are dropped here. Buffers are
+ * reused from crystal to crystal.
  */
 public final class Observations {
     public int n;
@@ -17,8 +19,16 @@ public final class Observations {
     public double[] s2 = new double[256];
     private final int[] scratch = new int[3];
 
-    /** Fills from the crystal; returns this. */
+    /** Fills from the crystal without reindexing or polarisation correction; returns this. */
     public Observations fill(Crystal c, HklIndex index, double sigmaMin) {
+        return fill(c, index, null, sigmaMin, null);
+    }
+
+    /**
+     * Fills from the crystal; {@code reindex} (9 ints, row-major, null = identity) maps its indices to the
+     * wanted setting and {@code pol} (null = none) corrects intensities. Returns this.
+     */
+    public Observations fill(Crystal c, HklIndex index, int[] reindex, double sigmaMin, Polarisation pol) {
         n = 0;
         if (unique.length < c.size()) {
             int m = Math.max(c.size(), 2 * unique.length);
@@ -28,14 +38,33 @@ public final class Observations {
             sigma = Arrays.copyOf(sigma, m);
             s2 = Arrays.copyOf(s2, m);
         }
+        double[] as = c.astar(), bs = c.bstar(), cs = c.cstar();
+        double invLambda = 1 / c.wavelength();
+        if (pol != null && !(invLambda > 0)) {
+            throw new IllegalArgumentException("polarisation correction needs the crystal's wavelength");
+        }
         for (int i = 0; i < c.size(); i++) {
             double sig = c.sigma()[i], in = c.intensity()[i];
             if (!(sig > 0) || in / sig < sigmaMin) {
                 continue;
             }
-            int u = index.find(c.h()[i], c.k()[i], c.l()[i], scratch);
+            int h = c.h()[i], k = c.k()[i], l = c.l()[i];
+            int u;
+            if (reindex == null) {
+                u = index.find(h, k, l, scratch);
+            } else {
+                u = index.find(h * reindex[0] + k * reindex[3] + l * reindex[6],
+                        h * reindex[1] + k * reindex[4] + l * reindex[7],
+                        h * reindex[2] + k * reindex[5] + l * reindex[8], scratch);
+            }
             if (u < 0) {
                 continue;
+            }
+            if (pol != null) {
+                double f = pol.factor(h * as[0] + k * bs[0] + l * cs[0], h * as[1] + k * bs[1] + l * cs[1],
+                        h * as[2] + k * bs[2] + l * cs[2], invLambda);
+                in /= f;
+                sig /= f;
             }
             unique[n] = u;
             source[n] = i;

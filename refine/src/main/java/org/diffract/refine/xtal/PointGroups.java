@@ -1,6 +1,7 @@
 package org.diffract.refine.xtal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,7 @@ public final class PointGroups {
 
     static boolean contains(List<int[]> group, int[] m) {
         for (int[] g : group) {
-            if (java.util.Arrays.equals(g, m)) {
+            if (Arrays.equals(g, m)) {
                 return true;
             }
         }

@@ -63,16 +63,31 @@ public record SpaceGroup(int number, String hm, String xhm, String shortName, St
     }
 
     /**
-     * The Laue class as CrystFEL names merging symmetry in .hkl headers: -3m is -3m1 or -31m by setting,
-     * the others as International Tables writes them.
+     * The merging symmetry as CrystFEL names it in .hkl headers and -y options (libcrystfel's symmetry.c):
+     * the Laue class, with _uab for our unique-axis-b monoclinic groups (CrystFEL's default axis is c) and
+     * _H for trigonal groups on hexagonal axes (-3_H, -3m1_H, -31m_H); hexagonal ones take no suffix.
      */
     public String crystfelLaue() {
-        if (!laue.equals("-3m")) {
-            return laue;
-        }
-        return switch (pointGroupSetting) {
-            case "312", "31m", "-31m" -> "-31m";
-            default -> "-3m1";
+        String setting = switch (laue) {
+            case "-3m" -> switch (pointGroupSetting) {
+                case "312", "31m", "-31m" -> "-31m";
+                default -> "-3m1";
+            };
+            default -> laue;
+        };
+        return crystfel(setting);
+    }
+
+    /** The point group (with setting) in CrystFEL's spelling: the symmetry of anomalous (Friedel-split) lists. */
+    public String crystfelPointGroup() {
+        return crystfel(pointGroupSetting);
+    }
+
+    private String crystfel(String setting) {
+        return switch (crystalSystem) {
+            case "monoclinic" -> setting + "_uab";
+            case "trigonal" -> setting + "_H";
+            default -> setting;
         };
     }
 

@@ -8,11 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.diffract.core.UserError;
+import org.diffract.core.config.EditDistance;
 
 /**
  * The table of the 230 space groups (resource spacegroups.tsv, made by refine/tools/make_spacegroups.py
@@ -93,34 +95,13 @@ public final class SpaceGroups {
         if (g != null) {
             return g;
         }
-        String best = null;
-        int bestDist = Integer.MAX_VALUE;
+        // compare spelling-free keys ("P212121"), then report the nearest group's symbol as CCP4 writes it
+        Map<String, String> symbolOfKey = new LinkedHashMap<>();
         for (SpaceGroup s : ALL) {
-            int d = distance(key(name), key(s.hm()));
-            if (d < bestDist) {
-                bestDist = d;
-                best = s.hm();
-            }
+            symbolOfKey.putIfAbsent(key(s.hm()), s.hm());
         }
+        String best = EditDistance.nearest(key(name), symbolOfKey.keySet(), Integer.MAX_VALUE);
         throw new UserError("unknown space group '" + name + "'; give a number 1..230 or a Hermann-Mauguin symbol"
-                + " such as 'P 21 21 21'" + (best != null ? " (did you mean '" + best + "'?)" : ""));
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+                + " such as 'P 21 21 21'" + (best != null ? " (did you mean '" + symbolOfKey.get(best) + "'?)" : ""));
     }
 }

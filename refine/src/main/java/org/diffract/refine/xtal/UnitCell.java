@@ -9,7 +9,7 @@ import org.diffract.core.UserError;
 
 /**
  * A unit cell: edges in angstrom, angles in degrees. Knows its reciprocal metric (for 1/d^2) and the
- * Busing-Levy B matrix whose columns are a*, b*, c* in a Cartesian frame (c* along... a* along x).
+ * Busing-Levy B matrix whose columns are a*, b*, c* in a Cartesian frame (a along x, b in the xy plane).
  */
 public record UnitCell(double a, double b, double c, double alpha, double beta, double gamma) {
 
@@ -93,20 +93,61 @@ public record UnitCell(double a, double b, double c, double alpha, double beta, 
         return Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, cos))));
     }
 
-    /** cxi.merge's test: every edge within tolerance percent of the target and every angle within tolerance degrees. */
-    public boolean isWithin(UnitCell target, double tolerance) {
+    /**
+     * prime's test: every one of the six parameters within {@code percent} percent of the target's, except that
+     * the angles are compared in degrees when {@code degrees} is given (not NaN).
+     */
+    public boolean isWithin(UnitCell target, double percent, double degrees) {
         double[] p = toArray(), t = target.toArray();
-        for (int i = 0; i < 3; i++) {
-            if (Math.abs(p[i] - t[i]) > tolerance / 100 * t[i]) {
-                return false;
-            }
-        }
-        for (int i = 3; i < 6; i++) {
-            if (Math.abs(p[i] - t[i]) > tolerance) {
+        for (int i = 0; i < 6; i++) {
+            double allowed = i >= 3 && Double.isFinite(degrees) ? degrees : percent / 100 * t[i];
+            if (!(Math.abs(p[i] - t[i]) <= allowed)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * The cell the space group's metric demands closest to this one (tied edges averaged, fixed angles set), as
+     * cctbx's average_unit_cell: monoclinic groups have unique axis b, trigonal ones hexagonal axes.
+     */
+    public UnitCell symmetric(SpaceGroup group) {
+        return switch (group.crystalSystem()) {
+            case "cubic" -> {
+                double m = (a + b + c) / 3;
+                yield new UnitCell(m, m, m, 90, 90, 90);
+            }
+            case "tetragonal" -> new UnitCell((a + b) / 2, (a + b) / 2, c, 90, 90, 90);
+            case "trigonal", "hexagonal" -> new UnitCell((a + b) / 2, (a + b) / 2, c, 90, 90, 120);
+            case "orthorhombic" -> new UnitCell(a, b, c, 90, 90, 90);
+            case "monoclinic" -> new UnitCell(a, b, c, 90, beta, 90);
+            default -> this;
+        };
+    }
+
+    /**
+     * Why this cell breaks the space group's metric, or null when it fits: cctbx's is_compatible_unit_cell,
+     * lengths within 1 % and angles within 1 degree of {@link #symmetric}.
+     */
+    public String metricProblem(SpaceGroup group) {
+        UnitCell s = symmetric(group);
+        double[] p = toArray(), q = s.toArray();
+        for (int i = 0; i < 6; i++) {
+            boolean ok = i < 3 ? Math.abs(p[i] - q[i]) <= 0.01 * q[i] : Math.abs(p[i] - q[i]) <= 1;
+            if (!ok) {
+                String rule = switch (group.crystalSystem()) {
+                    case "cubic" -> "a = b = c, all angles 90";
+                    case "tetragonal" -> "a = b, all angles 90";
+                    case "trigonal", "hexagonal" -> "a = b, alpha = beta = 90, gamma = 120 (hexagonal axes)";
+                    case "orthorhombic" -> "all angles 90";
+                    default -> "alpha = gamma = 90 (unique axis b)";
+                };
+                return "a " + group.crystalSystem() + " cell needs " + rule + " (lengths within 1 %, angles within 1 "
+                        + "degree, as cctbx checks)";
+            }
+        }
+        return null;
     }
 
     @Override

@@ -25,9 +25,10 @@ class PostrefinerTest {
         sim.rsReported = 0.0045;
         sim.bMin = 0;
         sim.bMax = 0;
+        sim.polarised = false;
         Path stream = sim.write(dir.resolve("one.stream"));
-        XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "pr", sim, stream, "None", ""));
-        HklIndex index = new HklIndex(new Asu(s.spaceGroup()), s.targetCell(), s.dMin(), s.dMax());
+        XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "pr", sim, stream, "None", ""), Mode.POSTREFINE);
+        HklIndex index = new HklIndex(new Asu(s.spaceGroup()), s.targetCell(), s.merge().dMin(), s.merge().dMax());
         double[] truth = new double[index.size()];
         for (int u = 0; u < truth.length; u++) {
             int t = sim.truthIndex.find(index.h(u), index.k(u), index.l(u));

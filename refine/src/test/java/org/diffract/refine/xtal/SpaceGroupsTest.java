@@ -131,14 +131,39 @@ class SpaceGroupsTest {
         assertEquals(18, SpaceGroups.find("R 3 2").allOps().size());
     }
 
+    /**
+     * CrystFEL's point-group names, as libcrystfel/src/symmetry.c (get_pointgroup) accepts them: the plain
+     * names, trigonal ones with _H (hexagonal axes) or _R, and any name with _ua plus a unique axis.
+     */
+    private static final Set<String> CRYSTFEL = Set.of("-1", "1", "2/m", "2", "m", "mmm", "222", "mm2", "4/m", "4", "-4",
+            "4/mmm", "422", "-42m", "-4m2", "4mm", "3_R", "-3_R", "32_R", "3m_R", "-3m_R", "3_H", "-3_H", "321_H", "312_H",
+            "3m1_H", "31m_H", "-3m1_H", "-31m_H", "6/m", "6", "-6", "6/mmm", "622", "-62m", "-6m2", "6mm", "23", "m-3",
+            "432", "-43m", "m-3m");
+
+    private static boolean crystfelAccepts(String name) {
+        int ua = name.indexOf("_ua");
+        return CRYSTFEL.contains(ua >= 0 && name.length() == ua + 4 && "abc".indexOf(name.charAt(ua + 3)) >= 0
+                ? name.substring(0, ua) : name);
+    }
+
     @Test
-    void crystfelMergingSymmetryNames() {
-        assertEquals("-3m1", SpaceGroups.find("P 31 2 1").crystfelLaue());
-        assertEquals("-31m", SpaceGroups.find("P 31 1 2").crystfelLaue());
-        assertEquals("-3m1", SpaceGroups.find("R 3 2").crystfelLaue());
-        assertEquals("-31m", SpaceGroups.find("P 3 1 m").crystfelLaue());
+    void crystfelSymmetryNamesAreInCrystfelsList() {
+        assertEquals("-3m1_H", SpaceGroups.find("P 31 2 1").crystfelLaue());
+        assertEquals("-31m_H", SpaceGroups.find("P 31 1 2").crystfelLaue());
+        assertEquals("-3m1_H", SpaceGroups.find("R 3 2").crystfelLaue());
+        assertEquals("-31m_H", SpaceGroups.find("P 3 1 m").crystfelLaue());
+        assertEquals("-3_H", SpaceGroups.find("R 3").crystfelLaue());
+        assertEquals("6/mmm", SpaceGroups.find("P 61 2 2").crystfelLaue());
         assertEquals("4/mmm", SpaceGroups.find("P 43 21 2").crystfelLaue());
-        assertEquals("2/m", SpaceGroups.find("C2").crystfelLaue());
+        // our monoclinic groups have unique axis b; CrystFEL's default is c
+        assertEquals("2/m_uab", SpaceGroups.find("C2").crystfelLaue());
+        assertEquals("2_uab", SpaceGroups.find("C2").crystfelPointGroup());
+        assertEquals("321_H", SpaceGroups.find("P 31 2 1").crystfelPointGroup());
+        assertEquals("-4m2", SpaceGroups.find("P -4 m 2").crystfelPointGroup());
+        for (SpaceGroup g : SpaceGroups.all()) {
+            assertTrue(crystfelAccepts(g.crystfelLaue()), g + ": " + g.crystfelLaue());
+            assertTrue(crystfelAccepts(g.crystfelPointGroup()), g + ": " + g.crystfelPointGroup());
+        }
     }
 
     @Test

@@ -36,6 +36,33 @@ public final class StreamSimulator {
     public double orientationErrorDeg = 0;
     public double gMin = 0.5, gMax = 2.0, bMin = -4, bMax = 4;
     public int wrongCellCrystals = 0;
+    /**
+     * Record intensities attenuated by the polarisation factor of a horizontally polarised beam, as detectors
+     * do and CrystFEL streams keep them (merging programs divide it out).
+     */
+    public boolean polarised = true;
+    /** crystals of the right cell whose intensities are random (unrelated to the truth), after the good ones */
+    public int randomIntensityCrystals = 0;
+    /** a crystal (stream index, -1: none) whose B factor is plantedB instead of a random one in [bMin, bMax] */
+    public int plantedCrystal = -1;
+    public double plantedB = 0;
+    /**
+     * Per crystal (stream index), null or a lattice symmetry R (direct space, row-major) the "indexer" reports
+     * it in: indices written h' = h R, reciprocal axes A' = A (R^T)^-1, so the stream is consistent but in the
+     * alternative setting.
+     */
+    public int[][] reindexOps;
+    /** relative rms difference of Bijvoet mates in the truth (0: Friedel's law holds) */
+    public double anomalousSignal = 0;
+    /** truth to use instead of random Wilson intensities, on the index {@link #truthIndexFor} gives */
+    public double[] presetTruth;
+    /**
+     * Overall B factor (A^2) of the crystal's diffraction, for the truth and the unrelated crystals alike: real
+     * intensities fall with resolution, so even unrelated data sets correlate somewhat.
+     */
+    public double overallB = 0;
+    /** Gaussian rocking curve exp(-rh^2 / (2 (rs/2)^2)) instead of a Lorentzian: not the model under test */
+    public boolean gaussianProfile = false;
 
     /** Per crystal (stream order): true scale, B factor and the orientation error written (radians about x, y). */
     public double[] trueG, trueB, errorX, errorY;
@@ -44,15 +71,26 @@ public final class StreamSimulator {
     public double[] truth;
     public HklIndex truthIndex;
 
+    /** The index the truth is laid out on (anomalous when anomalousSignal > 0). */
+    public HklIndex truthIndexFor() {
+        return new HklIndex(new Asu(SpaceGroups.find(spaceGroup)), cell, dMin, 1000, anomalousSignal > 0);
+    }
+
     public Path write(Path file) throws IOException {
-        SpaceGroup sg = SpaceGroups.find(spaceGroup);
-        truthIndex = new HklIndex(new Asu(sg), cell, dMin, 1000);
+        truthIndex = truthIndexFor();
         RandomGenerator rng = new MersenneTwister(seed);
         truth = new double[truthIndex.size()];
         for (int u = 0; u < truth.length; u++) {
-            truth[u] = -meanIntensity * Math.log(1 - rng.nextDouble()) + 1;
+            if (truthIndex.isMinus(u)) {
+                // the Bijvoet mate: the I(+) changed by the anomalous signal
+                truth[u] = Math.max(1, truth[u - 1] * (1 + anomalousSignal * rng.nextGaussian()));
+            } else {
+                truth[u] = presetTruth != null ? presetTruth[u] : -meanIntensity * Math.log(1 - rng.nextDouble()) + 1;
+                double d = truthIndex.d(u);
+                truth[u] *= Math.exp(-2 * overallB / (4 * d * d));
+            }
         }
-        int total = crystals + wrongCellCrystals;
+        int total = crystals + randomIntensityCrystals + wrongCellCrystals;
         trueG = new double[total];
         trueB = new double[total];
         errorX = new double[total];
@@ -62,10 +100,11 @@ public final class StreamSimulator {
             w.write("----- Begin geometry file -----\nclen = 0.1\nres = 10000\n----- End geometry file -----\n");
             w.write("----- Begin unit cell -----\nCrystFEL unit cell file version 1.0\nlattice_type = tetragonal\n"
                     + "----- End unit cell -----\n");
-            for (int n = 0; n < crystals + wrongCellCrystals; n++) {
-                boolean wrong = n >= crystals;
-                UnitCell c = wrong ? new UnitCell(cell.a() * 1.3, cell.b() * 1.3, cell.c(), 90, 90, 90) : cell;
-                chunk(w, n, c, rng, wrong);
+            for (int n = 0; n < total; n++) {
+                boolean wrongCell = n >= crystals + randomIntensityCrystals;
+                UnitCell c = wrongCell ? new UnitCell(cell.a() * 1.3, cell.b() * 1.3, cell.c(), cell.alpha(), cell.beta(),
+                        cell.gamma()) : cell;
+                chunk(w, n, c, rng, n >= crystals);
             }
         }
         return file;
@@ -102,6 +141,16 @@ public final class StreamSimulator {
         return Math.max(0, Math.rint(mean + Math.sqrt(mean) * rng.nextGaussian()));
     }
 
+    /**
+     * Dipole factor for an electric field along lab x: 1 - (e_x . k_out/|k_out|)^2, the squared sine of the
+     * angle between the field and the scattered ray (written independently of the code under test).
+     */
+    static double polarisation(double sx, double sy, double sz, double k) {
+        double ox = sx, oy = sy, oz = sz + k;
+        double ex = ox / Math.sqrt(ox * ox + oy * oy + oz * oz);
+        return 1 - ex * ex;
+    }
+
     static RealMatrix rotX(double t) {
         return MatrixUtils.createRealMatrix(new double[][] {{1, 0, 0}, {0, Math.cos(t), -Math.sin(t)},
                 {0, Math.sin(t), Math.cos(t)}});
@@ -116,9 +165,19 @@ public final class StreamSimulator {
         RealMatrix a = randomRotation(rng).multiply(c.bMatrix());
         double g = gMin + (gMax - gMin) * rng.nextDouble();
         double b = bMin + (bMax - bMin) * rng.nextDouble();
+        if (n == plantedCrystal) {
+            b = plantedB;
+        }
         double ex = Math.toRadians(orientationErrorDeg) * rng.nextGaussian();
         double ey = Math.toRadians(orientationErrorDeg) * rng.nextGaussian();
         RealMatrix reported = rotX(ex).multiply(rotY(ey)).multiply(a);
+        int[] op = reindexOps != null ? reindexOps[n] : null;
+        if (op != null) {
+            // A' = A (R^T)^-1, so that A' h'^T = A h^T for h' = h R
+            RealMatrix rt = MatrixUtils.createRealMatrix(new double[][] {{op[0], op[3], op[6]}, {op[1], op[4], op[7]},
+                    {op[2], op[5], op[8]}});
+            reported = reported.multiply(MatrixUtils.inverse(rt));
+        }
         trueG[n] = g;
         trueB[n] = b;
         errorX[n] = ex;
@@ -138,13 +197,14 @@ public final class StreamSimulator {
                     if (s2 > 1 / (dMin * dMin) || s2 == 0) {
                         continue;
                     }
-                    double rh = Partiality.excitationError(sx, sy, sz, k);
+                    // distance of the reciprocal-lattice point from the Ewald sphere (centre -k along z)
+                    double rh = k - Math.sqrt(sx * sx + sy * sy + (sz + k) * (sz + k));
                     if (Math.abs(rh) > 2 * rsTrue) {
                         continue;
                     }
                     double itrue;
                     if (wrong) {
-                        itrue = meanIntensity * rng.nextDouble();
+                        itrue = -meanIntensity * Math.log(1 - rng.nextDouble()) * Math.exp(-2 * overallB * s2 / 4);
                     } else {
                         int u = truthIndex.find(h, kk, l);
                         if (u < 0) {
@@ -152,13 +212,17 @@ public final class StreamSimulator {
                         }
                         itrue = truth[u];
                     }
-                    double p = full ? 1 : Partiality.lorentzian(rh, rsTrue);
-                    double mean = g * Math.exp(-2 * b * s2 / 4) * p * itrue;
+                    double p = full ? 1 : gaussianProfile ? Math.exp(-rh * rh / (2 * 0.25 * rsTrue * rsTrue))
+                            : rsTrue * rsTrue / (2 * rh * rh + rsTrue * rsTrue);
+                    double mean = g * Math.exp(-2 * b * s2 / 4) * p * itrue * (polarised ? polarisation(sx, sy, sz, k) : 1);
                     double counts = poisson(rng, mean + background);
                     double obs = counts - background;
                     double sigma = Math.sqrt(Math.max(counts, 1) + background);
+                    int hw = op == null ? h : h * op[0] + kk * op[3] + l * op[6];
+                    int kw = op == null ? kk : h * op[1] + kk * op[4] + l * op[7];
+                    int lw = op == null ? l : h * op[2] + kk * op[5] + l * op[8];
                     refl.append(String.format(Locale.ROOT, "%4d %4d %4d %10.2f %10.2f %10.2f %10.2f %6.1f %6.1f p0%n",
-                            h, kk, l, obs, sigma, counts, background, 100.0 + count % 50, 200.0 + count / 50));
+                            hw, kw, lw, obs, sigma, counts, background, 100.0 + count % 50, 200.0 + count / 50));
                     count++;
                 }
             }

@@ -14,6 +14,7 @@ final class XtalTestData {
         UnitCell c = sim.cell;
         String text = """
                 [main]
+                mode = merge
                 data = %s
                 model = %s
                 pixel_size_mm = 0.11
@@ -26,7 +27,6 @@ final class XtalTestData {
                 d_min = %s
                 d_max = 30
                 uc_tolerance = 5
-                min_corr = 0.1
                 partiality_min = 0.1
                 n_bins = 5
                 %s
@@ -37,8 +37,24 @@ final class XtalTestData {
         return f;
     }
 
+    /** The simulation's true intensities as a CrystFEL .hkl (sigma 1), a reference as a user would give one. */
+    static Path truthHkl(Path file, StreamSimulator sim) {
+        int n = sim.truth.length;
+        int[] h = new int[n], k = new int[n], l = new int[n], nm = new int[n];
+        double[] sig = new double[n];
+        for (int u = 0; u < n; u++) {
+            h[u] = sim.truthIndex.h(u);
+            k[u] = sim.truthIndex.k(u);
+            l[u] = sim.truthIndex.l(u);
+            sig[u] = 1;
+            nm[u] = 1;
+        }
+        CrystfelHkl.write(file, SpaceGroups.find(sim.spaceGroup).crystfelLaue(), new Reflections(h, k, l, sim.truth, sig, nm));
+        return file;
+    }
+
     /** Pearson correlation of merged intensities with the truth over reflections both have. */
-    static double ccWithTruth(MergeRun.Result r, StreamSimulator sim) {
+    static double ccWithTruth(XtalRun.Result r, StreamSimulator sim) {
         int n = 0;
         double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
         for (int u = 0; u < r.index().size(); u++) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class MergeRunTest {
+class MergeTest {
     @TempDir
     static Path dir;
     static StreamSimulator sim;
@@ -35,12 +35,12 @@ class MergeRunTest {
     @Test
     void meanScaledMergeCorrelatesWithTruthAndRejectsWrongCells() throws Exception {
         XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "noref", sim, stream, "None", ""));
-        MergeRun.Result r = new MergeRun(s, new LocalCommunicator()).run();
+        XtalRun.Result r = new XtalRun(s, new LocalCommunicator(), 1).run();
         double cc = XtalTestData.ccWithTruth(r, sim);
         assertTrue(cc >= 0.99, "CC with truth " + cc);
-        assertEquals(103, r.counts().crystals());
-        assertEquals(3, r.counts().rejectedCell());
-        assertEquals(100, r.counts().accepted());
+        assertEquals(103, r.tally().crystals());
+        assertEquals(3, r.tally().count(Verdict.CELL));
+        assertEquals(100, r.tally().merged());
         MergeStatistics.Shell all = r.overall();
         assertTrue(all.multiplicity() > 30, "multiplicity " + all.multiplicity());
         assertTrue(all.completeness() > 0.99, "completeness " + all.completeness());
@@ -69,7 +69,7 @@ class MergeRunTest {
         }
         CrystfelHkl.write(ref, "4/mmm", new Reflections(h, k, l, sim.truth, sig, nm));
         XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "ref", sim, stream, ref.toString(), "b_factor = True"));
-        MergeRun.Result r = new MergeRun(s, new LocalCommunicator()).run();
+        XtalRun.Result r = new XtalRun(s, new LocalCommunicator(), 1).run();
         assertTrue(r.overall().ccIso() >= 0.99, "CCiso " + r.overall().ccIso());
         assertEquals(r.overall().ccIso(), XtalTestData.ccWithTruth(r, sim), 1e-9);
         String table = Files.readString(s.output("_stats.txt"));
@@ -90,7 +90,7 @@ class MergeRunTest {
         }
         MtzFile.write(ref, new Reflections(h, k, l, sim.truth, sig, nm), sim.cell, SpaceGroups.find(sim.spaceGroup), 1.3);
         XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "mtzref", sim, stream, ref.toString(), ""));
-        MergeRun.Result r = new MergeRun(s, new LocalCommunicator()).run();
+        XtalRun.Result r = new XtalRun(s, new LocalCommunicator(), 1).run();
         assertTrue(r.overall().ccIso() >= 0.99, "CCiso " + r.overall().ccIso());
     }
 
@@ -105,8 +105,8 @@ class MergeRunTest {
     @Test
     void twoRanksGiveTheSameMergeAsOne() throws Exception {
         XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "ranks", sim, stream, "None", ""));
-        MergeRun.Result one = new MergeRun(s, new LocalCommunicator()).run();
-        List<double[]> two = ThreadCommunicator.run(2, comm -> new MergeRun(s, comm).run().sums().intensities());
+        XtalRun.Result one = new XtalRun(s, new LocalCommunicator(), 1).run();
+        List<double[]> two = ThreadCommunicator.run(2, comm -> new XtalRun(s, comm, 1).run().sums().intensities());
         assertArrayEquals(one.sums().intensities(), two.get(0), 1e-6 * 2000);
         assertArrayEquals(two.get(0), two.get(1), 0);
     }

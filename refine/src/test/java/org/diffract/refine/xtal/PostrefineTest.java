@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PostrefineRunTest {
+class PostrefineTest {
     @TempDir
     static Path dir;
     static StreamSimulator sim;
@@ -33,15 +33,15 @@ class PostrefineRunTest {
 
     @Test
     void postRefinementImprovesCorrelationOverPlainMerging() throws Exception {
-        XtalSettings plain = XtalSettings.read(XtalTestData.config(dir, "plain", sim, stream, "None", ""));
-        double ccMerge = XtalTestData.ccWithTruth(new MergeRun(plain, new LocalCommunicator()).run(), sim);
-        XtalSettings post = XtalSettings.read(XtalTestData.config(dir, "post", sim, stream, "None", ""));
-        MergeRun.Result r = new PostrefineRun(post, new LocalCommunicator(), 2).run();
+        XtalSettings plain = XtalSettings.read(XtalTestData.config(dir, "plain", sim, stream, "None", ""), Mode.MERGE);
+        double ccMerge = XtalTestData.ccWithTruth(new XtalRun(plain, new LocalCommunicator(), 1).run(), sim);
+        XtalSettings post = XtalSettings.read(XtalTestData.config(dir, "post", sim, stream, "None", ""), Mode.POSTREFINE);
+        XtalRun.Result r = new XtalRun(post, new LocalCommunicator(), 2).run();
         double ccPost = XtalTestData.ccWithTruth(r, sim);
         assertTrue(ccPost > ccMerge + 0.02, "post-refined CC " + ccPost + " vs merged " + ccMerge);
         assertTrue(ccPost > 0.99, "post-refined CC " + ccPost);
         List<String> cycles = Files.readAllLines(post.output("_postref.txt"));
-        assertEquals(1 + 1 + post.nPostrefCycles(), cycles.size(), String.join("\n", cycles));
+        assertEquals(1 + 1 + post.postref().cycles(), cycles.size(), String.join("\n", cycles));
         assertTrue(Files.size(post.output(".mtz")) > 0);
     }
 
@@ -49,9 +49,9 @@ class PostrefineRunTest {
     void twoRanksAgreeWithOne() throws Exception {
         Path cfg = XtalTestData.config(dir, "prranks", sim, stream, "None", "");
         Files.writeString(cfg, Files.readString(cfg).replace("n_postref_cycle = 3", "n_postref_cycle = 1"));
-        XtalSettings s = XtalSettings.read(cfg);
-        double one = XtalTestData.ccWithTruth(new PostrefineRun(s, new LocalCommunicator(), 1).run(), sim);
-        List<Double> two = ThreadCommunicator.run(2, comm -> XtalTestData.ccWithTruth(new PostrefineRun(s, comm, 1).run(),
+        XtalSettings s = XtalSettings.read(cfg, Mode.POSTREFINE);
+        double one = XtalTestData.ccWithTruth(new XtalRun(s, new LocalCommunicator(), 1).run(), sim);
+        List<Double> two = ThreadCommunicator.run(2, comm -> XtalTestData.ccWithTruth(new XtalRun(s, comm, 1).run(),
                 sim));
         assertEquals(one, two.get(0), 1e-6);
         assertEquals(two.get(0), two.get(1), 0);
