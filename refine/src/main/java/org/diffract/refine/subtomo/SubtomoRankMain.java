@@ -11,7 +11,8 @@ import org.diffract.core.parallel.RankMain;
 /**
  * The MPJ entry of {@code refine subtomo}: one call per rank, started by MPJ Express's starter with the
  * e2spt_refinemulti options as extra arguments (see {@link SubtomoOptions}) and/or {@code --config FILE}
- * whose [subtomo] keys are the same option names (arguments win).
+ * whose [subtomo] keys are the same option names (arguments win); {@code --resume} continues from the
+ * checkpoint in --path.
  */
 public final class SubtomoRankMain {
     private SubtomoRankMain() {
@@ -33,7 +34,12 @@ public final class SubtomoRankMain {
                 if (ctx.comm().rank() == 0) {
                     out.writeParameters();
                 }
-                new SubtomoRefinement(o, stack, ctx.comm(), ctx.threads(), out).run();
+                SubtomoRefinement refinement = new SubtomoRefinement(o, stack, ctx.comm(), ctx.threads(), out);
+                if (ctx.resume()) {
+                    refinement.resume();
+                } else {
+                    refinement.run();
+                }
             }
         });
     }
