@@ -30,10 +30,8 @@ public final class SubtomoRankMain {
             // opened, not read: each rank reads only its own particles
             try (ParticleSource stack = StackFiles.open(o.input, "--input")) {
                 Path dir = o.path != null ? Path.of(o.path) : SubtomoRefinement.nextFreePath(Path.of("."));
+                // the run writes parameters.txt once its checks (and a resume's checkpoint) have passed
                 SubtomoOutput out = new SubtomoOutput(dir, o, stack.n());
-                if (ctx.comm().rank() == 0) {
-                    out.writeParameters();
-                }
                 SubtomoRefinement refinement = new SubtomoRefinement(o, stack, ctx.comm(), ctx.threads(), out);
                 if (ctx.resume()) {
                     refinement.resume();

@@ -94,6 +94,10 @@ public final class SubtomoRefinement {
             // every rank computes it (a collective) and reads the checkpoint itself, so all refuse a wrong one alike
             long[] fingerprint = output != null ? SubtomoCheckpoint.fingerprint(local, comm) : null;
             SubtomoCheckpoint.State resumed = resume ? resumeState(fingerprint) : null;
+            if (output != null && comm.rank() == 0) {
+                // after the checks: a refused --resume leaves the folder's record of the run as it was
+                output.writeParameters();
+            }
             double[][] refs = resumed != null ? resumed.references()
                     : startReferences != null ? startReferences.clone()
                     : InitialReferences.make(o, aligner, local, comm, norm);

@@ -57,9 +57,6 @@ class CheckpointResumeTest {
             return ThreadCommunicator.run(2, comm -> {
                 SubtomoOptions o = SubtomoOptions.parse(args);
                 SubtomoOutput out = new SubtomoOutput(Path.of(o.path), o, N);
-                if (comm.rank() == 0) {
-                    out.writeParameters();
-                }
                 SubtomoRefinement r = new SubtomoRefinement(o, new VolumeStack(Path.of("synthetic"), N, particles), comm, 1, out);
                 SubtomoRefinement.Result res = resume ? r.resume() : r.run();
                 return new Outcome(res, r.aligner().search().coarseFfts.sum());
@@ -178,8 +175,10 @@ class CheckpointResumeTest {
         return Arrays.stream(v).map(x -> (x - m) * (x - m)).average().orElseThrow();
     }
 
-    private static String refused(List<String> args, double[][] particles) {
+    private static String refused(List<String> args, double[][] particles) throws Exception {
+        byte[] parameters = Files.readAllBytes(full.resolve("parameters.txt"));
         UserError e = assertThrows(UserError.class, () -> run(args, particles, true));
+        assertArrayEquals(parameters, Files.readAllBytes(full.resolve("parameters.txt")), "parameters.txt untouched");
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertTrue(e.getMessage().startsWith(SubtomoCheckpoint.path(full).toString()), e.getMessage());
         return e.getMessage();
