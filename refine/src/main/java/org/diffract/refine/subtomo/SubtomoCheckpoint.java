@@ -3,6 +3,7 @@ package org.diffract.refine.subtomo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,54 +140,70 @@ final class SubtomoCheckpoint {
         });
     }
 
+    /** What a checkpoint file holds, as read. */
+    private record Stored(int iteration, int particles, int box, String input, String options, long[] hash,
+            State state) {
+    }
+
     /**
      * The checkpoint in {@code dir}, or null when there is none; refused in one line when it was not made by a run
-     * of these particles and options.
+     * of these particles and options, or cannot be read.
      */
     static State read(Path dir, SubtomoOptions o, int n, long[] fingerprint) {
         Path file = path(dir);
         if (!Files.isRegularFile(file)) {
             return null;
         }
+        Stored c = load(file, n);
         String again = "; resume with the options and input of the run that made it, or run without --resume to start over";
+        if (c.particles() != fingerprint.length || c.box() != n) {
+            throw new UserError(file + ": made from " + c.particles() + " particles of " + c.box() + "^3 (" + c.input()
+                    + "), this run has " + fingerprint.length + " of " + n + "^3 (" + o.input + ")" + again);
+        }
+        List<String> differ = new ArrayList<>();
+        Map<String, String> then = parseOptions(c.options());
+        for (Map.Entry<String, String> e : binding(o).entrySet()) {
+            String was = then.get(e.getKey());
+            if (!e.getValue().equals(was)) {
+                differ.add(e.getKey() + " '" + e.getValue() + "' (checkpoint: '" + (was == null ? "" : was) + "')");
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new UserError(file + ": made with other options: " + String.join(", ", differ) + again);
+        }
+        for (int i = 0; i < fingerprint.length; i++) {
+            if (c.hash()[i] != fingerprint[i]) {
+                throw new UserError(file + ": particle " + i + " of --input " + o.input + " is not the one the checkpoint "
+                        + "was made from (" + c.input() + ")" + again);
+            }
+        }
+        if (o.iter < c.iteration()) {
+            throw new UserError(file + ": holds " + c.iteration() + " iterations, more than --iter " + o.iter + "; give --iter "
+                    + c.iteration() + " or more to --resume, or run without --resume to start over");
+        }
+        return c.state();
+    }
+
+    /** Every value of the file, or one line saying it cannot be read (a file we write is never half written). */
+    private static Stored load(Path file, int n) {
         try (H5Reader r = H5Reader.open(file)) {
-            if (!r.has("format") || !FORMAT.equals(r.dataset("format").getData())) {
-                throw new UserError(file + ": not a checkpoint of diffract refine subtomo; give another --path or run "
-                        + "without --resume");
+            // another stage's checkpoint.h5 (EMC's) has none; a damaged file may not show it either
+            String format = r.has("format") ? String.valueOf(r.dataset("format").getData()) : "none";
+            if (!FORMAT.equals(format)) {
+                throw new IllegalStateException("format '" + format + "', not '" + FORMAT + "'");
             }
             int np = (int) r.scalar("particles", -1), box = (int) r.scalar("box", -1), it = (int) r.scalar("iteration", -1);
             String input = String.valueOf(r.dataset("input").getData());
-            if (np != fingerprint.length || box != n) {
-                throw new UserError(file + ": made from " + np + " particles of " + box + "^3 (" + input + "), this run has "
-                        + fingerprint.length + " of " + n + "^3 (" + o.input + ")" + again);
-            }
-            List<String> differ = new ArrayList<>();
-            Map<String, String> then = parseOptions(String.valueOf(r.dataset("options").getData()));
-            for (Map.Entry<String, String> e : binding(o).entrySet()) {
-                String was = then.get(e.getKey());
-                if (!e.getValue().equals(was)) {
-                    differ.add(e.getKey() + " '" + e.getValue() + "' (checkpoint: '" + (was == null ? "" : was) + "')");
-                }
-            }
-            if (!differ.isEmpty()) {
-                throw new UserError(file + ": made with other options: " + String.join(", ", differ) + again);
-            }
+            String options = String.valueOf(r.dataset("options").getData());
             long[] hash = r.integers("particle_hash");
-            for (int i = 0; i < np; i++) {
-                if (hash[i] != fingerprint[i]) {
-                    throw new UserError(file + ": particle " + i + " of --input " + o.input + " is not the one the checkpoint "
-                            + "was made from (" + input + ")" + again);
-                }
+            State state = box == n ? state(r, it, np, n) : null;
+            if (hash.length != np || it < 1 || (state != null && state.alignments().length != np)) {
+                throw new IllegalStateException("inconsistent sizes");
             }
-            if (o.iter < it) {
-                throw new UserError(file + ": holds " + it + " iterations, more than --iter " + o.iter + "; give --iter "
-                        + it + " or more to --resume, or run without --resume to start over");
-            }
-            return state(r, it, np, n);
-        } catch (UserError e) {
-            throw e;
+            return new Stored(it, np, box, input, options, hash, state);
         } catch (RuntimeException e) {
-            throw new UserError(file + ": unreadable checkpoint (" + e.getMessage() + "); run without --resume to start over", e);
+            String why = String.valueOf(e.getMessage()).replace(file + ": ", "").replace('\n', ' ');
+            throw new UserError(file + ": not a readable checkpoint (" + why + "); run without --resume to start over", e);
         }
     }
 
@@ -196,15 +213,15 @@ final class SubtomoCheckpoint {
         int nref = refs.length / n3;
         double[][] references = new double[nref][];
         for (int k = 0; k < nref; k++) {
-            references[k] = java.util.Arrays.copyOfRange(refs, k * n3, (k + 1) * n3);
+            references[k] = Arrays.copyOfRange(refs, k * n3, (k + 1) * n3);
         }
         double[] score = r.doubles("score"), rot = r.doubles("rotation"), shift = r.doubles("shift");
         Hit[][] all = new Hit[np][nref];
         for (int i = 0; i < np; i++) {
             for (int k = 0; k < nref; k++) {
                 int j = i * nref + k;
-                all[i][k] = new Hit(score[j], java.util.Arrays.copyOfRange(rot, 9 * j, 9 * j + 9),
-                        java.util.Arrays.copyOfRange(shift, 3 * j, 3 * j + 3));
+                all[i][k] = new Hit(score[j], Arrays.copyOfRange(rot, 9 * j, 9 * j + 9),
+                        Arrays.copyOfRange(shift, 3 * j, 3 * j + 3));
             }
         }
         long[] classes = r.integers("membership");

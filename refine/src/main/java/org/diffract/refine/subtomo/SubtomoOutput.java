@@ -27,7 +27,8 @@ import org.diffract.core.plot.SlicePlot;
  * Ours beside them, per iteration NN (from 01): classes_NN.h5 (dataset "classes" (nref, n, n, n) float32,
  * "counts"), class_KK_NN.mrc (with the voxel size), alignments_NN.h5/.txt, with --saveallalign allalign_NN.h5,
  * with --plots scores_NN.png, PNG central sections class_KK_NN.png of the last iteration (every one with
- * --savesteps), and with --savepreproc ptcls_preproc.hdf / ptcls_preprocfine.hdf.
+ * --savesteps), and with --savepreproc ptcls_preproc.hdf / ptcls_preprocfine.hdf. The run's checkpoint.h5 is
+ * {@link SubtomoCheckpoint}'s.
  */
 public final class SubtomoOutput {
     private final Path dir;

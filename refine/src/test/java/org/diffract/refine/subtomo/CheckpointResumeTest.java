@@ -194,6 +194,13 @@ class CheckpointResumeTest {
         changed[7][100] += 1;
         assertTrue(refused(args(full, ITER), changed).contains("particle 7 of --input synthetic is not the one"));
         assertTrue(refused(args(full, 1), data.particles()).contains("holds " + last + " iterations, more than --iter 1"));
+        // a damaged checkpoint (this code never leaves one half written, but a copy can be cut short) is one line
+        Path cut = Files.createDirectories(dir.resolve("cut"));
+        byte[] whole = Files.readAllBytes(SubtomoCheckpoint.path(full));
+        Files.write(SubtomoCheckpoint.path(cut), Arrays.copyOf(whole, whole.length * 9 / 10));
+        UserError e = assertThrows(UserError.class, () -> run(args(cut, ITER), data.particles(), true));
+        assertTrue(e.getMessage().startsWith(SubtomoCheckpoint.path(cut) + ": not a readable checkpoint ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith("run without --resume to start over") && !e.getMessage().contains("\n"), e.getMessage());
         // where and what is written may change: --plots is added, the state is the same
         Path copy = Files.createDirectories(dir.resolve("plots"));
         Files.copy(SubtomoCheckpoint.path(full), SubtomoCheckpoint.path(copy));
