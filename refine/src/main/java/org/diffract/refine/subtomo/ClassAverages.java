@@ -30,10 +30,14 @@ final class ClassAverages {
         this.centerMask = Processor.parse("--autocentermask", o.autocentermask);
     }
 
-    double[][] compute(LocalParticles local, ClassAssignment a, int nref) {
+    /** The nref class averages of an iteration ({@code iteration} names it for the test's {@link PausePoint}). */
+    double[][] compute(LocalParticles local, ClassAssignment a, int nref, int iteration) {
         double[][] out = new double[nref][];
         String kind = o.averagerKind();
         for (int k = 0; k < nref; k++) {
+            if (k == nref / 2) {
+                PausePoint.at("average", iteration, comm.rank());
+            }
             double[] avg = switch (kind) {
                 case "median" -> median(local, a, k);
                 case "mean" -> mean(local, a, k);

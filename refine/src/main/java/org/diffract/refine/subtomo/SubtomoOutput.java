@@ -1,5 +1,8 @@
 package org.diffract.refine.subtomo;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.io.H5Writer;
 import org.diffract.core.io.MrcFile;
@@ -23,7 +27,8 @@ import org.diffract.core.plot.SlicePlot;
  * Ours beside them, per iteration NN (from 01): classes_NN.h5 (dataset "classes" (nref, n, n, n) float32,
  * "counts"), class_KK_NN.mrc (with the voxel size), alignments_NN.h5/.txt, with --saveallalign allalign_NN.h5,
  * with --plots scores_NN.png, PNG central sections class_KK_NN.png of the last iteration (every one with
- * --savesteps), and with --savepreproc ptcls_preproc.hdf / ptcls_preprocfine.hdf.
+ * --savesteps), and with --savepreproc ptcls_preproc.hdf / ptcls_preprocfine.hdf. The run's checkpoint.h5 is
+ * {@link SubtomoCheckpoint}'s.
  */
 public final class SubtomoOutput {
     private final Path dir;
@@ -39,6 +44,38 @@ public final class SubtomoOutput {
 
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * The classes of the iterations before the one a resumed run writes next (from the checkpoint), so its
+     * class_membership.txt lists every iteration as an uninterrupted run's does.
+     */
+    void restoreHistory(List<int[]> earlier) {
+        history.clear();
+        for (int[] m : earlier) {
+            history.add(m.clone());
+        }
+    }
+
+    /**
+     * Removes the temporary files (core.io.AtomicFiles' NAME.tmp-PID-N) that a killed run left in the folder: each
+     * is an unfinished copy of a file whose previous version is still whole. Returns how many.
+     */
+    int removeUnfinished() {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().matches(".+\\.tmp-\\d+-\\d+"))) {
+            for (Path p : s) {
+                Files.deleteIfExists(p);
+                removed++;
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot remove the unfinished temporary files in " + dir + ": " + e.getMessage()
+                    + "; check the folder is writable");
+        }
+        return removed;
     }
 
     public void writeParameters() {
@@ -94,6 +131,7 @@ public final class SubtomoOutput {
         new H5Writer().put("classes", classes, nref, n, n, n).put("counts", counts, nref)
                 .attribute("/", "iteration", it).attribute("/", "apix", o.voxelSize())
                 .write(dir.resolve("classes_" + tag + ".h5"));
+        PausePoint.at("outputs", it, 0);
         EmanHdfWriter avgs = new EmanHdfWriter(n, n, n);
         for (int k = 0; k < nref; k++) {
             List<Integer> members = new ArrayList<>();

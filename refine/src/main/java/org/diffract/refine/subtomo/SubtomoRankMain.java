@@ -11,7 +11,8 @@ import org.diffract.core.parallel.RankMain;
 /**
  * The MPJ entry of {@code refine subtomo}: one call per rank, started by MPJ Express's starter with the
  * e2spt_refinemulti options as extra arguments (see {@link SubtomoOptions}) and/or {@code --config FILE}
- * whose [subtomo] keys are the same option names (arguments win).
+ * whose [subtomo] keys are the same option names (arguments win); {@code --resume} continues from the
+ * checkpoint in --path.
  */
 public final class SubtomoRankMain {
     private SubtomoRankMain() {
@@ -29,11 +30,14 @@ public final class SubtomoRankMain {
             // opened, not read: each rank reads only its own particles
             try (ParticleSource stack = StackFiles.open(o.input, "--input")) {
                 Path dir = o.path != null ? Path.of(o.path) : SubtomoRefinement.nextFreePath(Path.of("."));
+                // the run writes parameters.txt once its checks (and a resume's checkpoint) have passed
                 SubtomoOutput out = new SubtomoOutput(dir, o, stack.n());
-                if (ctx.comm().rank() == 0) {
-                    out.writeParameters();
+                SubtomoRefinement refinement = new SubtomoRefinement(o, stack, ctx.comm(), ctx.threads(), out);
+                if (ctx.resume()) {
+                    refinement.resume();
+                } else {
+                    refinement.run();
                 }
-                new SubtomoRefinement(o, stack, ctx.comm(), ctx.threads(), out).run();
             }
         });
     }

@@ -17,8 +17,9 @@ import org.diffract.core.parallel.WorkerPool;
  * normalises its own particles ({@link LocalParticles}), the references are given or generated
  * ({@link InitialReferences}), then every iteration aligns each rank's particles to every reference
  * ({@link ParticleAligner}), assigns each to its best ({@link ClassAssignment}), averages the classes across
- * the ranks ({@link ClassAverages}) and writes the iteration ({@link SubtomoOutput}); it stops early once
- * no particle changes class. Threads come from one {@link WorkerPool} of --threads workers.
+ * the ranks ({@link ClassAverages}), checkpoints it ({@link SubtomoCheckpoint}) and writes the iteration
+ * ({@link SubtomoOutput}); it stops early once no particle changes class. {@link #resume()} continues from the
+ * checkpoint of the last complete iteration. Threads come from one {@link WorkerPool} of --threads workers.
  */
 public final class SubtomoRefinement {
     private static final Logger LOG = LogManager.getLogger(SubtomoRefinement.class);
@@ -36,6 +37,7 @@ public final class SubtomoRefinement {
     private final int threads;
     private final SubtomoOutput output;
     private ParticleAligner aligner;
+    private boolean resume;
 
     /** output may be null (no files: tests, benchmarks). */
     public SubtomoRefinement(SubtomoOptions o, ParticleSource source, Communicator comm, int threads, SubtomoOutput output) {
@@ -48,6 +50,19 @@ public final class SubtomoRefinement {
     }
 
     public Result run() {
+        return run(null);
+    }
+
+    /**
+     * Continues from the checkpoint in the output folder (refused in one line when it was made from other particles
+     * or options): that iteration's outputs are written again, then the next iterations run; the result is what an
+     * uninterrupted run gives. Without a checkpoint it runs from the beginning.
+     */
+    public Result resume() {
+        if (output == null) {
+            throw new IllegalStateException("resuming needs the output folder");
+        }
+        resume = true;
         return run(null);
     }
 
@@ -76,7 +91,15 @@ public final class SubtomoRefinement {
                     + "orientations (delta {}, dphi {}, sym {}), fine {}^3 over {} local rotations", local.count, n,
                     o.voxelSize(), comm.size(), threads, local.lo, local.hi - 1, aligner.coarseSize(), aligner.orientations().size(),
                     o.coarseDelta(), o.coarseDphi(), o.sym, aligner.fineSize(), aligner.localGridSize());
-            double[][] refs = startReferences != null ? startReferences.clone()
+            // every rank computes it (a collective) and reads the checkpoint itself, so all refuse a wrong one alike
+            long[] fingerprint = output != null ? SubtomoCheckpoint.fingerprint(local, comm) : null;
+            SubtomoCheckpoint.State resumed = resume ? resumeState(fingerprint) : null;
+            if (output != null && comm.rank() == 0) {
+                // after the checks: a refused --resume leaves the folder's record of the run as it was
+                output.writeParameters();
+            }
+            double[][] refs = resumed != null ? resumed.references()
+                    : startReferences != null ? startReferences.clone()
                     : InitialReferences.make(o, aligner, local, comm, norm);
             List<double[]> forAlignment = new ArrayList<>();
             for (int i = 0; i < local.volumes.length; i++) {
@@ -86,19 +109,64 @@ public final class SubtomoRefinement {
             if (output != null && o.savepreproc) {
                 output.writePreprocessed(comm, local, aligner, forAlignment);
             }
-            return iterate(local, refs, mine);
+            return iterate(local, refs, mine, fingerprint, resumed);
         }
     }
 
-    private Result iterate(LocalParticles local, double[][] refs, List<Target>[] mine) {
+    /** The checkpoint to continue from, or null (none: the run starts from the beginning). */
+    private SubtomoCheckpoint.State resumeState(long[] fingerprint) {
+        Path dir = output.dir();
+        SubtomoCheckpoint.State s = SubtomoCheckpoint.read(dir, o, source.n(), fingerprint);
+        if (comm.rank() == 0) {
+            int removed = output.removeUnfinished();
+            if (removed > 0) {
+                LOG.info("removed {} temporary files the interrupted run left unfinished in {}", removed, dir);
+            }
+            if (s == null) {
+                LOG.info("no checkpoint in {}: starting from the beginning", dir);
+            } else {
+                LOG.info("resuming from {} after iteration {}{}", SubtomoCheckpoint.path(dir), s.iteration(),
+                        s.converged() ? " (classes had stopped changing)" : "");
+            }
+        }
+        return s;
+    }
+
+    private Result iterate(LocalParticles local, double[][] refs, List<Target>[] mine, long[] fingerprint,
+            SubtomoCheckpoint.State resumed) {
         int np = local.count, nref = refs.length, n = local.n;
         ClassAverages averager = new ClassAverages(o, comm, n);
         Processor post = Processor.parse("--postprocess", o.postprocess);
         int[] previous = null;
         Result result = null;
-        for (int it = 1; it <= o.iter; it++) {
+        List<int[]> memberships = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        int first = 1;
+        if (resumed != null) {
+            // the checkpoint is written before its iteration's files: write them again (the same), then go on
+            int k = resumed.iteration();
+            memberships.addAll(resumed.memberships());
+            for (double s : resumed.seconds()) {
+                seconds.add(s);
+            }
+            ClassAssignment a = ClassAssignment.of(resumed.alignments(), o);
+            boolean last = k == o.iter || resumed.converged();
+            int[] before = k > 1 ? memberships.get(k - 2) : null;
+            if (output != null && comm.rank() == 0) {
+                output.restoreHistory(memberships.subList(0, k - 1));
+            }
+            result = finish(k, local, a, resumed.alignments(), refs, before, last, resumed.converged(), post);
+            if (last) {
+                LOG.info("the checkpoint holds the finished run (iteration {}): its outputs are written again, nothing "
+                        + "is left to compute", k);
+                return result;
+            }
+            previous = a.membership();
+            first = k + 1;
+        }
+        for (int it = first; it <= o.iter; it++) {
             long t0 = System.nanoTime();
-            Hit[][] all = gather(alignLocal(local, refs, mine, it), local.lo, np, nref);
+            Hit[][] all = gather(alignLocal(local, refs, mine, it), local.lo, np, nref, it);
             ClassAssignment a = ClassAssignment.of(all, o);
             int[] sizes = a.sizes(nref);
             for (int k = 0; k < nref; k++) {
@@ -106,40 +174,58 @@ public final class SubtomoRefinement {
                     LOG.warn("iteration {}: class {} is empty; its average is zero and will attract no particles", it, k);
                 }
             }
-            double[][] averages = averager.compute(local, a, nref);
+            double[][] averages = averager.compute(local, a, nref, it);
             int moved = a.moved(previous);
             boolean converged = previous != null && moved == 0;
             boolean last = it == o.iter || converged;
-            double[][] reported = averages;
-            if (last && post != null) {
-                reported = new double[nref][];
-                for (int k = 0; k < nref; k++) {
-                    reported[k] = averages[k].clone();
-                    post.apply(reported[k], n, 1);
-                }
-            }
-            result = new Result(a.membership(), a.best(), all, reported, it, converged, a.kept());
-            LOG.info("iteration {}: {} s; class sizes {}; {} moved; mean score {}", it,
-                    String.format("%.1f", (System.nanoTime() - t0) / 1e9), Arrays.toString(sizes),
-                    previous == null ? "-" : Integer.toString(moved), String.format("%.4f", meanScore(a.best())));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            LOG.info("iteration {}: {} s; class sizes {}; {} moved; mean score {}", it, String.format("%.1f", secs),
+                    Arrays.toString(sizes), previous == null ? "-" : Integer.toString(moved),
+                    String.format("%.4f", meanScore(a.best())));
             if (o.verbose > 0) {
                 for (int i = 0; i < np; i++) {
                     LOG.info("particle {} -> class {} score {}", i, a.membership()[i], String.format("%.4f", a.best()[i].score()));
                 }
             }
-            if (output != null) {
-                if (comm.rank() == 0) {
-                    output.writeIteration(it, result, previous, last);
-                }
-                if (o.saveali && last) {
-                    output.writeAligned(comm, local, a);
-                }
+            memberships.add(a.membership());
+            seconds.add(secs);
+            if (output != null && comm.rank() == 0) {
+                SubtomoCheckpoint.write(output.dir(), o, n, fingerprint, new SubtomoCheckpoint.State(it, converged, averages,
+                        all, memberships, seconds.stream().mapToDouble(Double::doubleValue).toArray()));
             }
+            result = finish(it, local, a, all, averages, previous, last, converged, post);
             previous = a.membership();
             refs = averages;
             if (converged) {
                 LOG.info("no particle changed class: stopping after iteration {}", it);
                 break;
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The result of iteration {@code it} from its alignments and averages, and its output files (rank 0; with
+     * --saveali in the last iteration all ranks send their particles): --postprocess applies to the last averages.
+     */
+    private Result finish(int it, LocalParticles local, ClassAssignment a, Hit[][] all, double[][] averages, int[] previous,
+            boolean last, boolean converged, Processor post) {
+        int nref = averages.length, n = local.n;
+        double[][] reported = averages;
+        if (last && post != null) {
+            reported = new double[nref][];
+            for (int k = 0; k < nref; k++) {
+                reported[k] = averages[k].clone();
+                post.apply(reported[k], n, 1);
+            }
+        }
+        Result result = new Result(a.membership(), a.best(), all, reported, it, converged, a.kept());
+        if (output != null) {
+            if (comm.rank() == 0) {
+                output.writeIteration(it, result, previous, last);
+            }
+            if (o.saveali && last) {
+                output.writeAligned(comm, local, a);
             }
         }
         return result;
@@ -151,6 +237,9 @@ public final class SubtomoRefinement {
         Hit[][] hits = aligner.align(mine[0], mine[1], refs, done -> {
             if (done % Math.max(1, total / 10) == 0 || done == total) {
                 LOG.info("iteration {}: coarse search {}%", iteration, 100L * done / total);
+            }
+            if (done == Math.max(1, total / 2)) {
+                PausePoint.at("align", iteration, comm.rank());
             }
         });
         for (int i = 0; i < hits.length; i++) {
@@ -187,7 +276,7 @@ public final class SubtomoRefinement {
     }
 
     /** Every rank's alignments of its particles to every rank: one summed table. */
-    private Hit[][] gather(Hit[][] local, int lo, int np, int nref) {
+    private Hit[][] gather(Hit[][] local, int lo, int np, int nref, int iteration) {
         double[] t = new double[np * nref * ROW];
         for (int i = 0; i < local.length; i++) {
             for (int k = 0; k < nref; k++) {
@@ -198,6 +287,7 @@ public final class SubtomoRefinement {
                 System.arraycopy(h.shift(), 0, t, off + 10, 3);
             }
         }
+        PausePoint.at("reduce", iteration, comm.rank());
         comm.allreduceSum(t);
         Hit[][] all = new Hit[np][nref];
         for (int i = 0; i < np; i++) {

@@ -1,6 +1,5 @@
 package org.diffract.refine.subtomo;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.diffract.core.UserError;
 import org.diffract.core.config.IniConfig;
@@ -64,16 +62,25 @@ public final class SubtomoStage implements Stage {
         return new String[] {"subtomo", "iter"};
     }
 
+    /** From the checkpoint, written after every iteration. */
     @Override
     public int iterationsDone(Path outputFolder) {
-        if (!Files.isDirectory(outputFolder)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(outputFolder)) {
-            return (int) s.filter(p -> p.getFileName().toString().matches("classes_\\d+\\.h5")).count();
-        } catch (IOException e) {
-            return 0;
-        }
+        return SubtomoCheckpoint.iterationsDone(outputFolder);
+    }
+
+    @Override
+    public double[] iterationSeconds(Path outputFolder) {
+        return SubtomoCheckpoint.seconds(outputFolder);
+    }
+
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
+    @Override
+    public Path checkpoint(Path outputFolder) {
+        return SubtomoCheckpoint.path(outputFolder);
     }
 
     /** [subtomo] keys are e2spt_refinemulti's option names without the dashes. */

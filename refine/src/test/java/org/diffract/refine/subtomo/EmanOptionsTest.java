@@ -141,16 +141,16 @@ class EmanOptionsTest {
             median[i] = col[2];
         }
         assertArrayEquals(median, new ClassAverages(opts("--averager=median"), new LocalCommunicator(), N)
-                .compute(local, allInZero(5), 1)[0], 1e-12);
+                .compute(local, allInZero(5), 1, 1)[0], 1e-12);
         assertArrayEquals(mean, new ClassAverages(opts("--averager=mean"), new LocalCommunicator(), N)
-                .compute(local, allInZero(5), 1)[0], 1e-12);
+                .compute(local, allInZero(5), 1, 1)[0], 1e-12);
         assertArrayEquals(clamped, new ClassAverages(opts("--averager=mean", "--preavgproc1=threshold.belowtozero:minval=0"),
-                new LocalCommunicator(), N).compute(local, allInZero(5), 1)[0], 1e-12);
+                new LocalCommunicator(), N).compute(local, allInZero(5), 1, 1)[0], 1e-12);
         // the median over 2 ranks (each holding its own particles) is the same
         List<double[]> two = ThreadCommunicator.run(2, comm -> {
             int lo = comm.rank() == 0 ? 0 : 2, hi = comm.rank() == 0 ? 2 : 5;
             LocalParticles mine = LocalParticles.of(List.of(Arrays.copyOfRange(v, lo, hi)), N).asShare(5, lo);
-            return new ClassAverages(opts("--averager=median"), comm, N).compute(mine, allInZero(5), 1)[0];
+            return new ClassAverages(opts("--averager=median"), comm, N).compute(mine, allInZero(5), 1, 1)[0];
         });
         for (double[] t : two) {
             assertArrayEquals(median, t, 1e-12);

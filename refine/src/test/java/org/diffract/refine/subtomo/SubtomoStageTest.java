@@ -40,15 +40,22 @@ class SubtomoStageTest {
     }
 
     @Test
-    void iterationsDoneCountsClassAverageFiles() throws Exception {
+    void iterationsDoneComeFromTheCheckpoint() throws Exception {
         SubtomoStage s = new SubtomoStage();
         Path out = dir.resolve("out");
         assertEquals(0, s.iterationsDone(out));
+        assertTrue(s.resumable());
+        assertEquals(out.resolve("checkpoint.h5"), s.checkpoint(out));
         Files.createDirectories(out);
+        // files of an iteration whose checkpoint was not written do not count
         Files.writeString(out.resolve("classes_01.h5"), "x");
-        Files.writeString(out.resolve("classes_02.h5"), "x");
-        Files.writeString(out.resolve("class_00_02.mrc"), "x");
+        assertEquals(0, s.iterationsDone(out));
+        SubtomoOptions o = SubtomoOptions.parse(java.util.List.of("--input=x", "--nref=1"));
+        Hit h = new Hit(0.5, Rotations.identity(), new double[3]);
+        SubtomoCheckpoint.write(out, o, 2, new long[] {7}, new SubtomoCheckpoint.State(2, false, new double[][] {new double[8]},
+                new Hit[][] {{h}}, java.util.List.of(new int[] {0}, new int[] {0}), new double[] {1.5, 2.5}));
         assertEquals(2, s.iterationsDone(out));
+        assertArrayEquals(new double[] {1.5, 2.5}, s.iterationSeconds(out));
     }
 
     @Test
