@@ -163,6 +163,11 @@ final class StageCommands {
             }
             RankOptions.Shape shape = ranks.shape(stage, rc.config());
             RunConfig.Checked checked = rc.check(null);
+            boolean resume = stage.resumable() && pr.hasMatchedOption("--resume");
+            if (resume && checked.chosenHere()) {
+                throw new UserError("--resume continues the run in its output folder, but none was named and a new one ("
+                        + checked.outputFolder() + ") would be made; name the folder of the run to continue");
+            }
             String xmx = ranks.heap(stage, rc.config(), shape);
             RunConfig.Prepared run = rc.write(checked, null);
             if (checked.chosenHere()) {
@@ -173,7 +178,7 @@ final class StageCommands {
             if (step != null) {
                 args.add(step);
             }
-            if (stage.resumable() && pr.hasMatchedOption("--resume")) {
+            if (resume) {
                 args.add("--resume");
             }
             boolean ok = false;
