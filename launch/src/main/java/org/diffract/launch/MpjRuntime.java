@@ -97,20 +97,7 @@ public final class MpjRuntime {
      */
     public List<String> multicoreCommand(int ranks, List<String> jvmOptions, Path classpath, String mainClass,
                                          List<String> args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-jar");
-        cmd.add(home.resolve("lib/starter.jar").toString());
-        cmd.add("-np");
-        cmd.add(Integer.toString(ranks));
-        cmd.add("-dev");
-        cmd.add("multicore");
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(classpath.toString());
-        cmd.add(mainClass);
-        cmd.addAll(args);
-        return cmd;
+        return starter(ranks, "multicore", List.of(), jvmOptions, classpath, mainClass, args);
     }
 
     /**
@@ -119,20 +106,17 @@ public final class MpjRuntime {
      */
     public List<String> clusterCommand(String device, int ranks, Path machines, int daemonPort, Path workDir,
                                        List<String> jvmOptions, Path classpath, String mainClass, List<String> args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-jar");
-        cmd.add(home.resolve("lib/starter.jar").toString());
-        cmd.add("-np");
-        cmd.add(Integer.toString(ranks));
-        cmd.add("-dev");
-        cmd.add(device);
-        cmd.add("-machinesfile");
-        cmd.add(machines.toAbsolutePath().toString());
-        cmd.add("-dport");
-        cmd.add(Integer.toString(daemonPort));
-        cmd.add("-wdir");
-        cmd.add(workDir.toAbsolutePath().toString());
+        return starter(ranks, device, List.of("-machinesfile", machines.toAbsolutePath().toString(), "-dport",
+                Integer.toString(daemonPort), "-wdir", workDir.toAbsolutePath().toString()), jvmOptions, classpath,
+                mainClass, args);
+    }
+
+    /** java -jar starter.jar -np N -dev DEVICE [device options] [JVM options] -cp CLASSPATH MAIN [args]. */
+    private List<String> starter(int ranks, String device, List<String> deviceOptions, List<String> jvmOptions,
+                                 Path classpath, String mainClass, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", home.resolve("lib/starter.jar").toString(), "-np", Integer.toString(ranks), "-dev", device));
+        cmd.addAll(deviceOptions);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classpath.toString());
