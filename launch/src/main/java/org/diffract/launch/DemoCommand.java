@@ -3,9 +3,10 @@ package org.diffract.launch;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
+import org.diffract.emc.sim.SimulateCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code diffract demo}: simulate a small data set and reconstruct it with 2 MPJ ranks. */
 @Command(name = "demo", mixinStandardHelpOptions = true,

@@ -3,8 +3,9 @@ package org.diffract.launch;
 import java.io.PrintWriter;
 
 import org.diffract.core.UserError;
-import picocli.CommandLine;
+import org.diffract.emc.sim.SimulateCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code diffract} command: every stage of the suite behind one entry point. */
 @Command(name = "diffract", mixinStandardHelpOptions = true, version = "diffract 0.1.0",

@@ -1,6 +1,5 @@
-package org.diffract.launch;
+package org.diffract.emc.sim;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -17,13 +16,13 @@ import org.diffract.core.io.H5Writer;
 import org.diffract.core.io.PatternsH5;
 import org.diffract.core.io.VolumeFile;
 import org.diffract.core.plot.SlicePlot;
-import org.diffract.emc.sim.DensityModel;
-import org.diffract.emc.sim.FrameSimulator;
-import org.diffract.emc.sim.IntensityModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code diffract simulate}: a single-particle data set with known truth, in Dragonfly's and spipy's files. */
+/**
+ * {@code diffract simulate}: a single-particle data set with known truth, in Dragonfly's and spipy's files, with
+ * the emc.ini that reconstructs it. It lives with EMC (its files and config are EMC's); the launcher only lists it.
+ */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Simulate single-particle diffraction frames with known truth.")
 public final class SimulateCommand implements Callable<Integer> {
@@ -102,11 +101,7 @@ public final class SimulateCommand implements Callable<Integer> {
         LOG.info("simulating {} frames on a {}x{} detector, model {}^3, {} mean photons per frame", frames, detsize,
                 detsize, n, meanPhotons);
         FrameSimulator.Result r = FrameSimulator.simulate(intensity, n, det, frames, meanPhotons, seed + 1);
-        try {
-            Files.createDirectories(out);
-        } catch (java.io.IOException e) {
-            throw new UserError("cannot create " + out + ": " + e.getMessage());
-        }
+        AtomicFiles.createFolder(out);
         EmcPhotonsFile.write(out.resolve("photons.emc"), r.photons());
         DetectorFile.writeH5(out.resolve("det.h5"), det);
         DetectorFile.writeDat(out.resolve("det.dat"), det);
