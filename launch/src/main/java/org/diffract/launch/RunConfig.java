@@ -67,10 +67,11 @@ final class RunConfig {
         return this;
     }
 
-    private static String example(Stage stage) {
+    /** A {@code --set} example from the stage's own keys, for help and error texts. */
+    static String example(Stage stage) {
         return stage.knownKeys().entrySet().stream().filter(e -> !e.getValue().isEmpty()).findFirst()
-                .map(e -> e.getKey() + "." + e.getValue().stream().sorted().findFirst().orElseThrow() + "=...")
-                .orElse("section.key=value");
+                .map(e -> e.getKey() + "." + e.getValue().stream().sorted().findFirst().orElseThrow() + "=VALUE")
+                .orElse("section.key=VALUE");
     }
 
     IniConfig config() {

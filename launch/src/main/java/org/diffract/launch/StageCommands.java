@@ -85,7 +85,7 @@ final class StageCommands {
                 .description("config file (see conf/" + stage.configTemplate() + "); the options below override it"
                         + (stage.needsConfig() ? "; required" : "")).build());
         spec.addOption(OptionSpec.builder("--set").paramLabel("SECTION.KEY=VALUE").type(String[].class)
-                .description("override any config key, e.g. --set " + example(stage) + " (repeatable)").build());
+                .description("override any config key, e.g. --set " + RunConfig.example(stage) + " (repeatable)").build());
         if (stage.resumable()) {
             spec.addOption(OptionSpec.builder("--resume").arity("0").type(boolean.class)
                     .description("continue from the output folder's last complete checkpoint").build());
@@ -117,12 +117,6 @@ final class StageCommands {
     private static String sentence(String s) {
         String t = s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
         return t.endsWith(".") ? t : t + ".";
-    }
-
-    private static String example(Stage stage) {
-        return stage.knownKeys().entrySet().stream().filter(e -> !e.getValue().isEmpty()).findFirst()
-                .map(e -> e.getKey() + "." + e.getValue().stream().sorted().findFirst().orElseThrow() + "=VALUE")
-                .orElse("section.key=VALUE");
     }
 
     /** One run of a stage from the command line. */
