@@ -55,6 +55,17 @@ public final class SpotsStage implements Stage {
         return out.resolveSibling((name.endsWith(".h5") ? name.substring(0, name.length() - 3) : name) + ".log");
     }
 
+    /**
+     * The output lies beside the frames and other runs' outputs: a run's files are those named after its output
+     * (NAME.h5, NAME.log, NAME.run.ini, NAME_avg.png, ... and their temporary names).
+     */
+    @Override
+    public boolean isRunFile(IniConfig config, String name) {
+        String out = SpotsOptions.from(config).output().getFileName().toString();
+        String stem = out.endsWith(".h5") ? out.substring(0, out.length() - 3) : out;
+        return name.equals(out) || name.startsWith(stem + ".") || name.startsWith(stem + "_");
+    }
+
     @Override
     public Map<String, Set<String>> knownKeys() {
         return Map.of(SpotsOptions.SECTION, SpotsOptions.Key.keys());

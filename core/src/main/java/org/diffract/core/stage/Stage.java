@@ -50,6 +50,16 @@ public interface Stage {
     default void pinDefaults(IniConfig config) {
     }
 
+    /**
+     * Whether {@code name}, a file or folder directly inside the output folder, is one a run of this config writes
+     * (results, log, config copy, checkpoint). After a failed run the launcher removes those it made and puts back
+     * those it replaced, and leaves every other file alone. Default: all of them, for a stage whose output folder is
+     * its own; a stage that writes beside other files (spots, beside the frames) names its own.
+     */
+    default boolean isRunFile(IniConfig config, String name) {
+        return true;
+    }
+
     /** The words of the stage's command under {@code diffract}: {@code [emc]}, {@code [refine, subtomo]}. */
     default List<String> command() {
         return List.of(name());
