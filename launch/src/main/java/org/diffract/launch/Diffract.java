@@ -33,11 +33,11 @@ public final class Diffract implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof UserError u) {
-                err.println("diffract " + cmd.getCommandName() + ": error: " + u.getMessage());
+                err.println(cmd.getCommandSpec().qualifiedName(" ") + ": error: " + u.getMessage());
                 err.flush();
                 return u.exitCode();
             }
-            err.println("diffract " + cmd.getCommandName() + ": internal error: " + ex
+            err.println(cmd.getCommandSpec().qualifiedName(" ") + ": internal error: " + ex
                     + " (please report it with the command you ran)");
             if (Boolean.getBoolean("diffract.debug")) {
                 ex.printStackTrace(err);
@@ -47,7 +47,7 @@ public final class Diffract implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("diffract " + ex.getCommandLine().getCommandName() + ": error: " + ex.getMessage()
+            err.println(ex.getCommandLine().getCommandSpec().qualifiedName(" ") + ": error: " + ex.getMessage()
                     + " (see --help)");
             err.flush();
             return 2;
