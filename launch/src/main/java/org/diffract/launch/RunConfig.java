@@ -62,7 +62,11 @@ final class RunConfig {
                 throw new UserError("--set '" + a + "' must be section.key=value, e.g. --set "
                         + example(stage) + " (see conf/" + stage.configTemplate() + ")");
             }
-            set(a.substring(0, dot).trim(), a.substring(dot + 1, eq).trim(), a.substring(eq + 1).trim());
+            String section = a.substring(0, dot).trim();
+            String key = a.substring(dot + 1, eq).trim();
+            // named here, where the user typed it: the config the stage checks later has no file to name
+            IniConfig.checkKnown("--set " + a, section, key, stage.knownKeys());
+            set(section, key, a.substring(eq + 1).trim());
         }
         return this;
     }
