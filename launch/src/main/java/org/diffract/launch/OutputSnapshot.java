@@ -56,8 +56,9 @@ final class OutputSnapshot {
             }
             return new OutputSnapshot(abs, runFile, outermost, Map.of(), null);
         }
+        dropStale(abs);
         Map<String, Entry> before = new HashMap<>();
-        Path keep = abs.resolve(".diffract-before-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Path keep = abs.resolve(KEEP + ProcessHandle.current().pid() + "-" + System.nanoTime());
         boolean keepMade = false;
         for (Path p : list(abs, runFile)) {
             String name = p.getFileName().toString();
@@ -80,6 +81,33 @@ final class OutputSnapshot {
             before.put(name, new Entry(a.fileKey(), a.size(), a.lastModifiedTime().toMillis(), kept));
         }
         return new OutputSnapshot(abs, runFile, null, before, keepMade ? keep : null);
+    }
+
+    private static final String KEEP = ".diffract-before-";
+
+    /*
+     * A launcher killed outright (SIGKILL, a node lost) leaves its snapshot behind, and its hard links would keep
+     * the replaced files' space in use: the next run removes those of launchers no longer alive on this host.
+     */
+    private static void dropStale(Path folder) {
+        try (Stream<Path> s = Files.list(folder)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.startsWith(KEEP)) {
+                    continue;
+                }
+                String pid = name.substring(KEEP.length()).replaceFirst("-.*", "");
+                try {
+                    if (ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+                        Folders.deleteTree(p);
+                    }
+                } catch (NumberFormatException ignored) {
+                    // not ours
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort
+        }
     }
 
     /** Whether {@code file} (a checkpoint) was written by the run: it is new, or not the file it was. */
@@ -163,7 +191,7 @@ final class OutputSnapshot {
         try (Stream<Path> s = Files.list(folder)) {
             return s.filter(p -> {
                 String name = p.getFileName().toString();
-                return !name.startsWith(".diffract-before-") && runFile.test(name);
+                return !name.startsWith(KEEP) && runFile.test(name);
             }).toList();
         } catch (IOException e) {
             return List.of();

@@ -81,4 +81,15 @@ class OutputSnapshotTest {
         earlier.discard();
         assertEquals("iteration 2", Files.readString(cp));
     }
+
+    @Test
+    void aSnapshotLeftByAKilledLauncherIsRemovedByTheNextRun() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path stale = Files.createDirectories(out.resolve(".diffract-before-999999999-1"));
+        Files.writeString(stale.resolve("result.h5"), "a replaced result, kept alive by the link");
+        Path live = Files.createDirectories(out.resolve(".diffract-before-" + ProcessHandle.current().pid() + "-1"));
+        OutputSnapshot.take(out, name -> true).discard();
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(live), "a live launcher's snapshot stays");
+    }
 }
