@@ -70,6 +70,8 @@ def correlate(folder):
     good = [rng.poisson(ring + 5.0).astype(np.float32) for _ in range(8)]
     write('good.h5', good)
     truncate(os.path.join(folder, 'good.h5'), folder)
+    np.save(os.path.join(folder, 'mask.npy'), np.ones((size, size), np.uint8))  # RingData's 1 = good
+    truncate(os.path.join(folder, 'mask.npy'), folder)
     write('dtype.h5', [s.astype('S6') for s in good], None)
     write('rank.h5', [s.ravel() for s in good])
     write('empty.h5', [])
@@ -94,6 +96,18 @@ def subtomo(folder):
 
     write('good.h5', vols)
     truncate(os.path.join(folder, 'good.h5'), folder)
+    # the same stack as MRC2014 (mrcfile's layout): nx = ny = n, nz = N n sections, mode 2, little-endian
+    header = np.zeros(256, '<i4')
+    header[0:4] = [n, n, 4 * n, 2]
+    header[7:10] = [n, n, 4 * n]
+    header[10:13] = np.array([n, n, 4 * n], '<f4').view('<i4')
+    header[13:16] = np.array([90, 90, 90], '<f4').view('<i4')
+    header[16:19] = [1, 2, 3]
+    header = bytearray(header.tobytes())
+    header[208:214] = b'MAP DD'
+    with open(os.path.join(folder, 'good.mrc'), 'wb') as f:
+        f.write(bytes(header) + vols.astype('<f4').tobytes())
+    truncate(os.path.join(folder, 'good.mrc'), folder)
     write('dtype.h5', vols.astype('S8'))
     write('rank.h5', vols.reshape(4, n * n * n))
     write('empty.h5', vols[:0])
@@ -106,6 +120,7 @@ def subtomo(folder):
 def emc(folder):
     # from 'diffract simulate': photons.emc (Dragonfly sparse photons), det.h5, patterns.h5, intensity.bin
     truncate(os.path.join(folder, 'det.h5'), folder)
+    truncate(os.path.join(folder, 'det.dat'), folder)
     truncate(os.path.join(folder, 'patterns.h5'), folder)
     with open(os.path.join(folder, 'photons.emc'), 'rb') as f:
         photons = f.read()

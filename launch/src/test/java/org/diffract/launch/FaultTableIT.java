@@ -296,6 +296,13 @@ class FaultTableIT {
         copyPrevious(good, "out", prev, skip);
         Files.writeString(prev.resolve("correlate.ini"), correlateIni("nan.h5", "out", ""));
         add("correlate", "NaN pixel, earlier output", prev, "correlate run --config correlate.ini", skip, null, "nan.h5");
+        Path mask = folder("correlate", "truncated .npy mask (last 10% cut off)");
+        copyInput(in, "good.h5", mask, skip);
+        copyInput(in, "trunc90_mask.npy", mask, skip);
+        Files.writeString(mask.resolve("correlate.ini"), correlateIni("good.h5", "out", "")
+                .replace("[geometry]", "mask_file = trunc90_mask.npy\n[geometry]"));
+        add("correlate", "truncated .npy mask (last 10% cut off)", mask, "correlate run --config correlate.ini", skip,
+                null, "trunc90_mask.npy");
         Path key = folder("correlate", "unknown config key");
         copyInput(in, "good.h5", key, skip);
         Files.writeString(key.resolve("correlate.ini"), correlateIni("good.h5", "out", "qmx = 0.3"));
@@ -332,6 +339,8 @@ class FaultTableIT {
         for (String[] f : new String[][] {
                 {"truncated HDF5 (first 1 KiB)", "trunc1k_good.h5"},
                 {"truncated HDF5 (last 10% cut off)", "trunc90_good.h5"},
+                {"truncated MRC stack (first 1 KiB)", "trunc1k_good.mrc"},
+                {"truncated MRC stack (last 10% cut off)", "trunc90_good.mrc"},
                 {"wrong dtype (volumes are strings)", "dtype.h5"},
                 {"wrong rank (volumes 2D)", "rank.h5"},
                 {"empty (0 particles)", "empty.h5"},
@@ -386,6 +395,8 @@ class FaultTableIT {
                         "in_detector_file = trunc1k_det.h5", "trunc1k_det.h5"},
                 {"truncated HDF5 detector (last 10% cut off)", "in_detector_file = det.h5",
                         "in_detector_file = trunc90_det.h5", "trunc90_det.h5"},
+                {"truncated detector .dat (last 10% cut off)", "in_detector_file = det.h5",
+                        "in_detector_file = trunc90_det.dat", "trunc90_det.dat"},
                 {"truncated HDF5 patterns (first 1 KiB)", photons, "in_patterns_file = trunc1k_patterns.h5",
                         "trunc1k_patterns.h5"},
                 {"truncated HDF5 patterns (last 10% cut off)", photons, "in_patterns_file = trunc90_patterns.h5",
