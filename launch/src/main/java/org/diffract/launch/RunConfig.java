@@ -126,7 +126,7 @@ final class RunConfig {
         Path out = checked.outputFolder();
         Path log = checked.log();
         Path copy = file != null ? file : log.resolveSibling(stem(log) + ".run.ini");
-        OutputSnapshot before = OutputSnapshot.take(out, name -> stage.isRunFile(config, name));
+        OutputSnapshot before = OutputSnapshot.take(out, stage.runFiles(config));
         Prepared run = new Prepared(out, log, copy, before);
         try {
             AtomicFiles.createFolder(out);

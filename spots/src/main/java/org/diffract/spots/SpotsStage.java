@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.diffract.core.UserError;
@@ -60,10 +61,10 @@ public final class SpotsStage implements Stage {
      * (NAME.h5, NAME.log, NAME.run.ini, NAME_avg.png, ... and their temporary names).
      */
     @Override
-    public boolean isRunFile(IniConfig config, String name) {
+    public Predicate<String> runFiles(IniConfig config) {
         String out = SpotsOptions.from(config).output().getFileName().toString();
         String stem = out.endsWith(".h5") ? out.substring(0, out.length() - 3) : out;
-        return name.equals(out) || name.startsWith(stem + ".") || name.startsWith(stem + "_");
+        return name -> name.equals(out) || name.startsWith(stem + ".") || name.startsWith(stem + "_");
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.diffract.core.config.IniConfig;
 import org.diffract.core.config.IniText;
@@ -51,13 +52,13 @@ public interface Stage {
     }
 
     /**
-     * Whether {@code name}, a file or folder directly inside the output folder, is one a run of this config writes
-     * (results, log, config copy, checkpoint). After a failed run the launcher removes those it made and puts back
-     * those it replaced, and leaves every other file alone. Default: all of them, for a stage whose output folder is
-     * its own; a stage that writes beside other files (spots, beside the frames) names its own.
+     * Which names, of files or folders directly inside the output folder, a run of this config writes (results, log,
+     * config copy, checkpoint). After a failed run the launcher removes those it made and puts back those it
+     * replaced, and leaves every other file alone. Default: all of them, for a stage whose output folder is its own;
+     * a stage that writes beside other files (spots, beside the frames) names its own.
      */
-    default boolean isRunFile(IniConfig config, String name) {
-        return true;
+    default Predicate<String> runFiles(IniConfig config) {
+        return name -> true;
     }
 
     /** The words of the stage's command under {@code diffract}: {@code [emc]}, {@code [refine, subtomo]}. */
