@@ -115,11 +115,11 @@ final class OutputSnapshot {
         if (file == null) {
             return false;
         }
-        BasicFileAttributes a = attributes(file.toAbsolutePath().normalize());
+        Path abs = file.toAbsolutePath().normalize();
+        BasicFileAttributes a = attributes(abs);
         if (a == null) {
             return false;
         }
-        Path abs = file.toAbsolutePath().normalize();
         Entry e = abs.getParent().equals(folder) ? before.get(abs.getFileName().toString()) : null;
         return e == null || !same(e, a) || e.modified != a.lastModifiedTime().toMillis();
     }
