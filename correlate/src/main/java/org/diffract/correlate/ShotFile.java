@@ -111,7 +111,8 @@ public final class ShotFile implements Shots {
         Node det = ((Group) root.get(runName)).getChildren().get(SACLA_DETECTOR);
         String group = runName + "/" + SACLA_DETECTOR;
         if (!(det instanceof Group detGroup)) {
-            throw new UserError(h5.file() + ": no group /" + group + "; this is not an assembled SACLA run file");
+            throw new UserError(h5.file() + ": no group /" + group + "; this is not an assembled SACLA run file: give one, "
+                    + "or set [input] dataset to the file's (N, H, W) dataset");
         }
         TreeMap<Long, String> byTag = new TreeMap<>();
         for (String name : detGroup.getChildren().keySet()) {
@@ -125,7 +126,8 @@ public final class ShotFile implements Shots {
             }
         }
         if (byTag.isEmpty()) {
-            throw new UserError(h5.file() + ": /" + group + " holds no tag_T groups; the run has no shots");
+            throw new UserError(h5.file() + ": /" + group + " holds no tag_T groups, so the run has no shots; give a run "
+                    + "file with shots");
         }
         long[] tags = new long[byTag.size()];
         int i = 0;
@@ -142,17 +144,17 @@ public final class ShotFile implements Shots {
                     Node data = nodeOrNull(batch.hdf(), where);
                     if (!(data instanceof Dataset ds)) {
                         throw new UserError(h5.file() + ": /" + group + "/tag_" + tags[k]
-                                + " has no detector_data dataset; the file may be incomplete");
+                                + " has no detector_data dataset; copy the run file again completely");
                     }
                     int[] d = ds.getDimensions();
                     if (d.length != 2) {
                         throw new UserError(h5.file() + ": " + where + " has shape " + Arrays.toString(d)
-                                + " but must be a 2D image (H, W)");
+                                + " but must be a 2D image (H, W); write each tag's detector_data as one image");
                     }
                     if (dims != null && !Arrays.equals(d, dims)) {
                         throw new UserError(h5.file() + ": " + where + " has shape " + Arrays.toString(d) + " but "
                                 + "earlier tags are " + Arrays.toString(dims) + "; all shots must share the detector "
-                                + "shape");
+                                + "shape: drop that tag or assemble it as the others");
                     }
                     checkNumeric(h5.file(), ds, where);
                     dims = d;
@@ -176,7 +178,7 @@ public final class ShotFile implements Shots {
         if (t != double.class && t != float.class && t != int.class && t != long.class && t != short.class
                 && t != byte.class) {
             throw new UserError(file + ": " + where + " has type " + t.getSimpleName()
-                    + " but detector data must be numeric (float32/64 or integer)");
+                    + " but detector data must be numeric; write it as float32/64 or integers");
         }
     }
 
@@ -232,7 +234,8 @@ public final class ShotFile implements Shots {
         }
         int n = flatten(data, out, 0);
         if (n != out.length) {
-            throw new UserError(index.file + ": " + where + " has " + n + " values, expected " + out.length);
+            throw new UserError(index.file + ": " + where + " has " + n + " values, expected " + out.length
+                    + "; all shots must share the detector shape");
         }
         for (int k = 0; k < n; k++) {
             if (!Double.isFinite(out[k])) {

@@ -34,11 +34,11 @@ public final class Diffract implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof UserError u) {
-                err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + u.getMessage());
+                err.println(cmd.getCommandSpec().qualifiedName(" ") + ": error: " + u.getMessage());
                 err.flush();
                 return u.exitCode();
             }
-            err.println(cmd.getCommandSpec().qualifiedName() + ": internal error: " + ex
+            err.println(cmd.getCommandSpec().qualifiedName(" ") + ": internal error: " + ex
                     + " (please report it with the command you ran)");
             if (Boolean.getBoolean("diffract.debug")) {
                 ex.printStackTrace(err);
@@ -48,7 +48,7 @@ public final class Diffract implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": error: " + ex.getMessage()
+            err.println(ex.getCommandLine().getCommandSpec().qualifiedName(" ") + ": error: " + ex.getMessage()
                     + " (see --help)");
             err.flush();
             return 2;

@@ -169,7 +169,14 @@ public final class RunCommand implements Callable<Integer> {
             if (resume) {
                 args.add("--resume");
             }
-            return RankLauncher.run(where, procs, t, xmx, run.log(), stage.rankMainClass(), args);
+            boolean ok = false;
+            try {
+                int code = RankLauncher.run(where, procs, t, xmx, run.log(), stage.rankMainClass(), args);
+                ok = code == 0;
+                return code;
+            } finally {
+                run.finish(ok, stage.checkpoint(run.outputFolder()));
+            }
         } catch (IOException e) {
             throw new UserError("cannot create " + out + ": " + e.getMessage());
         } finally {

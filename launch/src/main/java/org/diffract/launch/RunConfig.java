@@ -62,7 +62,11 @@ final class RunConfig {
                 throw new UserError("--set '" + a + "' must be section.key=value, e.g. --set "
                         + example(stage) + " (see conf/" + stage.configTemplate() + ")");
             }
-            set(a.substring(0, dot).trim(), a.substring(dot + 1, eq).trim(), a.substring(eq + 1).trim());
+            String section = a.substring(0, dot).trim();
+            String key = a.substring(dot + 1, eq).trim();
+            // named here, where the user typed it: the config the stage checks later has no file to name
+            IniConfig.checkKnown("--set " + a, section, key, stage.knownKeys());
+            set(section, key, a.substring(eq + 1).trim());
         }
         return this;
     }
@@ -78,20 +82,20 @@ final class RunConfig {
         return config;
     }
 
-    /** A checked run: its output folder, the ranks' log and the config copy they read. */
-    record Prepared(Path outputFolder, Path log, Path file, boolean madeFolder, boolean logExisted) {
+    /** A checked run: its output folder, the ranks' log, the config copy they read, and the folder as it was. */
+    record Prepared(Path outputFolder, Path log, Path file, OutputSnapshot before) {
         /**
-         * After a failed run: removes what this run made and nothing else, so a failure leaves no partial output
-         * (a folder made for the run goes whole; in an existing folder only the config copy, and a new log).
+         * After a run: when it failed, and {@code checkpoint} (null: the stage keeps none) is not one the run wrote
+         * for a resume to continue from, the output folder goes back to what it was (a folder made for the run
+         * goes whole; files made go, among them a new log and config copy; files replaced come back; lines appended
+         * are cut off), so a failure leaves no partial output and earlier results untouched. Files outside the
+         * output folder (a project's logs/ and run/) stay: they tell what happened.
          */
-        void removeOutputs() {
-            if (madeFolder) {
-                Folders.deleteTree(outputFolder);
-                return;
-            }
-            Folders.deleteTree(file);
-            if (!logExisted) {
-                Folders.deleteTree(log);
+        void finish(boolean ok, Path checkpoint) {
+            if (ok || before.changed(checkpoint)) {
+                before.discard();
+            } else {
+                before.restore();
             }
         }
     }
@@ -121,18 +125,17 @@ final class RunConfig {
         Path out = checked.outputFolder();
         Path log = checked.log();
         Path copy = file != null ? file : log.resolveSibling(stem(log) + ".run.ini");
-        boolean logExisted = Files.exists(log);
-        boolean made = AtomicFiles.createFolder(out);
-        config.withFolder(config.folder());
+        OutputSnapshot before = OutputSnapshot.take(out, stage.runFiles(config));
+        Prepared run = new Prepared(out, log, copy, before);
         try {
+            AtomicFiles.createFolder(out);
+            config.withFolder(config.folder());
             AtomicFiles.writeString(copy, config.toText());
         } catch (UserError e) {
-            if (made) {
-                Folders.deleteTree(out);
-            }
+            run.finish(false, null);
             throw e;
         }
-        return new Prepared(out, log, copy, made, logExisted);
+        return run;
     }
 
     private static String stem(Path p) {

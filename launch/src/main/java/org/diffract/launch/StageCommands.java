@@ -1,6 +1,5 @@
 package org.diffract.launch;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -181,11 +180,8 @@ final class StageCommands {
                 ok = code == 0;
                 return code;
             } finally {
-                Path checkpoint = stage.checkpoint(run.outputFolder());
-                if (!ok && (checkpoint == null || !Files.exists(checkpoint))) {
-                    // nothing a resume could continue from: leave no partial output behind
-                    run.removeOutputs();
-                }
+                // unless a resume can continue from what the run wrote, a failure leaves no partial output behind
+                run.finish(ok, stage.checkpoint(run.outputFolder()));
             }
         }
     }

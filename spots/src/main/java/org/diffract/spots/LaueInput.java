@@ -37,6 +37,10 @@ public final class LaueInput implements FrameSource, AutoCloseable {
         try {
             Dataset ds = r.dataset(FRAMES);
             int[] dims = ds.getDimensions();
+            if (dims.length == 3 && dims[0] == 0) {
+                throw new UserError(file + ": dataset 'frames' has shape " + Arrays.toString(dims)
+                        + ": no frames; give the file that holds the series's frames");
+            }
             if (dims.length != 3 || dims[0] < 1 || dims[1] < 1 || dims[2] < 1) {
                 throw new UserError(file + ": dataset 'frames' has shape " + Arrays.toString(dims)
                         + " but must be (frames, height, width); write the frame stack as one 3D dataset");

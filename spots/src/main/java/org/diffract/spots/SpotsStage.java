@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.diffract.core.UserError;
@@ -53,6 +54,17 @@ public final class SpotsStage implements Stage {
         Path out = SpotsOptions.from(config).output().toAbsolutePath();
         String name = out.getFileName().toString();
         return out.resolveSibling((name.endsWith(".h5") ? name.substring(0, name.length() - 3) : name) + ".log");
+    }
+
+    /**
+     * The output lies beside the frames and other runs' outputs: a run's files are those named after its output
+     * (NAME.h5, NAME.log, NAME.run.ini, NAME_avg.png, ... and their temporary names).
+     */
+    @Override
+    public Predicate<String> runFiles(IniConfig config) {
+        String out = SpotsOptions.from(config).output().getFileName().toString();
+        String stem = out.endsWith(".h5") ? out.substring(0, out.length() - 3) : out;
+        return name -> name.equals(out) || name.startsWith(stem + ".") || name.startsWith(stem + "_");
     }
 
     @Override

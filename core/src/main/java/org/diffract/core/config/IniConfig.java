@@ -316,17 +316,28 @@ public final class IniConfig {
      */
     public void checkKnown(Map<String, Set<String>> allowed) {
         for (Map.Entry<String, Map<String, String>> s : sections.entrySet()) {
-            Set<String> keys = allowed.get(s.getKey());
-            if (keys == null) {
-                throw new UserError(name() + ": unknown section [" + s.getKey() + "]"
-                        + suggestion(s.getKey(), allowed.keySet(), "[", "]"));
-            }
             for (String key : s.getValue().keySet()) {
-                if (!keys.contains(key)) {
-                    throw new UserError(name() + ": unknown key '" + key + "' in [" + s.getKey() + "]"
-                            + suggestion(key, keys, "'", "'"));
-                }
+                checkKnown(name(), s.getKey(), key, allowed);
             }
+            if (s.getValue().isEmpty()) {
+                checkKnown(name(), s.getKey(), null, allowed);
+            }
+        }
+    }
+
+    /**
+     * Refuses one key (null: only the section) not in {@code allowed}, in one line starting with {@code where}
+     * (the config file, or the option that set it) and suggesting the nearest known name.
+     */
+    public static void checkKnown(String where, String section, String key, Map<String, Set<String>> allowed) {
+        Set<String> keys = allowed.get(section);
+        if (keys == null) {
+            throw new UserError(where + ": unknown section [" + section + "]"
+                    + suggestion(section, allowed.keySet(), "[", "]"));
+        }
+        if (key != null && !keys.contains(key)) {
+            throw new UserError(where + ": unknown key '" + key + "' in [" + section + "]"
+                    + suggestion(key, keys, "'", "'"));
         }
     }
 

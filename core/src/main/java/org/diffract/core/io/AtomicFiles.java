@@ -59,12 +59,26 @@ public final class AtomicFiles {
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             deleteQuietly(tmp);
-            throw new UserError("cannot write " + target + ": " + reason(e)
-                    + "; check the folder exists and is writable", e);
-        } catch (RuntimeException | Error e) {
+            throw cannotWrite(target, e);
+        } catch (UserError e) {
+            deleteQuietly(tmp);
+            throw e;
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            // a writer library wraps the IOException (jhdf's HdfWritingException): a full disk is still the user's
+            if (ioCause(e) != null) {
+                throw cannotWrite(target, e);
+            }
+            throw e;
+        } catch (Error e) {
             deleteQuietly(tmp);
             throw e;
         }
+    }
+
+    /** "cannot write FILE: why; what to do", the why and the fix from the I/O failure behind {@code e}. */
+    public static UserError cannotWrite(Path target, Throwable e) {
+        return new UserError("cannot write " + target + ": " + reason(e) + "; " + fix(e), e);
     }
 
     /**
@@ -77,10 +91,24 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {
-            throw new UserError("cannot create output folder " + folder + ": " + reason(e)
-                    + "; choose a writable folder", e);
+            throw new UserError("cannot create output folder " + folder + ": " + folderReason(folder, e) + "; "
+                    + (isNoSpace(e) ? fix(e) : "choose a writable folder"), e);
+        }
+        if (!Files.isWritable(folder)) {
+            throw new UserError("output folder " + folder + " is not writable (permission denied); choose a writable "
+                    + "folder or change its permissions");
         }
         return !existed;
+    }
+
+    /** Names the file that stands where a folder is needed, the usual cause of a folder that cannot be made. */
+    private static String folderReason(Path folder, IOException e) {
+        for (Path p = folder.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                return p + " is a file, not a folder";
+            }
+        }
+        return reason(e);
     }
 
     public static void writeBytes(Path target, byte[] content) {
@@ -91,18 +119,58 @@ public final class AtomicFiles {
         writeBytes(target, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A short human reason: the JDK's messages for these are just the path, which we already print. */
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
+    /**
+     * A short human reason from the I/O failure behind {@code e} (writers such as ImageIO or jhdf wrap it in
+     * their own words, "I/O error writing PNG file!"): the JDK's messages for these are just the path, which the
+     * caller prints already.
+     */
+    static String reason(Throwable e) {
+        IOException io = ioCause(e);
+        if (io == null) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        if (isNoSpace(e)) {
+            return "no space left on the device";
+        }
+        if (io instanceof AccessDeniedException) {
             return "permission denied";
         }
-        if (e instanceof NoSuchFileException) {
+        if (io instanceof NoSuchFileException) {
             return "no such folder";
         }
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+        if (io instanceof FileSystemException fse && fse.getReason() != null) {
             return fse.getReason();
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage();
+    }
+
+    private static String fix(Throwable e) {
+        if (isNoSpace(e)) {
+            return "free some space there or write to another folder";
+        }
+        return "check the folder exists and is writable";
+    }
+
+    /** The innermost IOException in the causes of {@code e}: the one that says what the system refused. */
+    private static IOException ioCause(Throwable e) {
+        IOException found = null;
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof IOException io) {
+                found = io;
+            }
+        }
+        return found;
+    }
+
+    /** ENOSPC or EDQUOT anywhere in the causes (the JDK gives them only as message text). */
+    private static boolean isNoSpace(Throwable e) {
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            String m = t instanceof FileSystemException fse ? fse.getReason() : t.getMessage();
+            if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void deleteQuietly(Path tmp) {

@@ -55,6 +55,10 @@ public final class EmcPhotonsFile {
             throw new UserError(file + ": ftype " + ftype + " is not supported, only ftype 0 (sparse photons); "
                     + "convert it with Dragonfly's utilities or " + FIX);
         }
+        if (numData == 0) {
+            throw new UserError(file + ": holds no frames (num_data 0 in its header); give a photons file with at "
+                    + "least one frame");
+        }
         if (numData < 0 || numPix <= 0) {
             throw bad(file, "header says num_data " + numData + " and num_pix " + numPix
                     + " (need num_data >= 0, num_pix > 0)");

@@ -1,5 +1,6 @@
 package org.diffract.core.io;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,8 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
-import io.jhdf.exceptions.HdfException;
+import io.jhdf.exceptions.HdfBrokenLinkException;
+import io.jhdf.exceptions.HdfInvalidPathException;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
 
@@ -33,11 +35,42 @@ public final class H5Reader implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new UserError(file + ": no such file; check the path");
         }
+        HdfFile hdf;
         try {
-            return new H5Reader(file, new HdfFile(file));
-        } catch (HdfException | IllegalArgumentException e) {
+            hdf = new HdfFile(file);
+        } catch (RuntimeException e) {
+            // jhdf fails with HdfException, IllegalArgumentException, BufferUnderflowException, ...
             throw new UserError(file + ": not a readable HDF5 file (" + e.getMessage()
-                    + "); check it was copied completely", e);
+                    + "); check it is HDF5 and was copied completely", e);
+        }
+        try {
+            checkComplete(file, hdf);
+        } catch (RuntimeException e) {
+            hdf.close();
+            throw e;
+        }
+        return new H5Reader(file, hdf);
+    }
+
+    /*
+     * A cut-off copy (an interrupted transfer, a full disk while writing) still opens, and jhdf then fails
+     * deep inside a read with an error that names neither the file nor the cause. The superblock records where
+     * the file ends, so a truncated file is recognised here, once, before anything is read.
+     */
+    private static void checkComplete(Path file, HdfFile hdf) {
+        long end;
+        long size;
+        try {
+            end = hdf.getHdfBackingStorage().getSuperblock().getEndOfFileAddress()
+                    + hdf.getHdfBackingStorage().getSuperblock().getBaseAddressByte();
+            size = Files.size(file);
+        } catch (IOException | RuntimeException e) {
+            throw new UserError(file + ": not a readable HDF5 file (" + e.getMessage()
+                    + "); check it is HDF5 and was copied completely", e);
+        }
+        if (size < end) {
+            throw new UserError(file + ": truncated HDF5 file: " + size + " bytes, but its superblock says it ends at "
+                    + "byte " + end + "; copy it again completely or re-run the step that wrote it");
         }
     }
 
@@ -53,8 +86,10 @@ public final class H5Reader implements AutoCloseable {
     public boolean has(String path) {
         try {
             return hdf.getByPath(path) instanceof Dataset;
-        } catch (HdfException e) {
+        } catch (HdfInvalidPathException | HdfBrokenLinkException e) {
             return false;
+        } catch (RuntimeException e) {
+            throw unreadable(e);
         }
     }
 
@@ -63,8 +98,10 @@ public final class H5Reader implements AutoCloseable {
         Node node;
         try {
             node = hdf.getByPath(path);
-        } catch (HdfException e) {
-            node = null;
+        } catch (HdfInvalidPathException | HdfBrokenLinkException e) {
+            node = null; // the error below lists what is there
+        } catch (RuntimeException e) {
+            throw unreadable(e);
         }
         if (!(node instanceof Dataset ds)) {
             throw new UserError(file + ": no dataset '" + path + "' (root has: " + String.join(", ", rootNames())
@@ -76,11 +113,21 @@ public final class H5Reader implements AutoCloseable {
     /** Names at the root, sorted, groups marked with a trailing slash. */
     public List<String> rootNames() {
         List<String> names = new ArrayList<>();
-        for (Node n : hdf.getChildren().values()) {
-            names.add(n.isGroup() ? n.getName() + "/" : n.getName());
+        try {
+            for (Node n : hdf.getChildren().values()) {
+                names.add(n.isGroup() ? n.getName() + "/" : n.getName());
+            }
+        } catch (RuntimeException e) {
+            throw unreadable(e);
         }
         names.sort(null);
         return names;
+    }
+
+    /** A jhdf failure on a file that opened: its structure is damaged. */
+    private UserError unreadable(RuntimeException e) {
+        return new UserError(file + ": damaged HDF5 file (" + e.getMessage() + "); copy it again completely or "
+                + "re-run the step that wrote it", e);
     }
 
     /** A numeric dataset of any shape as flat doubles (float32/64 or integers). */
@@ -187,7 +234,8 @@ public final class H5Reader implements AutoCloseable {
     private Object read(Dataset ds) {
         try {
             return ds.isScalar() ? scalarArray(ds.getData()) : ds.getDataFlat();
-        } catch (HdfException e) {
+        } catch (RuntimeException e) {
+            // HdfException, and the ArithmeticException or BufferUnderflowException of a damaged chunk index
             throw new UserError(file + ": cannot read dataset '" + ds.getPath() + "' (" + e.getMessage()
                     + "); the file may be truncated or use an unsupported filter", e);
         }

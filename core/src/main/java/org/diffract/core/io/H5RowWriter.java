@@ -105,7 +105,7 @@ public final class H5RowWriter implements AutoCloseable {
             return new H5RowWriter(file, FileChannel.open(file, StandardOpenOption.WRITE), addresses.clone(), rows,
                     rowLength);
         } catch (IOException e) {
-            throw new UserError("cannot write " + file + ": " + e.getMessage() + "; check the folder is writable", e);
+            throw AtomicFiles.cannotWrite(file, e);
         }
     }
 
@@ -129,7 +129,7 @@ public final class H5RowWriter implements AutoCloseable {
                 pos += channel.write(b, pos);
             }
         } catch (IOException e) {
-            throw new UserError("cannot write " + file + ": " + e.getMessage() + "; check the disk has space", e);
+            throw AtomicFiles.cannotWrite(file, e);
         }
     }
 
@@ -141,8 +141,7 @@ public final class H5RowWriter implements AutoCloseable {
             }
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UserError("cannot write " + target + ": " + e.getMessage() + "; check the folder is writable",
-                    e);
+            throw AtomicFiles.cannotWrite(target, e);
         }
     }
 
@@ -151,7 +150,7 @@ public final class H5RowWriter implements AutoCloseable {
         try {
             channel.close();
         } catch (IOException e) {
-            throw new UserError("cannot write " + file + ": " + e.getMessage(), e);
+            throw AtomicFiles.cannotWrite(file, e);
         }
     }
 }

@@ -50,19 +50,20 @@ public final class MrcFile {
     public static Grid readSections(Path file, int first, int count) {
         String where = "MRC file " + file + ": ";
         if (!Files.isRegularFile(file)) {
-            throw new UserError(where + "no such file");
+            throw new UserError(where + "no such file; check the path");
         }
         try (InputStream in = Files.newInputStream(file)) {
             long size = Files.size(file);
             byte[] hb = in.readNBytes(HEADER_BYTES);
             if (hb.length < HEADER_BYTES) {
-                throw new UserError(where + "only " + hb.length + " bytes, shorter than the 1024-byte header; not an MRC map");
+                throw new UserError(where + "only " + hb.length + " bytes, shorter than the 1024-byte header; give an MRC map, or copy "
+                        + "it again completely");
             }
             ByteBuffer h = ByteBuffer.wrap(hb).order(byteOrder(hb));
             int nx = h.getInt(0), ny = h.getInt(4), nz = h.getInt(8), mode = h.getInt(12), ext = h.getInt(92);
             if (nx <= 0 || ny <= 0 || nz <= 0 || ext < 0) {
                 throw new UserError(where + "header gives size " + nx + " x " + ny + " x " + nz + " (extended header " + ext
-                        + " bytes); not an MRC map or corrupt");
+                        + " bytes): not an MRC map, or a damaged one; give an MRC map or copy it again");
             }
             int bytes = switch (mode) {
                 case 0 -> 1;
@@ -75,7 +76,8 @@ public final class MrcFile {
             long need = HEADER_BYTES + (long) ext + all * bytes;
             if (size < need) {
                 throw new UserError(where + "header promises " + nx + " x " + ny + " x " + nz + " values of mode " + mode + " ("
-                        + need + " bytes) but the file has " + size + " bytes; the file is truncated or corrupt");
+                        + need + " bytes) but the file has " + size + " bytes: truncated; copy it again completely or "
+                        + "re-write it");
             }
             int sections = count < 0 ? nz - first : count;
             if (first < 0 || sections < 0 || first + sections > nz) {
@@ -83,7 +85,8 @@ public final class MrcFile {
             }
             long countValues = (long) nx * ny * sections;
             if (countValues > Integer.MAX_VALUE - 8) {
-                throw new UserError(where + nx + " x " + ny + " x " + sections + " values are too many to hold at once");
+                throw new UserError(where + nx + " x " + ny + " x " + sections + " values are too many to hold at once; "
+                        + "split the stack or bin the volumes");
             }
             in.skipNBytes(ext + (long) first * nx * ny * bytes);
             double[] v = new double[(int) countValues];
@@ -110,7 +113,7 @@ public final class MrcFile {
             double voxel = mx > 0 ? h.getFloat(40) / mx : 0;
             return new Grid(count == 0 ? nz : sections, ny, nx, v, Double.isFinite(voxel) ? voxel : 0);
         } catch (IOException e) {
-            throw new UserError(where + "cannot be read (" + e.getMessage() + ")");
+            throw new UserError(where + "cannot be read (" + e.getMessage() + "); check the file's permissions");
         }
     }
 

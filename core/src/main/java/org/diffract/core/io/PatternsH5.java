@@ -3,7 +3,6 @@ package org.diffract.core.io;
 import java.nio.file.Path;
 
 import io.jhdf.api.Dataset;
-import io.jhdf.exceptions.HdfException;
 
 import org.diffract.core.UserError;
 
@@ -46,6 +45,10 @@ public final class PatternsH5 {
             int nd = dims[0];
             int nx = dims[1];
             int ny = dims[2];
+            if (nd == 0 || nx == 0 || ny == 0) {
+                throw new UserError(file + ": dataset '" + dataset + "' has shape " + java.util.Arrays.toString(dims)
+                        + ": no frames to reconstruct; give a dataset with at least one frame (Nd, Nx, Ny)");
+            }
             long frameValues = (long) nx * ny;
             if (frameValues > Integer.MAX_VALUE) {
                 throw new UserError(file + ": frames of " + nx + " x " + ny + " pixels are too large; bin them first");
@@ -58,7 +61,8 @@ public final class PatternsH5 {
                 Object data;
                 try {
                     data = ds.getData(new long[] {start, 0, 0}, new int[] {count, nx, ny});
-                } catch (HdfException e) {
+                } catch (RuntimeException e) {
+                    // HdfException, or what a damaged chunk index makes jhdf throw
                     throw new UserError(file + ": cannot read frames " + start + ".." + (start + count - 1) + " of '"
                             + dataset + "' (" + e.getMessage() + "); the file may be truncated", e);
                 }

@@ -1,16 +1,14 @@
 package org.diffract.core.plot;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
+
+import org.diffract.core.io.AtomicFiles;
 
 /**
  * Headless setup and atomic PNG writing for the plot classes: a reader (or a web page refreshing the
- * plot) never sees a half-written file. To be replaced by core.io.AtomicFiles when that exists.
+ * plot) never sees a half-written file.
  */
 final class PlotPng {
     private PlotPng() {
@@ -28,28 +26,12 @@ final class PlotPng {
         return new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     }
 
+    /** Writes through AtomicFiles: a failure (full disk, no permission) is one line naming the file. */
     static void write(BufferedImage img, Path png) {
-        Path abs = png.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        AtomicFiles.write(png, tmp -> {
             if (!ImageIO.write(img, "png", tmp.toFile())) {
                 throw new IllegalStateException("no PNG writer in this JVM");
             }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + abs + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the original failure is the one worth reporting
-                }
-            }
-        }
+        });
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.diffract.core.config.IniConfig;
 import org.diffract.core.config.IniText;
@@ -57,6 +58,16 @@ public interface Stage {
      */
     default boolean pinDefaults(IniConfig config) {
         return false;
+    }
+
+    /**
+     * Which names, of files or folders directly inside the output folder, a run of this config writes (results, log,
+     * config copy, checkpoint). After a failed run the launcher removes those it made and puts back those it
+     * replaced, and leaves every other file alone. Default: all of them, for a stage whose output folder is its own;
+     * a stage that writes beside other files (spots, beside the frames) names its own.
+     */
+    default Predicate<String> runFiles(IniConfig config) {
+        return name -> true;
     }
 
     /** The words of the stage's command under {@code diffract}: {@code [emc]}, {@code [refine, subtomo]}. */

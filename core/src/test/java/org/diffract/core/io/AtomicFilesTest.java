@@ -79,4 +79,29 @@ class AtomicFilesTest {
         assertTrue(e.getMessage().startsWith("cannot write " + blocker.resolve("out.txt") + ": "), e.getMessage());
         assertTrue(e.getMessage().endsWith("; check the folder exists and is writable"), e.getMessage());
     }
+
+    @Test
+    void aFullDiskBehindAWriterLibrarysOwnWordsSaysSoAndWhatToDo() throws IOException {
+        Path target = dir.resolve("full.png");
+        AtomicFiles.writeString(target, "old");
+        // ImageIO and jhdf wrap the system's refusal in their own exception and words
+        UserError e = assertThrows(UserError.class, () -> AtomicFiles.write(target, tmp -> {
+            throw new IllegalStateException("Exception writing at position: 571",
+                    new IOException("No space left on device"));
+        }));
+        assertEquals("cannot write " + target + ": no space left on the device; free some space there or write to "
+                + "another folder", e.getMessage());
+        assertEquals("old", Files.readString(target));
+        assertEquals(1, entries(dir));
+    }
+
+    @Test
+    void anOutputFolderBehindAFileNamesTheFile() throws IOException {
+        Path blocker = dir.resolve("blocker");
+        Files.writeString(blocker, "x");
+        UserError e = assertThrows(UserError.class, () -> AtomicFiles.createFolder(blocker.resolve("a/b")));
+        assertEquals("cannot create output folder " + blocker.resolve("a/b") + ": " + blocker
+                + " is a file, not a folder; choose a writable folder", e.getMessage());
+        assertEquals("x", Files.readString(blocker));
+    }
 }

@@ -183,6 +183,17 @@ class EmcPhotonsFileTest {
         assertTrue(e.getMessage().contains("ones[1] is -2 (a count cannot be negative)"), e.getMessage());
     }
 
+    /** Dragonfly's header of a data set without frames: num_data 0, nothing after the 1024 bytes. */
+    @Test
+    void noFramesIsRefused() throws IOException {
+        byte[] b = new byte[1024];
+        putInt(b, 4, 10);
+        Path f = withBytes("empty.emc", b);
+        UserError e = assertThrows(UserError.class, () -> EmcPhotonsFile.read(f));
+        assertEquals(f + ": holds no frames (num_data 0 in its header); give a photons file with at least one frame",
+                e.getMessage());
+    }
+
     @Test
     void badHeaderValues() throws IOException {
         byte[] b = dragonflyBytes();

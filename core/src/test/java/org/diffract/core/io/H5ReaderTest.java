@@ -52,4 +52,29 @@ class H5ReaderTest {
         e = assertThrows(UserError.class, () -> H5Reader.open(junk));
         assertTrue(e.getMessage().startsWith(junk + ": not a readable HDF5 file"), e.getMessage());
     }
+
+    /** A copy cut short (first 1 KiB, last 10 % gone) is refused when opened, whoever wrote the file. */
+    @Test
+    void truncatedFilesAreRefusedWhenOpened() throws Exception {
+        Path ours = dir.resolve("ours.h5");
+        new H5Writer().put("frames", new double[4000], 40, 100).put("angle", new double[40]).write(ours);
+        Path theirs = dir.resolve("theirs.h5");
+        PythonH5.run("import h5py, numpy as np, sys\n"
+                + "with h5py.File(sys.argv[1], 'w') as f:\n"
+                + "    f['frames'] = np.arange(4000, dtype=np.uint16).reshape(40, 100)\n"
+                + "    f.create_group('lauecollect')['angle'] = np.zeros(40)\n", theirs.toString());
+        for (Path whole : new Path[] {ours, theirs}) {
+            try (H5Reader h = H5Reader.open(whole)) {
+                assertEquals(4000, h.doubles("frames").length);
+            }
+            byte[] all = Files.readAllBytes(whole);
+            for (int keep : new int[] {1024, all.length * 9 / 10, all.length - 1}) {
+                Path cut = dir.resolve("cut-" + keep + "-" + whole.getFileName());
+                Files.write(cut, java.util.Arrays.copyOf(all, keep));
+                UserError e = assertThrows(UserError.class, () -> H5Reader.open(cut).close());
+                assertEquals(cut + ": truncated HDF5 file: " + keep + " bytes, but its superblock says it ends at byte "
+                        + all.length + "; copy it again completely or re-run the step that wrote it", e.getMessage());
+            }
+        }
+    }
 }

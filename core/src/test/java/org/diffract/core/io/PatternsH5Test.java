@@ -76,6 +76,12 @@ class PatternsH5Test {
         assertTrue(e.getMessage().contains("'p' frame 1 pixel 1 has -1 photons; counts cannot be negative"),
                 e.getMessage());
 
+        Path empty = dir.resolve("empty.h5");
+        new H5Writer().put("p", new int[0], 0, 3, 2).write(empty);
+        e = assertThrows(UserError.class, () -> PatternsH5.read(empty, "p"));
+        assertEquals(empty + ": dataset 'p' has shape [0, 3, 2]: no frames to reconstruct; give a dataset with at "
+                + "least one frame (Nd, Nx, Ny)", e.getMessage());
+
         Path missing = dir.resolve("none.h5");
         e = assertThrows(UserError.class, () -> PatternsH5.read(missing, "p"));
         assertTrue(e.getMessage().startsWith(missing + ": no such file"), e.getMessage());

@@ -58,7 +58,8 @@ public final class ReferenceGenerator {
         };
         int s = Math.min(cap, idx.size());
         if (s < nref) {
-            throw new UserError("--subset4ref: " + s + " particles cannot make " + nref + " references; give at least --nref particles");
+            throw new UserError("--nref " + nref + ": the input has " + s + " particle" + (s == 1 ? "" : "s")
+                    + ", fewer than the references to make from them; give --nref " + s + " or less, or more particles");
         }
         idx = new ArrayList<>(idx.subList(0, s));
         if (method.equals("random")) {

@@ -144,6 +144,10 @@ public final class StackFiles {
                 throw new UserError(option + " " + r.file() + ": dataset '" + ds.getPath() + "' has shape " + Arrays.toString(dims)
                         + "; it must be (N, n, n, n) cubes (or one (n, n, n) volume)");
             }
+            if (count == 0) {
+                throw new UserError(option + " " + r.file() + ": dataset '" + ds.getPath() + "' has shape "
+                        + Arrays.toString(dims) + ": no particles; give a stack with at least one volume");
+            }
             if (count < 1 || n < 4) {
                 throw new UserError(option + " " + r.file() + ": needs at least one volume of edge >= 4, got " + count
                         + " of edge " + n);
@@ -187,9 +191,10 @@ public final class StackFiles {
             Object data;
             try {
                 data = four ? ds.getData(new long[] {i, 0, 0, 0}, new int[] {1, n, n, n}) : ds.getData();
-            } catch (HdfException e) {
+            } catch (RuntimeException e) {
+                // HdfException, or what a damaged chunk index makes jhdf throw
                 throw new UserError(option + " " + r.file() + ": cannot read volume " + i + " (" + e.getMessage()
-                        + "); the file may be truncated");
+                        + "); the file may be truncated: copy it again or re-run the step that wrote it");
             }
             return checked(flatten(data, n * n * n), option, r.file(), i);
         }
