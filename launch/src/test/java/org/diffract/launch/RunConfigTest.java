@@ -114,7 +114,7 @@ class RunConfigTest {
         RunConfig rc = RunConfig.load(new Fake(), cfg);
         RunConfig.Prepared made = rc.write(rc.check(null), null);
         Files.writeString(made.log(), "log\n");
-        made.removeOutputs();
+        made.finish(false, null);
         assertFalse(Files.exists(dir.resolve("made")), "a folder made for the run goes whole");
 
         Path kept = Files.createDirectories(dir.resolve("kept"));
@@ -123,7 +123,7 @@ class RunConfigTest {
         RunConfig again = RunConfig.load(new Fake(), cfg);
         RunConfig.Prepared existing = again.write(again.check(null), null);
         Files.writeString(existing.log(), "log\n");
-        existing.removeOutputs();
+        existing.finish(false, null);
         assertEquals("earlier", Files.readString(kept.resolve("earlier.h5")), "earlier outputs stay");
         assertFalse(Files.exists(existing.file()));
         assertFalse(Files.exists(existing.log()));

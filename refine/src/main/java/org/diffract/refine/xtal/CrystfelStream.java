@@ -39,7 +39,7 @@ public final class CrystfelStream {
      * reflections not parsed). Returns the total number of crystals in the stream.
      */
     public static int read(Path file, IntPredicate wanted, Consumer<Crystal> visitor) {
-        String name = file.getFileName().toString();
+        String name = file.toString();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return new Parser(r, name, wanted, visitor).run();
         } catch (NoSuchFileException e) {
@@ -222,13 +222,15 @@ public final class CrystfelStream {
                     // C's printf writes "nan" and "inf", which Java does not parse
                     String w = word.toLowerCase(Locale.ROOT);
                     if (!(w.endsWith("nan") || w.endsWith("inf"))) {
-                        throw error("'" + word + "' is not a number in reflection line '" + line.trim() + "'");
+                        throw error("'" + word + "' is not a number in reflection line '" + line.trim()
+                                + "'; fix or delete that line (h k l I sigma(I) peak background fs/px ss/px panel)");
                     }
                     tok[t] = Double.NaN;
                 }
             }
             if (!Double.isFinite(tok[3]) || !Double.isFinite(tok[4])) {
-                throw error("reflection with a non-finite intensity or sigma: '" + line.trim() + "'");
+                throw error("reflection with a non-finite intensity or sigma: '" + line.trim()
+                        + "'; delete that reflection or integrate the stream again");
             }
             if (n == h.length) {
                 int m = 2 * n;

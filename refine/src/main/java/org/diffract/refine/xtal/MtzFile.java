@@ -153,7 +153,7 @@ public final class MtzFile {
 
     /** Reads intensities: columns IMEAN/SIGIMEAN, else the first J/Q columns, else F (type F) squared. */
     public static Content read(Path file) {
-        String name = file.getFileName().toString();
+        String name = file.toString();
         byte[] all;
         try {
             all = Files.readAllBytes(file);
@@ -163,13 +163,14 @@ public final class MtzFile {
             throw new UserError("cannot read " + file + ": " + e.getMessage());
         }
         if (all.length < RECORD || !new String(all, 0, 4, StandardCharsets.US_ASCII).equals("MTZ ")) {
-            throw new UserError(name + ": not an MTZ file (no 'MTZ ' at the start)");
+            throw new UserError(name + ": not an MTZ file (no 'MTZ ' at the start); give an MTZ, a CrystFEL .hkl or a .pdb");
         }
         ByteOrder order = (all[9] & 0xf0) == 0x10 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         ByteBuffer buf = ByteBuffer.wrap(all).order(order);
         long headerByte = ((long) buf.getInt(4) - 1) * 4;
         if (headerByte < RECORD || headerByte >= all.length) {
-            throw new UserError(name + ": header position " + buf.getInt(4) + " is outside the file (truncated MTZ?)");
+            throw new UserError(name + ": header position " + buf.getInt(4) + " is outside the file: truncated; copy the "
+                    + "MTZ again completely or write it again");
         }
         int ncol = -1, nrefl = -1;
         UnitCell cell = null;
@@ -197,14 +198,16 @@ public final class MtzFile {
                     break;
                 }
             } catch (RuntimeException e) {
-                throw new UserError(name + ": bad MTZ header record '" + rec + "'");
+                throw new UserError(name + ": bad MTZ header record '" + rec + "'; write the MTZ again (e.g. with gemmi or CCP4)");
             }
         }
         if (ncol < 4 || nrefl < 0 || labels.size() != ncol || cell == null) {
-            throw new UserError(name + ": MTZ header lacks NCOL, CELL or COLUMN records; is the file complete?");
+            throw new UserError(name + ": MTZ header lacks NCOL, CELL or COLUMN records; copy the MTZ again completely or "
+                    + "write it again");
         }
         if (RECORD + (long) ncol * nrefl * 4 > headerByte) {
-            throw new UserError(name + ": MTZ data block is shorter than NCOL x NREF says (corrupt file?)");
+            throw new UserError(name + ": MTZ data block is shorter than NCOL x NREF says: truncated or corrupt; copy the MTZ "
+                    + "again completely or write it again");
         }
         int ch = labels.indexOf("H"), ck = labels.indexOf("K"), cl = labels.indexOf("L");
         if (ch < 0 || ck < 0 || cl < 0) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.diffract.core.config.IniConfig;
 import org.diffract.core.config.IniText;
@@ -73,6 +74,17 @@ public class XtalStage implements Stage {
     @Override
     public Path logFile(IniConfig config) {
         return XtalSettings.of(config, source(config), mode).output(".log");
+    }
+
+    /**
+     * The run's files are named after output_prefix (prefix.mtz, prefix_stats.txt, ...), plus prime's per-cycle MTZs
+     * with save_cycles: the folder may hold other files.
+     */
+    @Override
+    public Predicate<String> runFiles(IniConfig config) {
+        String prefix = XtalSettings.of(config, source(config), mode).output("").getFileName().toString();
+        return name -> name.startsWith(prefix + ".") || name.startsWith(prefix + "_")
+                || name.equals("mean_scaled_merge.mtz") || name.matches("postref_cycle_\\d+_merge\\.mtz");
     }
 
     private static Path source(IniConfig config) {
