@@ -602,20 +602,28 @@ class FaultTableIT {
     }
 
     /**
-     * As root chmod does not stop writes, so the unwritable folder is a path whose parent is a file (in every stage's
-     * cases); as another user also a folder of mode 555.
+     * An output folder nobody may write to: mode 555 for another user; as root (whom a mode does not stop, as in CI)
+     * a read-only tmpfs mounted there. Where neither is possible the case of a parent that is a file stands for it.
      */
-    private static Path readOnly(String stage, Path in, String input, String skip, String args) throws IOException {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        String fault = "unwritable output folder (mode 555)";
+    private static Path readOnly(String stage, Path in, String input, String skip, String args)
+            throws IOException, InterruptedException {
+        String fault = "unwritable output folder (read-only)";
         Path folder = folder(stage, fault);
         if (input != null && skip == null) {
             copy(in.resolve(input), folder);
         }
-        Path ro = Files.createDirectories(folder.resolve("ro"));
-        Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
-        add(stage, fault, folder, args, root ? "as root a mode of 555 does not stop writes; the case of a parent that "
-                + "is a file stands for it" : skip, null, "ro");
+        Path ro = folder.resolve("ro");
+        String why = skip;
+        if (Tmpfs.possible()) {
+            MOUNTS.add(Tmpfs.mountReadOnly(ro));
+        } else if (!"root".equals(System.getProperty("user.name"))) {
+            Files.createDirectories(ro);
+            Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
+        } else {
+            why = why != null ? why : "root without mount(8): a mode of 555 does not stop root's writes; the case of a "
+                    + "parent that is a file stands for it";
+        }
+        add(stage, fault, folder, args, why, null, "ro");
         return folder;
     }
 

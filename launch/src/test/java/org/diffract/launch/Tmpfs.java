@@ -35,6 +35,13 @@ final class Tmpfs implements AutoCloseable {
         return new Tmpfs(mountPoint);
     }
 
+    /** Mounts an empty read-only tmpfs on a new folder: writes fail there even for root (EROFS). */
+    static Tmpfs mountReadOnly(Path mountPoint) throws IOException, InterruptedException {
+        Files.createDirectories(mountPoint);
+        run("mount", "-t", "tmpfs", "-o", "size=64k,mode=0555,ro", "tmpfs", mountPoint.toString());
+        return new Tmpfs(mountPoint);
+    }
+
     Path path() {
         return mountPoint;
     }
