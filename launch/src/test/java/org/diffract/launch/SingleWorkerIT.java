@@ -37,7 +37,7 @@ class SingleWorkerIT {
     static Path dir;
 
     /** CPU a thread must have used to count as having worked (thread start-up costs a few ms). */
-    private static final double BUSY_MS = 60;
+    private static final double BUSY_MS = 10;
 
     /** The JVM's own threads, MPJ's rank threads (named by rank number) and our heartbeat. */
     private static final Pattern INFRASTRUCTURE = Pattern.compile("main|\\d+|diffract-heartbeat|Reference Handler|"
