@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -148,7 +147,9 @@ class SingleWorkerIT {
         });
         assertTrue(workers.size() <= 1, String.join(" ", command) + " --threads 1 worked on " + workers
                 + " (all threads seen: " + cpu + ")");
-        assertTrue(Set.copyOf(cpu.keySet()).stream().noneMatch(t -> t.startsWith("ForkJoinPool.commonPool")
-                && cpu.get(t) >= BUSY_MS), "the common pool worked: " + cpu);
+        // nothing of ours may run on the JVM's common pool (its callers also work themselves, so its threads may
+        // show little CPU): any of its threads that ran at all is a parallel stream or async task ignoring --threads
+        assertTrue(cpu.keySet().stream().noneMatch(t -> t.startsWith("ForkJoinPool.commonPool") && cpu.get(t) > 1),
+                String.join(" ", command) + " --threads 1 used the common pool: " + cpu);
     }
 }
