@@ -39,7 +39,7 @@ class SingleWorkerIT {
     private static final double BUSY_MS = 10;
 
     /** The JVM's own threads, MPJ's rank threads (named by rank number) and our heartbeat. */
-    private static final Pattern INFRASTRUCTURE = Pattern.compile("main|\\d+|diffract-heartbeat|Reference Handler|"
+    private static final Pattern INFRASTRUCTURE = Pattern.compile("main|DestroyJavaVM|\\d+|diffract-heartbeat|Reference Handler|Java2D Disposer|"
             + "Finalizer|Signal Dispatcher|Service Thread|Monitor Deflation Thread|C\\d CompilerThread\\d+|"
             + "Sweeper thread|Common-Cleaner|Notification Thread|Attach Listener|process reaper");
 
