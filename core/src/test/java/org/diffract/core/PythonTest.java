@@ -40,8 +40,9 @@ class PythonTest {
 
     @Test
     void stderrIsKeptOutOfTheResult() throws Exception {
-        assertEquals("out", Python.require().run("import sys, warnings\nprint('out')\nwarnings.warn('careful')\n"
-                + "sys.stderr.write('noise\\n')"));
+        assertEquals("out", Python.require().run("import sys, warnings\nprint('out')\n"
+                + "warnings.warn('expected: PythonTest shows stderr')\n"
+                + "sys.stderr.write('expected: and keeps it out of the result\\n')"));
     }
 
     @Test
