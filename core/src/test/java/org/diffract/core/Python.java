@@ -3,6 +3,7 @@ package org.diffract.core;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,7 +150,10 @@ public final class Python {
     }
 
     private String execute(List<String> cmd, String what, String... args) throws IOException, InterruptedException {
-        String title = what + (args.length == 0 ? "" : " " + String.join(" ", args));
+        String title = (what + " " + String.join(" ", args)).strip();
+        if (title.length() > 300) {
+            title = title.substring(0, 300) + "..."; // some arguments are whole arrays: name the script, not the data
+        }
         Output o = exec(cmd, timeout);
         if (o == null) {
             return fail(title + " did not finish in " + timeout.toSeconds() + " s");
@@ -216,8 +220,10 @@ public final class Python {
         Output o;
         try {
             o = exec(cmd, PROBE_TIMEOUT);
-        } catch (IOException e) {
+        } catch (NotStarted e) {
             return null; // not installed
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot ask " + python + " for " + ask, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while asking " + python + " for " + ask, e);
@@ -234,6 +240,13 @@ public final class Python {
     private record Output(int exit, String stdout, String stderr) {
     }
 
+    /** The interpreter could not be started (not installed), told apart from other I/O trouble such as a full /tmp. */
+    private static final class NotStarted extends IOException {
+        NotStarted(IOException cause) {
+            super(cause);
+        }
+    }
+
     /**
      * Runs {@code cmd} with stdout and stderr in temporary files (no pipe to fill, so the time limit holds even
      * for a script that prints a lot) and stdin closed; null when it did not finish in time (then it is killed).
@@ -242,7 +255,12 @@ public final class Python {
         Path out = Files.createTempFile("python", ".stdout");
         Path err = Files.createTempFile("python", ".stderr");
         try {
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process p;
+            try {
+                p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            } catch (IOException e) {
+                throw new NotStarted(e);
+            }
             p.getOutputStream().close();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);

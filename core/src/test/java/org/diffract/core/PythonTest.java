@@ -60,6 +60,16 @@ class PythonTest {
     }
 
     @Test
+    void aFailureNamesTheScriptButNotAWholeArrayPassedAsArgument() {
+        String array = "1.5,".repeat(5000);
+        AssertionFailedError e = assertThrows(AssertionFailedError.class,
+                () -> Python.require().run("import sys\nsys.exit(3)", "x.h5", array));
+        assertTrue(e.getMessage().startsWith("python -c 'import sys...' x.h5 1.5,1.5,"), e.getMessage());
+        assertTrue(e.getMessage().contains("exited with 3"), e.getMessage());
+        assertTrue(e.getMessage().length() < 400, e.getMessage());
+    }
+
+    @Test
     void aScriptOverItsTimeIsKilledAndFails() {
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
                 () -> Python.require().withTimeout(Duration.ofSeconds(1)).run("import time\ntime.sleep(120)"));
