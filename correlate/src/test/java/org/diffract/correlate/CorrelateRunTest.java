@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.diffract.core.config.IniConfig;
 import org.diffract.core.io.H5Reader;
 import org.diffract.core.io.H5Writer;
-import org.diffract.core.io.PythonH5;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
@@ -95,7 +95,7 @@ class CorrelateRunTest {
         try (H5Reader r = H5Reader.open(out.resolve("center.h5"))) {
             assertEquals(shots.radius, r.scalar("radius", 0), 0.1);
         }
-        String py = PythonH5.run("import h5py, sys\n"
+        String py = Python.require("h5py", "numpy").run("import h5py, sys\n"
                 + "f = h5py.File(sys.argv[1], 'r')\n"
                 + "p = h5py.File(sys.argv[2], 'r')\n"
                 + "meta = ['polar_mask', 'x_center', 'y_center', 'q_ring', 'num_phi', 'wavelen', 'pixsize', 'detdist',\n"
@@ -112,7 +112,7 @@ class CorrelateRunTest {
         try (var in = CorrelateRun.class.getResourceAsStream("diffcorr_numpy.py")) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String[] numpy = PythonH5.run(script, "check", out.resolve("correlations.h5").toString(),
+        String[] numpy = Python.require("h5py", "numpy").run(script, "check", out.resolve("correlations.h5").toString(),
                 out.resolve("polar.h5").toString()).split("\n");
         double[] java;
         try (H5Reader r = H5Reader.open(out.resolve("correlations.h5"))) {

@@ -14,11 +14,11 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 
+import org.diffract.core.Python;
 import org.diffract.correlate.QMapping;
 import org.diffract.correlate.SyntheticShots;
 import org.junit.jupiter.api.Assumptions;
@@ -51,26 +51,6 @@ class CorrelateIT {
                 "[output]", "output_folder = out", ""));
     }
 
-    private static String python(String script, String... args) throws Exception {
-        String py = DiffractProcess.pythonWithH5py();
-        Assumptions.assumeTrue(py != null, "python3 with h5py not available");
-        List<String> cmd = new ArrayList<>(List.of(py, "-c", script));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
-    private static boolean pythonHas(String module) throws Exception {
-        String py = DiffractProcess.pythonWithH5py();
-        Process p = new ProcessBuilder(py == null ? "python3" : py, "-c", "import " + module).redirectErrorStream(true)
-                .start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0;
-    }
-
     private static String resource(String name) throws Exception {
         try (var in = CorrelateIT.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -79,7 +59,7 @@ class CorrelateIT {
 
     /** correlations/mean of a file, flat, read by h5py. */
     private static double[] mean(Path correlations) throws Exception {
-        String out = python("import h5py, sys\n"
+        String out = Python.require("h5py", "numpy").run("import h5py, sys\n"
                 + "for v in h5py.File(sys.argv[1], 'r')['correlations/mean'][()].ravel(): print(repr(float(v)))\n",
                 correlations.toString());
         return Arrays.stream(out.split("\n")).mapToDouble(v -> Double.parseDouble(v.replace("nan", "NaN")))
@@ -92,8 +72,8 @@ class CorrelateIT {
         try (var in = org.diffract.correlate.CorrelateRun.class.getResourceAsStream("diffcorr_numpy.py")) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String[] numpy = python(script, "check", out.resolve("correlations.h5").toString(),
-                out.resolve("polar.h5").toString()).split("\n");
+        String[] numpy = Python.require("h5py", "numpy").run(script, "check",
+                out.resolve("correlations.h5").toString(), out.resolve("polar.h5").toString()).split("\n");
         double[] ours = mean(out.resolve("correlations.h5"));
         assertEquals(ours.length, numpy.length);
         for (int i = 0; i < ours.length; i++) {
@@ -121,7 +101,8 @@ class CorrelateIT {
     private static synchronized String ringData() throws Exception {
         String rd = resource("/correlate/ringdata.py");
         if (!Files.exists(dir.resolve("rd_pairs.json"))) {
-            python(rd, "make", dir.resolve("rd.h5").toString(), dir.resolve("rd_pairs.json").toString(), "13", "3");
+            Python.require("h5py", "numpy").run(rd, "make", dir.resolve("rd.h5").toString(),
+                    dir.resolve("rd_pairs.json").toString(), "13", "3");
         }
         return rd;
     }
@@ -141,7 +122,8 @@ class CorrelateIT {
         String fit = "import h5py, sys\n"
                 + "f = h5py.File(sys.argv[1], 'r')\n"
                 + "print('%.2f %.2f' % (f['x_center'][()], f['y_center'][()]), list(f['shot_tags'][()]))\n";
-        String[] v = python(fit, dir.resolve("rd_center/center.h5").toString()).split(" ", 3);
+        String[] v = Python.require("h5py", "numpy").run(fit, dir.resolve("rd_center/center.h5").toString())
+                .split(" ", 3);
         assertEquals(35.3, Double.parseDouble(v[0]), 0.1);
         assertEquals(30.6, Double.parseDouble(v[1]), 0.1);
         assertEquals("[166762146, 166762148, 166762150]", v[2]);
@@ -158,7 +140,7 @@ class CorrelateIT {
         DiffractProcess.Result t = DiffractProcess.run(dir, concat(common, new String[] {"--set",
             "center.tags=tag_166762160, 166762162"}));
         assertEquals(0, t.exitCode(), t.stderr());
-        v = python(fit, dir.resolve("rd_center/center.h5").toString()).split(" ", 3);
+        v = Python.require("h5py", "numpy").run(fit, dir.resolve("rd_center/center.h5").toString()).split(" ", 3);
         assertEquals(35.3, Double.parseDouble(v[0]), 0.1);
         assertEquals("[166762160, 166762162]", v[2]);
         assertOneLineError(DiffractProcess.run(dir, concat(common, new String[] {"--set", "center.tags=tag_5"})),
@@ -180,13 +162,15 @@ class CorrelateIT {
                 "--threads", "2");
         assertEquals(0, r.exitCode(), r.stderr());
         Path out = dir.resolve("rd_pairs_out");
-        assertEquals("rows 9 pairs same values ok mean ok", python(rd, "check-perpair", out.toString()));
+        assertEquals("rows 9 pairs same values ok mean ok",
+                Python.require("h5py", "numpy").run(rd, "check-perpair", out.toString()));
         Files.writeString(dir.resolve("few_pairs.json"), "[[\"tag_166762164\", \"tag_166762146\"], "
                 + "[\"tag_166762150\", \"tag_166762152\"], [\"tag_166762148\", \"tag_9\"]]");
         DiffractProcess.Result d = DiffractProcess.run(dir, "correlate", "diffcorr", "--config", "rdp.ini", "--set",
                 "pairs.mode=non_overlapping", "--set", "pairs.pairs_file=few_pairs.json", "--ranks", "2");
         assertEquals(0, d.exitCode(), d.stderr());
-        assertEquals("rows 2 pairs same values ok mean ok", python(rd, "check-perpair", out.toString()));
+        assertEquals("rows 2 pairs same values ok mean ok",
+                Python.require("h5py", "numpy").run(rd, "check-perpair", out.toString()));
     }
 
     /** What the command told the user: its output and the run's log. */
@@ -226,7 +210,7 @@ class CorrelateIT {
         assertTrue(told(same, out).contains("3 pairs from " + json.toAbsolutePath() + " as the pairs step wrote it"),
                 told(same, out));
         String count = "import h5py, sys\nprint(int(h5py.File(sys.argv[1], 'r')['correlations/num_pairs'][()]))\n";
-        assertEquals("3", python(count, out.resolve("correlations.h5").toString()));
+        assertEquals("3", Python.require("h5py", "numpy").run(count, out.resolve("correlations.h5").toString()));
         // the config no longer asks for overlapping pairs: made again, and said so
         Files.deleteIfExists(out.resolve("diffract.log"));
         DiffractProcess.Result changed = DiffractProcess.run(dir, concat(new String[] {"correlate", "diffcorr"},
@@ -234,7 +218,7 @@ class CorrelateIT {
         assertEquals(0, changed.exitCode(), changed.stderr());
         assertTrue(told(changed, out).contains("the settings changed since the pairs step wrote " + json.toAbsolutePath()
                 + " ([pairs] mode overlapping -> non_overlapping): making the pairs again"), told(changed, out));
-        assertEquals("5", python(count, out.resolve("correlations.h5").toString()));
+        assertEquals("5", Python.require("h5py", "numpy").run(count, out.resolve("correlations.h5").toString()));
         assertTrue(Files.readString(json).startsWith("[[\"tag_166762146\", \"tag_166762148\"], [\"tag_166762150\", "));
     }
 
@@ -251,8 +235,9 @@ class CorrelateIT {
                 "--threads", "2");
         assertEquals(0, r.exitCode(), r.stderr());
         Path out = dir.resolve("rd_out");
-        assertEquals("pairs same tagmap same tag_pairs same 9", python(rd, "check-ringdata",
-                dir.resolve("rd.h5").toString(), dir.resolve("rd_pairs.json").toString(), out.toString()));
+        assertEquals("pairs same tagmap same tag_pairs same 9", Python.require("h5py", "numpy").run(rd,
+                "check-ringdata", dir.resolve("rd.h5").toString(), dir.resolve("rd_pairs.json").toString(),
+                out.toString()));
         assertNumpyAgrees(out);
         double[] streamed = mean(out.resolve("correlations.h5"));
         // RingData's own pairs file, read back from polar.h5 by the diffcorr step, gives the same correlations
@@ -265,9 +250,10 @@ class CorrelateIT {
             assertEquals(streamed[i], fromFile[i], 1e-12 * (1 + Math.abs(streamed[i])), "element " + i);
         }
         // issue 11.7: each rank and thread wrote its own shots' rows of polar.h5 in place; scipy agrees on all
-        Assumptions.assumeTrue(pythonHas("scipy"), "python3-scipy is not installed: polar.h5 not checked");
-        assertEquals("shots 13 tags same values ok", python(rd, "check-polar", dir.resolve("rd.h5").toString(),
-                out.toString()));
+        Assumptions.assumeTrue(Python.has("h5py", "numpy", "scipy"),
+                () -> Python.missing("h5py", "numpy", "scipy") + ": polar.h5 not checked");
+        assertEquals("shots 13 tags same values ok", Python.require("h5py", "numpy", "scipy").run(rd,
+                "check-polar", dir.resolve("rd.h5").toString(), out.toString()));
     }
 
     @Test
@@ -280,7 +266,7 @@ class CorrelateIT {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         // h5py: centre within 0.1 px, 7 pairs after 2 dark shots, and the 6-fold peaks of ring r = 20 px (k = 6)
-        String res = python("import h5py, numpy as np, sys\n"
+        String res = Python.require("h5py", "numpy").run("import h5py, numpy as np, sys\n"
                 + "f = h5py.File(sys.argv[1], 'r')\n"
                 + "m = f['correlations/mean'][()]\n"
                 + "ring = m[6, 1:]\n"
@@ -312,7 +298,7 @@ class CorrelateIT {
                 "--set", "pairs.pairs_file=pairs.json", "--set", "correlate.cross_q1=2", "--set",
                 "correlate.cross_q2=6"));
         assertEquals(0, d.exitCode(), d.stderr());
-        String res = python("import h5py, sys\n"
+        String res = Python.require("h5py", "numpy").run("import h5py, sys\n"
                 + "f = h5py.File(sys.argv[1], 'r')\n"
                 + "print(len(f['tag_pairs']), int(f['correlations/skipped_pairs'][()]), f['correlations/cross_mean'].shape)\n",
                 dir.resolve("steps/correlations.h5").toString());
@@ -331,8 +317,8 @@ class CorrelateIT {
                 "--set", "geometry.y_center=30", "--ranks", "2"), "run_7", "[input] run");
         assertFalse(Files.exists(dir.resolve("bad2/polar.h5")));
         // a NaN in a shot that the second rank streams: one line naming it, and no polar.h5 or correlations.h5
-        python(resource("/correlate/ringdata.py"), "make", dir.resolve("rd_nan.h5").toString(),
-                dir.resolve("rd_nan_pairs.json").toString(), "13", "3", "9");
+        Python.require("h5py", "numpy").run(resource("/correlate/ringdata.py"), "make",
+                dir.resolve("rd_nan.h5").toString(), dir.resolve("rd_nan_pairs.json").toString(), "13", "3", "9");
         assertOneLineError(DiffractProcess.run(dir, "correlate", "run", "--config", "correlate.ini", "--set",
                 "input.data_file=rd_nan.h5", "--set", "geometry.x_center=35.3", "--set", "geometry.y_center=30.6",
                 "--set", "output.output_folder=bad3", "--ranks", "2"), "tag_166762158", "non-finite");

@@ -70,20 +70,4 @@ final class DiffractProcess {
         Files.deleteIfExists(err);
         return r;
     }
-
-    /** Python with h5py (Debian's python3-h5py), or null when none is installed. */
-    static String pythonWithH5py() {
-        for (String py : new String[] {"/usr/bin/python3", "python3"}) {
-            try {
-                Process p = new ProcessBuilder(py, "-c", "import h5py, numpy").redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    return py;
-                }
-            } catch (IOException | InterruptedException e) {
-                // try the next one
-            }
-        }
-        return null;
-    }
 }

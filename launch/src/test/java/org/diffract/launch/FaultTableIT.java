@@ -16,9 +16,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.diffract.core.Python;
 import org.diffract.core.parallel.WorkerPool;
 import org.diffract.refine.xtal.StreamSimulator;
 import org.junit.jupiter.api.AfterAll;
@@ -51,7 +51,8 @@ class FaultTableIT {
 
     @TempDir
     static Path dir;
-    static String python;
+    /** Why the stages whose inputs h5py writes are skipped, or null when Python has h5py. */
+    static String noH5py;
     static final List<Case> CASES = new ArrayList<>();
     static final Map<Case, Outcome> OUTCOMES = new ConcurrentHashMap<>();
     static final List<Tmpfs> MOUNTS = new ArrayList<>();
@@ -70,12 +71,13 @@ class FaultTableIT {
 
     @BeforeAll
     static void runTheTable() throws Exception {
-        python = DiffractProcess.pythonWithH5py();
+        String missing = Python.missing("h5py", "numpy");
+        noH5py = missing == null ? null : missing + ": this stage's inputs are written with h5py";
         Path in = Files.createDirectories(dir.resolve("in"));
         Path good = Files.createDirectories(dir.resolve("good"));
         // the inputs of every stage, and one good run each: the earlier output some cases find in their folder
         List<String[]> goodRuns = new ArrayList<>();
-        if (python != null) {
+        if (noH5py == null) {
             for (String stage : List.of("spots", "correlate", "subtomo")) {
                 makeInputs(stage, Files.createDirectories(in.resolve(stage)));
             }
@@ -224,7 +226,7 @@ class FaultTableIT {
     // ---------------------------------------------------------------------------------------------- the cases
 
     private static void spots(Path in, Path good) throws Exception {
-        String skip = python == null ? noPython() : null;
+        String skip = noH5py;
         for (String[] f : new String[][] {
                 {"truncated HDF5 (first 1 KiB)", "trunc1k_good__mccd.h5"},
                 {"truncated HDF5 (last 10% cut off)", "trunc90_good__mccd.h5"},
@@ -273,7 +275,7 @@ class FaultTableIT {
     }
 
     private static void correlate(Path in, Path good) throws Exception {
-        String skip = python == null ? noPython() : null;
+        String skip = noH5py;
         for (String[] f : new String[][] {
                 {"truncated HDF5 (first 1 KiB)", "trunc1k_good.h5"},
                 {"truncated HDF5 (last 10% cut off)", "trunc90_good.h5"},
@@ -334,7 +336,7 @@ class FaultTableIT {
     }
 
     private static void subtomo(Path in, Path good) throws Exception {
-        String skip = python == null ? noPython() : null;
+        String skip = noH5py;
         String run = "refine subtomo --nref 2 " + SUBTOMO_SEARCH;
         for (String[] f : new String[][] {
                 {"truncated HDF5 (first 1 KiB)", "trunc1k_good.h5"},
@@ -387,7 +389,7 @@ class FaultTableIT {
     }
 
     private static void emc(Path in, Path good) throws Exception {
-        String skip = python == null ? noPython() : null;
+        String skip = noH5py;
         String photons = "in_photons_file = photons.emc";
         for (String[] f : new String[][] {
                 {"missing file", photons, "in_photons_file = nothere.emc", "nothere.emc"},
@@ -651,18 +653,11 @@ class FaultTableIT {
         return skip != null ? skip : Tmpfs.possible() ? null : Tmpfs.whyNot();
     }
 
-    private static String noPython() {
-        return "python3-h5py is not installed (apt-get install python3-h5py): this stage's inputs are written with h5py";
-    }
-
     private static void makeInputs(String stage, Path folder) throws Exception {
         String script;
         try (var s = FaultTableIT.class.getResourceAsStream("/faults/make_inputs.py")) {
             script = new String(s.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Process p = new ProcessBuilder(python, "-c", script, stage, folder.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "make_inputs.py " + stage);
-        assertEquals(0, p.exitValue(), "make_inputs.py " + stage + ": " + out);
+        Python.require("h5py", "numpy").run(script, stage, folder.toString());
     }
 }

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
+import org.diffract.core.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,14 +49,8 @@ class PortLeaseTest {
         }
         Path lock = dir.resolve(base + ".lock");
         // a POSIX (fcntl) lock, as the JVM takes: flock(1) takes BSD locks, which Linux keeps apart
-        Process holder;
-        try {
-            holder = new ProcessBuilder("python3", "-c", "import fcntl, sys, time\nf = open(sys.argv[1], 'a')\n"
-                    + "fcntl.lockf(f, fcntl.LOCK_EX)\ntime.sleep(60)", lock.toString()).start();
-        } catch (IOException e) {
-            Assumptions.abort("python3 is not installed: " + e.getMessage());
-            return;
-        }
+        Process holder = new ProcessBuilder(Python.require().path(), "-c", "import fcntl, sys, time\n"
+                + "f = open(sys.argv[1], 'a')\nfcntl.lockf(f, fcntl.LOCK_EX)\ntime.sleep(60)", lock.toString()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             PortLease l;

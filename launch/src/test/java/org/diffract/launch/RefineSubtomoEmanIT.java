@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
+import org.diffract.core.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +26,7 @@ class RefineSubtomoEmanIT {
     /**
      * EMAN2's Transform matrix for eman az, alt, phi (libEM/transform.cpp), and blobs moved by it, in numpy; the
      * particles of the transform test carry a missing wedge made in numpy's axis order (kz = axis 0, kx = axis 2).
+     * Every script of this test starts with it.
      */
     static final String EMAN = "import h5py, numpy as np, sys\n"
             + "def eman(az, alt, phi):\n"
@@ -42,22 +42,10 @@ class RefineSubtomoEmanIT {
             + "        v += a * np.exp(-((x - c - px)**2 + (y - c - py)**2 + (z - c - pz)**2) / (2 * sigma**2))\n"
             + "    return v\n";
 
-    static String python(String script, String... args) throws Exception {
-        String py = DiffractProcess.pythonWithH5py();
-        Assumptions.assumeTrue(py != null, "python3 with h5py and numpy not available (install python3-h5py)");
-        List<String> cmd = new java.util.ArrayList<>(List.of(py, "-c", EMAN + script));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
     @Test
     void recoversAKnownEman2TransformAndWritesEman2Files() throws Exception {
         // an asymmetric object, and particles that are it moved by EMAN2 transforms: blob p goes to M p + t
-        python("n = 32\n"
+        Python.require("h5py", "numpy").run(EMAN + "n = 32\n"
                 + "P = [(5, 0, 0), (0, 7, 1), (-3, -2, 6), (2, -6, -3), (-6, 3, -4)]\n"
                 + "A = [1.0, 0.8, 1.2, 0.6, 0.9]\n"
                 + "T = [(40, 65, -110, 1.5, -2, 1), (200, 120, 30, -1, 0.5, 2)]\n"
@@ -78,7 +66,8 @@ class RefineSubtomoEmanIT {
                 "--ranks", "2", "--threads", "1");
         assertEquals(0, r.exitCode(), r.stderr());
         // xform.align3d maps the particle onto the average: the inverse of T (M^T, -M^T t), within one search step
-        String out = python("f = h5py.File(sys.argv[1] + '/eman/alignments_01.h5', 'r')\n"
+        String out = Python.require("h5py", "numpy").run(EMAN
+                + "f = h5py.File(sys.argv[1] + '/eman/alignments_01.h5', 'r')\n"
                 + "T = [(40, 65, -110, 1.5, -2, 1), (200, 120, 30, -1, 0.5, 2)]\n"
                 + "for i, (az, alt, phi, tx, ty, tz) in enumerate(T):\n"
                 + "    M = eman(az, alt, phi)\n"
@@ -104,7 +93,7 @@ class RefineSubtomoEmanIT {
 
     @Test
     void readsAnEman2StackWithItsVoxelSize() throws Exception {
-        python("n = 16\n"
+        Python.require("h5py", "numpy").run(EMAN + "n = 16\n"
                 + "f = h5py.File(sys.argv[1] + '/eman_in.hdf', 'w')\n"
                 + "im = f.create_group('MDF/images')\n"
                 + "im.attrs['imageid_max'] = np.array([5], dtype=np.int32)\n"
@@ -117,7 +106,8 @@ class RefineSubtomoEmanIT {
                 "--refgenmethod", "random", "--iter", "1", "--align", "rotate_translate_3d:delta=45:dphi=45", "--falign", "none",
                 "--path", "fromeman", "--ranks", "2", "--threads", "1");
         assertEquals(0, r.exitCode(), r.stderr());
-        String out = python("g = h5py.File(sys.argv[1] + '/fromeman/class_avgs.hdf', 'r')['MDF/images/1']\n"
+        String out = Python.require("h5py", "numpy").run(EMAN
+                + "g = h5py.File(sys.argv[1] + '/fromeman/class_avgs.hdf', 'r')['MDF/images/1']\n"
                 + "print(round(float(g.attrs['EMAN.apix_x'][0]), 3), g['image'].shape)\n", dir.toString());
         assertEquals("4.2 (16, 16, 16)", out);
     }
@@ -200,7 +190,7 @@ class RefineSubtomoEmanIT {
         for (String f : List.of("avgs.hdf", "avgs_iter0.hdf", "scores_01.png", "ptcls_preproc.hdf", "ptcls_preprocfine.hdf")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
-        String check = python("o = sys.argv[1] + '/opts/'\n"
+        String check = Python.require("h5py", "numpy").run(EMAN + "o = sys.argv[1] + '/opts/'\n"
                 + "a = h5py.File(o + 'alignments_01.h5', 'r')\n"
                 + "pre = h5py.File(o + 'ptcls_preproc.hdf', 'r')['MDF/images']\n"
                 + "avg = h5py.File(o + 'avgs.hdf', 'r')['MDF/images']\n"

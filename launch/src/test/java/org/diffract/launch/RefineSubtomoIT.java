@@ -8,12 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import org.diffract.core.Python;
 import org.diffract.core.io.H5Reader;
 import org.diffract.core.io.H5Writer;
 import org.diffract.refine.subtomo.SyntheticSubtomograms;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,16 +69,12 @@ class RefineSubtomoIT {
         // the HDF5 stack has no voxel size: one line says so (rank 0 only) and the MRC gets 1.0
         assertEquals(1, Files.readAllLines(out.resolve("diffract.log")).stream().filter(l -> l.contains("has no voxel size")).count());
         assertTrue(Files.readString(out.resolve("class_membership.txt")).startsWith("ITERATION 0\nCLASS "));
-        String py = DiffractProcess.pythonWithH5py();
-        Assumptions.assumeTrue(py != null, "python3 with h5py not available");
-        Process p = new ProcessBuilder(py, "-c", "import h5py, numpy as np, sys\n"
+        String text = Python.require("h5py", "numpy").run("import h5py, numpy as np, sys\n"
                 + "c = h5py.File(sys.argv[1] + '/classes_" + tag + ".h5', 'r')['classes']\n"
                 + "a = h5py.File(sys.argv[1] + '/alignments_" + tag + ".h5', 'r')\n"
                 + "m = np.fromfile(sys.argv[1] + '/class_00_" + tag + ".mrc', dtype='<f4', offset=1024).reshape(c.shape[1:])\n"
                 + "print(c.shape, c.dtype, a['score'].shape, a['rotation'].shape, bool(np.allclose(m, c[0])))",
-                out.toString()).redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes()).trim();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+                out.toString());
         assertEquals("(2, 20, 20, 20) float32 (8,) (8, 3, 3) True", text);
     }
 

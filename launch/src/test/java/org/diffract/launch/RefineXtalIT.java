@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import org.diffract.core.Python;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.refine.xtal.CrystfelHkl;
 import org.diffract.refine.xtal.HklIndex;
@@ -24,7 +23,6 @@ import org.diffract.refine.xtal.SpaceGroups;
 import org.diffract.refine.xtal.StreamSimulator;
 import org.diffract.refine.xtal.StructureFactors;
 import org.diffract.refine.xtal.UnitCell;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,30 +128,13 @@ class RefineXtalIT {
     }
 
     private static void gemmiAgrees(Path mtz, Reflections hkl) throws Exception {
-        String py = null;
-        for (String c : new String[] {"/usr/bin/python3", "python3"}) {
-            try {
-                Process t = new ProcessBuilder(c, "-c", "import gemmi").redirectErrorStream(true).start();
-                t.getInputStream().readAllBytes();
-                if (t.waitFor(60, TimeUnit.SECONDS) && t.exitValue() == 0) {
-                    py = c;
-                    break;
-                }
-            } catch (IOException e) {
-                // next
-            }
-        }
-        Assumptions.assumeTrue(py != null, "python3-gemmi not installed");
-        Process g = new ProcessBuilder(py, "-c", """
+        String out = Python.require("gemmi", "numpy").run("""
                 import sys, gemmi, numpy
                 m = gemmi.read_mtz_file(sys.argv[1])
                 a = numpy.array(m, copy=False)
                 print(m.spacegroup.hm, len(a))
                 print(' '.join('%d %d %d %.2f' % (r[0], r[1], r[2], r[3]) for r in a[:5]))
-                """, mtz.toString()).redirectErrorStream(true).start();
-        String out = new String(g.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(g.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, g.exitValue(), out);
+                """, mtz.toString());
         String[] lines = out.split("\n");
         assertEquals("P 43 21 2 " + hkl.size(), lines[0]);
         String[] v = lines[1].split(" ");
@@ -262,7 +243,7 @@ class RefineXtalIT {
                 "postref_cycle_2_merge.mtz", "merged_crystals.h5"}) {
             assertTrue(Files.size(run.resolve(f)) > 0, f);
         }
-        String labels = gemmi("""
+        String labels = Python.require("gemmi").run("""
                 import sys, gemmi
                 print(' '.join(c.label for c in gemmi.read_mtz_file(sys.argv[1]).columns))
                 """, run.resolve("postref_cycle_2_merge.mtz").toString());
@@ -300,7 +281,7 @@ class RefineXtalIT {
         List<String> rows = Files.readAllLines(dir.resolve("pdb/out_stats.txt"));
         double ccIso = Double.parseDouble(rows.get(rows.size() - 1).trim().split("\\s+")[9]);
         assertTrue(ccIso > 0.99, "CCiso against the PDB model " + ccIso + "\n" + stats);
-        String labels = gemmi("""
+        String labels = Python.require("gemmi").run("""
                 import sys, gemmi
                 print(' '.join(c.label + ':' + c.type for c in gemmi.read_mtz_file(sys.argv[1]).columns))
                 """, dir.resolve("pdb/out.mtz").toString());
@@ -346,29 +327,5 @@ class RefineXtalIT {
         DiffractProcess.Result r = DiffractProcess.run(dir, "refine", "merge", "--config",
                 config("metric", "sim.stream", "P 43 21 2", "40 41 60 90 90 90", "None", "").toString());
         assertOneLineError(r, dir.resolve("metric"), "metric.ini", "target_unit_cell", "does not fit", "a = b");
-    }
-
-    private static String gemmi(String script, String... args) throws Exception {
-        String py = null;
-        for (String c : new String[] {"/usr/bin/python3", "python3"}) {
-            try {
-                Process t = new ProcessBuilder(c, "-c", "import gemmi").redirectErrorStream(true).start();
-                t.getInputStream().readAllBytes();
-                if (t.waitFor(60, TimeUnit.SECONDS) && t.exitValue() == 0) {
-                    py = c;
-                    break;
-                }
-            } catch (IOException e) {
-                // next
-            }
-        }
-        Assumptions.assumeTrue(py != null, "python3-gemmi not installed");
-        List<String> cmd = new java.util.ArrayList<>(List.of(py, "-c", script));
-        cmd.addAll(List.of(args));
-        Process g = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(g.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(g.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, g.exitValue(), out);
-        return out;
     }
 }

@@ -29,6 +29,7 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import org.diffract.core.Python;
 import org.diffract.core.io.VolumeFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -68,9 +69,7 @@ class SlurmIT {
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), ".ci/slurm-up hangs");
         Assumptions.assumeFalse(p.exitValue() == 3, "no SLURM for these tests: " + out);
         assertEquals(0, p.exitValue(), ".ci/slurm-up failed: " + out);
-        String py = DiffractProcess.pythonWithH5py();
-        Assumptions.assumeTrue(py != null, "python3-h5py is needed to write the spots input (apt-get install "
-                + "python3-h5py)");
+        Python py = Python.require("h5py", "numpy"); // it writes the spots input
 
         env = Map.of("DIFFRACT_HOME", dir.resolve("home").toString());
         // about 2 CPU s per iteration on 2 ranks: slow enough to strike between two checkpoints
@@ -440,7 +439,7 @@ class SlurmIT {
      * background and bright 3x3 spots that stay for the frames of one angle, lauecollect/angle,
      * frame_number_global and the block_size attribute.
      */
-    private static void writeLaueSeries(String py, Path file) throws Exception {
+    private static void writeLaueSeries(Python py, Path file) throws Exception {
         String script = String.join("\n",
                 "import sys, numpy as np, h5py",
                 "n, h, w, per = 300, 160, 160, 10",
@@ -458,10 +457,7 @@ class SlurmIT {
                 "    g.create_dataset('frame_number_global', data=np.arange(n, dtype=np.int64))",
                 "    g.attrs['block_size'] = per",
                 "");
-        Process p = new ProcessBuilder(py, "-c", script, file.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
-        assertEquals(0, p.exitValue(), out);
+        py.run(script, file.toString());
     }
 
     // ---- running scenarios concurrently

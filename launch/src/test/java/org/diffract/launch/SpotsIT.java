@@ -6,20 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import org.diffract.core.Python;
 import org.diffract.core.io.H5Reader;
 import org.diffract.spots.SpotsOptions;
 import org.diffract.spots.SyntheticLaue;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,11 +80,12 @@ class SpotsIT {
                 assertArrayEquals(one.integers(k), h.integers(k), k);
             }
         }
-        String text = python("import sys, h5py",
+        String text = Python.require("h5py", "numpy").run(String.join("\n",
+                "import sys, h5py",
                 "f = h5py.File(sys.argv[1], 'r')",
                 "g = lambda k: sorted(f[k].keys())",
                 "print(g('stats'), g('masks'), g('spots'), f['frame2spotsBE'].shape, f['masks/labels'].shape, "
-                        + "f['info'].attrs['n_removed'])", out.toString());
+                        + "f['info'].attrs['n_removed'])"), out.toString());
         assertEquals("['arg', 'avg', 'iqr', 'max', 'std'] ['counts', 'labels', 'masks_filtered', 'masks_raw', "
                 + "'masks_synced'] ['I', 'I_bg', 'XY', 'box', 'frame', 'label', 'mask', 'pixel_list', 'pixel_list_BE'] "
                 + "(40, 2) (20, 48, 48) 10", text);
@@ -106,10 +103,11 @@ class SpotsIT {
             assertTrue(h.has("masks/masks_synced"));
             assertEquals(10, h.integers("spots/mask")[h.integers("spots/mask").length - 1] + 1);
         }
-        String text = python("import sys, h5py",
+        String text = Python.require("h5py", "numpy").run(String.join("\n",
+                "import sys, h5py",
                 "a = h5py.File(sys.argv[1], 'r')['info'].attrs",
                 "t = lambda v: v.decode() if isinstance(v, bytes) else v",
-                "print(t(a['sync']), a['dilations'], list(a['structure']), t(a['compression']))",
+                "print(t(a['sync']), a['dilations'], list(a['structure']), t(a['compression']))"),
                 dir.resolve("override.h5").toString());
         assertEquals("blocks 1 [2, 1] none", text);
     }
@@ -121,13 +119,14 @@ class SpotsIT {
                 "kruskal", "--n", "30", "--alpha", "0.01", "--cutoff", "2.5", "--erosions", "0", "--dilations", "1",
                 "--structure", "2,1", "--angles", "5", "--compression", "lzf", "--sync", "pairs", "--threads", "1");
         assertEquals(0, r.exitCode(), r.stderr());
-        String text = python("import sys, h5py",
+        String text = Python.require("h5py", "numpy").run(String.join("\n",
+                "import sys, h5py",
                 "f = h5py.File(sys.argv[1], 'r')",
                 "a = f['info'].attrs",
                 "t = lambda v: v.decode() if isinstance(v, bytes) else v",
                 "print(t(a['method']), a['n_percent'], a['alpha'], a['cutoff'], a['erosions'], a['dilations'], "
                         + "list(a['structure']), a['min_angles'], t(a['sync']), t(a['compression']), "
-                        + "f['masks/labels'].compression, f['masks/labels'].shape, int(f['masks/labels'][()].max()) > 0)",
+                        + "f['masks/labels'].compression, f['masks/labels'].shape, int(f['masks/labels'][()].max()) > 0)"),
                 dir.resolve("long.h5").toString());
         assertEquals("kruskal 30 0.01 2.5 0 1 [2, 1] 5 pairs lzf lzf (20, 48, 48) True", text);
         DiffractProcess.Result help = DiffractProcess.run(dir, "spots", "--help");
@@ -164,15 +163,13 @@ class SpotsIT {
      */
     @Test
     void wholeFileEqualsTheNumpyPipeline() throws Exception {
-        String py = DiffractProcess.pythonWithH5py();
-        Assumptions.assumeTrue(py != null, "python3-h5py not installed");
-        Assumptions.assumeTrue(run(py, "-c", "import scipy").startsWith("0"), "python3-scipy not installed");
+        Python py = Python.require("h5py", "numpy", "scipy");
         Path script = dir.resolve("spots_reference.py");
         try (InputStream in = SpotsIT.class.getResourceAsStream("/spots_reference.py")) {
             Files.write(script, in.readAllBytes());
         }
         Path input = dir.resolve("laser__mccd.h5");
-        assertTrue(run(py, script.toString(), "make", input.toString()).startsWith("0 OK"));
+        assertTrue(py.runFile(script, "make", input.toString()).startsWith("OK"));
         List<List<String>> runs = List.of(
                 List.of("--ranks", "2", "--threads", "1"),
                 List.of("-S", "pairs"),
@@ -184,8 +181,7 @@ class SpotsIT {
             cmd.addAll(runs.get(i));
             DiffractProcess.Result r = DiffractProcess.run(dir, cmd.toArray(new String[0]));
             assertEquals(0, r.exitCode(), r.stderr());
-            List<String> check = new ArrayList<>(List.of(py, script.toString(), "compare", input.toString(),
-                    dir.resolve(out).toString()));
+            List<String> check = new ArrayList<>(List.of("compare", input.toString(), dir.resolve(out).toString()));
             List<String> opts = runs.get(i);
             for (int k = 0; k < opts.size(); k += 2) {
                 String name = switch (opts.get(k)) {
@@ -203,27 +199,9 @@ class SpotsIT {
                     check.add(opts.get(k + 1));
                 }
             }
-            String result = run(check.toArray(new String[0]));
-            assertTrue(result.startsWith("0 OK"), String.join(" ", cmd) + ":\n" + result);
+            String result = py.runFile(script, check.toArray(new String[0]));
+            assertTrue(result.startsWith("OK"), String.join(" ", cmd) + ":\n" + result);
         }
-    }
-
-    /** Exit code, a space, then the output of a command. */
-    private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(p.waitFor(600, TimeUnit.SECONDS));
-        return p.exitValue() + " " + text;
-    }
-
-    private static String python(String... lines) throws IOException, InterruptedException {
-        String py = DiffractProcess.pythonWithH5py();
-        Assumptions.assumeTrue(py != null, "python3-h5py not installed");
-        String arg = lines[lines.length - 1];
-        String script = String.join("\n", Arrays.copyOf(lines, lines.length - 1));
-        String out = run(py, "-c", script, arg);
-        assertTrue(out.startsWith("0 "), out);
-        return out.substring(2);
     }
 
     private static void assertOneLine(DiffractProcess.Result r, String part) {

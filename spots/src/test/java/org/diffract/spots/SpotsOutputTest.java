@@ -10,10 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.diffract.core.io.H5Reader;
 import org.diffract.core.io.H5Writer;
-import org.diffract.core.io.PythonH5;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +57,7 @@ class SpotsOutputTest {
         }
         // the layout as a downstream script sees it: shapes per frame (40) and per pair (20), and every spot
         // found at its label in its mask, at XY and at each of its pixels
-        String py = PythonH5.run(String.join("\n",
+        String py = Python.require("h5py", "numpy").run(String.join("\n",
                 "import sys, h5py, numpy as np",
                 "f = h5py.File(sys.argv[1], 'r')",
                 "n = f['spots/I'].shape[0]",
@@ -91,7 +91,7 @@ class SpotsOutputTest {
         SpotsResult r = runFile(in, "compression=none", "n_percent=0", "erosions=1", "dilations=1", "structure=2,1");
         assertEquals(20, r.numSpots());
         assertTrue(Files.isRegularFile(dir.resolve("f__spots.h5")));
-        String py = PythonH5.run("import sys, h5py; f = h5py.File(sys.argv[1], 'r'); "
+        String py = Python.require("h5py", "numpy").run("import sys, h5py; f = h5py.File(sys.argv[1], 'r'); "
                 + "print(f['spots/I'].compression, f['info'].attrs['n_percent'], list(f['info'].attrs['structure']))",
                 dir.resolve("f__spots.h5").toString());
         assertEquals("None 25 [2, 1]", py);
@@ -105,7 +105,7 @@ class SpotsOutputTest {
         d.write(in, true);
         runFile(in, "sync=blocks", "output=" + dir.resolve("gz.h5"));
         runFile(in, "sync=blocks", "compression=lzf", "output=" + dir.resolve("lzf.h5"));
-        String py = PythonH5.run(String.join("\n",
+        String py = Python.require("h5py", "numpy").run(String.join("\n",
                 "import sys, h5py, numpy as np",
                 "a, b = h5py.File(sys.argv[1], 'r'), h5py.File(sys.argv[2], 'r')",
                 "names = []",
@@ -127,7 +127,7 @@ class SpotsOutputTest {
         d.write(in, true);
         SpotsResult r = runFile(in);
         assertEquals(0, r.numSpots());
-        String py = PythonH5.run("import sys, h5py; f = h5py.File(sys.argv[1], 'r'); "
+        String py = Python.require("h5py", "numpy").run("import sys, h5py; f = h5py.File(sys.argv[1], 'r'); "
                 + "print(f['spots/XY'].shape, f['spots/box'].shape, f['spots/I'].shape, f['spots/pixel_list'].shape, "
                 + "f['frame2spotsBE'][()].sum(), f['masks/counts'][()].sum())", dir.resolve("flat__spots.h5").toString());
         assertEquals("(0, 2) (0, 4) (0,) (0,) 0 0", py);

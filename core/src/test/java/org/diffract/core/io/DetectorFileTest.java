@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.diffract.core.geometry.Detector;
 import org.junit.jupiter.api.Assumptions;
@@ -106,7 +107,7 @@ class DetectorFileTest {
     void h5pySeesDragonflyDtypes() throws Exception {
         Path f = dir.resolve("det.h5");
         DetectorFile.writeH5(f, sample(1, 3));
-        String out = PythonH5.run("import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
+        String out = Python.require("h5py", "numpy").run("import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
                 + "print(f['qx'].dtype, f['corr'].dtype, f['mask'].dtype, list(f['mask'][()]), f['detd'][()], "
                 + "f['ewald_rad'].dtype, f['nx'][()], f['ny'][()])", f.toString());
         // The mask is written unsigned (jhdf's unsigned option), so h5py sees uint8 exactly like Dragonfly's files.

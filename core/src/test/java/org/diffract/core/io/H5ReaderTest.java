@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +60,7 @@ class H5ReaderTest {
         Path ours = dir.resolve("ours.h5");
         new H5Writer().put("frames", new double[4000], 40, 100).put("angle", new double[40]).write(ours);
         Path theirs = dir.resolve("theirs.h5");
-        PythonH5.run("import h5py, numpy as np, sys\n"
+        Python.require("h5py", "numpy").run("import h5py, numpy as np, sys\n"
                 + "with h5py.File(sys.argv[1], 'w') as f:\n"
                 + "    f['frames'] = np.arange(4000, dtype=np.uint16).reshape(40, 100)\n"
                 + "    f.create_group('lauecollect')['angle'] = np.zeros(40)\n", theirs.toString());

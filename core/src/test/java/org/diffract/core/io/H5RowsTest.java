@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.diffract.core.parallel.WorkerPool;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class H5RowsTest {
                 assertEquals(value(0, 49, i), row[2 + i], 0);
             }
         }
-        String py = PythonH5.run("import h5py, sys\n"
+        String py = Python.require("h5py", "numpy").run("import h5py, sys\n"
                 + "f = h5py.File(sys.argv[1], 'r')\n"
                 + "a = f['a'][()]; b = f['g/b'][()]\n"
                 + "print(a.shape, b.shape, a.dtype, a[17, 2, 3], b[42, 4], int(f['meta/n'][()]), list(f['tags'][()]))\n",

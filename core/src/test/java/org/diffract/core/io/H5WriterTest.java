@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import io.jhdf.HdfFile;
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +70,7 @@ class H5WriterTest {
         Path f = dir.resolve("py.h5");
         new H5Writer().put("g/v", new double[] {1, 2, 3, 4, 5, 6}, 3, 2).putUnsigned("m", new byte[] {2, 0})
                 .put("i", 5).attribute("/", "nx", 150).write(f);
-        String out = PythonH5.run("import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
+        String out = Python.require("h5py", "numpy").run("import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
                 + "print(f['g/v'].dtype, f['g/v'].shape, f['g/v'][2,1], f['m'].dtype, list(f['m'][()]), "
                 + "f['i'].dtype, f['i'][()], f.attrs['nx'])", f.toString());
         assertEquals("float64 (3, 2) 6.0 uint8 [2, 0] int32 5 150", out);
@@ -88,7 +89,7 @@ class H5WriterTest {
             new H5Writer().put("d", new int[] {1, 2}).put("stats/avg", new double[] {0.5})
                     .attribute(g, "sync", "pairs").attribute(g, "n", 10).attribute(g, "structure", new int[] {2, 2})
                     .attribute("stats/" + g + "/deep", "alpha", 0.05).write(f);
-            String out = PythonH5.run(String.join("\n",
+            String out = Python.require("h5py", "numpy").run(String.join("\n",
                     "import sys, h5py",
                     "f = h5py.File(sys.argv[1], 'r')",
                     "seen = []",
@@ -149,7 +150,7 @@ class H5WriterTest {
                 assertTrue(Arrays.deepEquals(labels, (int[][][]) h.getDatasetByPath("masks/labels").getData()));
                 assertTrue(Arrays.deepEquals(be, (long[][]) h.getDatasetByPath("be").getData()));
             }
-            String out = PythonH5.run(String.join("\n",
+            String out = Python.require("h5py", "numpy").run(String.join("\n",
                     "import sys, h5py, numpy as np",
                     "f = h5py.File(sys.argv[1], 'r')",
                     "avg = f['stats/avg'][()]",
@@ -186,7 +187,7 @@ class H5WriterTest {
         new H5Writer().put("spots/XY", new int[0], new int[] {0, 2}, H5Writer.Compression.GZIP)
                 .put("spots/I", new double[0]).put("be", new long[0], 0, 2).put("n", new int[] {3}).attribute("spots/XY", "columns", "X, Y")
                 .attribute("info", "num_spots", 0).write(f);
-        String out = PythonH5.run(String.join("\n",
+        String out = Python.require("h5py", "numpy").run(String.join("\n",
                 "import sys, h5py",
                 "f = h5py.File(sys.argv[1], 'r')",
                 "d = lambda k: (f[k].shape, str(f[k].dtype), f[k][()].shape)",

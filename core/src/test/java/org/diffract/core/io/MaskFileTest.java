@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,8 +68,8 @@ class MaskFileTest {
         assertEquals(128 + 6, b.length, "10-byte preamble + 61-byte dict padded to a multiple of 64");
         assertEquals('\n', b[127]);
         assertArrayEquals(new byte[] {0, 1, 2, 2, 1, 0}, MaskFile.read(f, 6));
-        String out = PythonH5.run("import sys,numpy\na=numpy.load(sys.argv[1])\nprint(a.dtype, a.shape, a[1].tolist())",
-                f.toString());
+        String out = Python.require("numpy").run(
+                "import sys,numpy\na=numpy.load(sys.argv[1])\nprint(a.dtype, a.shape, a[1].tolist())", f.toString());
         assertEquals("uint8 (2, 3) [2, 1, 0]", out);
     }
 
@@ -81,7 +82,7 @@ class MaskFileTest {
                 + "numpy.save(d+'/flat.npy', m.ravel().astype('u1'))\n"
                 + "numpy.lib.format.write_array(open(d+'/v2.npy','wb'), m.astype('u1'), version=(2,0))\n"
                 + "numpy.lib.format.write_array(open(d+'/v3.npy','wb'), m.astype('u1'), version=(3,0))\n";
-        PythonH5.run(script, dir.toString());
+        Python.require("numpy").run(script, dir.toString());
         byte[] want = {0, 1, 2, 2, 2, 0};
         for (String t : new String[] {"u1", "i1", "i2", "i4", "i8", "u2", "u4", "f4", "f8", "fo", "flat", "v2", "v3"}) {
             assertArrayEquals(want, MaskFile.read(dir.resolve(t + ".npy"), 6), t);

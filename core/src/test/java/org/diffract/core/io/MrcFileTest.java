@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +87,7 @@ class MrcFileTest {
         Path f = dir.resolve("c.mrc");
         MrcFile.writeCube(f, v, 3, 1.0, "cube");
         // numpy reads the layout the way mrcfile does: 1024-byte header, then float32 (z, y, x)
-        String out = PythonH5.run("import numpy as np, sys\n"
+        String out = Python.require("numpy").run("import numpy as np, sys\n"
                 + "h = np.fromfile(sys.argv[1], dtype='<i4', count=4)\n"
                 + "d = np.fromfile(sys.argv[1], dtype='<f4', offset=1024).reshape(h[2], h[1], h[0])\n"
                 + "print(h[3], d[2, 1, 0], d.sum())", f.toString());
@@ -157,7 +158,7 @@ class MrcFileTest {
     void readsAMapNumpyWrote() throws Exception {
         Path f = dir.resolve("np.mrc");
         // an independent writer: header and float32 (z, y, x) data laid out by numpy
-        PythonH5.run("import numpy as np, sys\n"
+        Python.require("numpy").run("import numpy as np, sys\n"
                 + "h = np.zeros(256, dtype='<i4')\n"
                 + "h[0:4] = [4, 3, 2, 2]\n"
                 + "hb = bytearray(h.tobytes()); hb[212] = 0x44; hb[213] = 0x44\n"

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +51,7 @@ class PatternsH5Test {
     void h5pySeesInt32WithShape() throws Exception {
         Path f = dir.resolve("p.h5");
         PatternsH5.write(f, "patterns", SparsePhotons.fromDense(DENSE, 6), 2, 3);
-        String out = PythonH5.run("import sys,h5py\nd=h5py.File(sys.argv[1],'r')['patterns']\n"
+        String out = Python.require("h5py", "numpy").run("import sys,h5py\nd=h5py.File(sys.argv[1],'r')['patterns']\n"
                 + "print(d.dtype, d.shape, d[0,1,0], d[2].sum())", f.toString());
         assertEquals("int32 (3, 2, 3) 4 4", out);
     }

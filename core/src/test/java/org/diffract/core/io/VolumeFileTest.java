@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +62,7 @@ class VolumeFileTest {
         VolumeFile.Cube c = VolumeFile.readCube(f);
         assertEquals(3, c.n());
         assertArrayEquals(ramp(3), c.data());
-        String out = PythonH5.run("import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
+        String out = Python.require("h5py", "numpy").run("import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
                 + "print(f['intens'].dtype, f['intens'].shape, f['intens'][1,2,0], f['iteration'][()], f['beta'][()])",
                 f.toString());
         assertEquals("float64 (3, 3, 3) 7.5 12 0.25", out); // voxel (1,2,0) = index 15

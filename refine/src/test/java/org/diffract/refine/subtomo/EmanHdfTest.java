@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.diffract.core.io.PythonH5;
+import org.diffract.core.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +45,7 @@ class EmanHdfTest {
                 }
             }
         });
-        String out = PythonH5.run("import h5py, numpy as np, sys\n"
+        String out = Python.require("h5py", "numpy").run("import h5py, numpy as np, sys\n"
                 + "f = h5py.File(sys.argv[1], 'r')\n"
                 + "im = f['MDF/images']\n"
                 + "print(int(im.attrs['imageid_max'][0]), len(im.keys()))\n"
@@ -72,7 +72,7 @@ class EmanHdfTest {
         Path f = dir.resolve("eman.hdf");
         // the layout of libEM/io/hdfio2.cpp: header on the group as EMAN.* attributes, scalars as 1-element arrays,
         // the Transform as a compound of 12 float32 "00".."23", data (nz, ny, nx) float32
-        PythonH5.run("import h5py, numpy as np, sys\n"
+        Python.require("h5py", "numpy").run("import h5py, numpy as np, sys\n"
                 + "f = h5py.File(sys.argv[1], 'w')\n"
                 + "im = f.create_group('MDF/images')\n"
                 + "im.attrs['imageid_max'] = np.array([2], dtype=np.int32)\n"

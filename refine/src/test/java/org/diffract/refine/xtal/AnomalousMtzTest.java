@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 
+import org.diffract.core.Python;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class AnomalousMtzTest {
         assertTrue(n > 500 && ccAno > 0.9, n + " pairs, anomalous-difference CC with the truth " + ccAno);
 
         Path mtz = dir.resolve("out-anom/merged.mtz");
-        String out = PythonGemmi.run("""
+        String out = Python.require("gemmi", "numpy").run("""
                 import sys, gemmi, numpy
                 m = gemmi.read_mtz_file(sys.argv[1])
                 print(' '.join(c.label + ':' + c.type for c in m.columns))
@@ -117,7 +118,7 @@ class AnomalousMtzTest {
         run("prime", "[main]\nanomalous = True\nmtz_labels = IOBS");
         run("cxi", "[main]\nmtz_labels = Iobs");
         run("primemean", "[main]\nmtz_labels = IOBS");
-        String out = PythonGemmi.run("""
+        String out = Python.require("gemmi").run("""
                 import sys, gemmi
                 for f in sys.argv[1:]:
                     print(' '.join(c.label + ':' + c.type for c in gemmi.read_mtz_file(f).columns))

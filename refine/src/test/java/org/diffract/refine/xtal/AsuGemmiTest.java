@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.diffract.core.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,7 @@ class AsuGemmiTest {
         }
         Path f = dir.resolve("reps.txt");
         Files.writeString(f, sb.toString());
-        String out = PythonGemmi.run("""
+        String out = Python.require("gemmi").run("""
                 import sys, gemmi
                 bad = []
                 n = 0
@@ -90,7 +91,7 @@ class AsuGemmiTest {
         }
         Path f = dir.resolve("signs.txt");
         Files.writeString(f, sb.toString());
-        String out = PythonGemmi.run("""
+        String out = Python.require("gemmi").run("""
                 import sys, gemmi
                 bad = []
                 n = 0

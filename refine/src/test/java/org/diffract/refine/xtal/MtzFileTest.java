@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,7 @@ class MtzFileTest {
     void gemmiReadsTheSameValuesCellAndSpaceGroup() throws Exception {
         Path f = dir.resolve("b.mtz");
         MtzFile.write(f, sample(), new UnitCell(40, 41, 60, 90, 95.5, 90), SpaceGroups.find("C 1 2 1"), 1.3);
-        String out = PythonGemmi.run("""
+        String out = Python.require("gemmi", "numpy").run("""
                 import sys, gemmi
                 m = gemmi.read_mtz_file(sys.argv[1])
                 print(m.spacegroup.hm, m.spacegroup.number, m.nsymop)

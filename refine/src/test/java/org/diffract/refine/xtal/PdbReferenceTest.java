@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
@@ -40,7 +41,7 @@ class PdbReferenceTest {
         }
         Path list = dir.resolve("hkl.txt");
         Files.writeString(list, hkl.toString());
-        String out = PythonGemmi.run("""
+        String out = Python.require("gemmi").run("""
                 import sys, gemmi
                 st = gemmi.read_structure(sys.argv[1])
                 st.setup_cell_images()
@@ -103,7 +104,7 @@ class PdbReferenceTest {
         }
         Path list = dir.resolve("truth-hkl.txt");
         Files.writeString(list, hkl.toString());
-        String out = PythonGemmi.run("""
+        String out = Python.require("gemmi").run("""
                 import sys, gemmi
                 st = gemmi.read_structure(sys.argv[1])
                 st.setup_cell_images()

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +63,7 @@ class RunOutputsTest {
                 "[main]\nsave_cycles = True\nn_postref_cycle = 2"), Mode.POSTREFINE);
         XtalRun.Result r = new XtalRun(s, new LocalCommunicator(), 2).run();
         assertEquals(30, r.tally().merged());
-        String out = PythonGemmi.run("""
+        String out = Python.require("h5py", "numpy", "gemmi").run("""
                 import sys, h5py, numpy, gemmi
                 f = h5py.File(sys.argv[1], 'r')
                 print(' '.join(sorted(f.keys())))
