@@ -101,7 +101,7 @@ class CrystfelStreamTest {
         String text = ONE_CRYSTAL.substring(0, ONE_CRYSTAL.indexOf("End of reflections"));
         Files.writeString(f, text);
         UserError e = assertThrows(UserError.class, () -> CrystfelStream.read(f, c -> { }));
-        assertTrue(e.getMessage().startsWith("cut.stream line "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(f + " line "), e.getMessage());
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));
     }
@@ -121,6 +121,6 @@ class CrystfelStreamTest {
         Path nan = dir.resolve("nan.stream");
         Files.writeString(nan, ONE_CRYSTAL.replace("1234.50", "nan"));
         assertTrue(assertThrows(UserError.class, () -> CrystfelStream.read(nan, c -> { })).getMessage()
-                .startsWith("nan.stream line 24: reflection with a non-finite intensity"));
+                .startsWith(nan + " line 24: reflection with a non-finite intensity"));
     }
 }

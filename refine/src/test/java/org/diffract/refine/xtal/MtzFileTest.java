@@ -67,7 +67,7 @@ class MtzFileTest {
         byte[] b = Files.readAllBytes(f);
         Files.write(f, java.util.Arrays.copyOf(b, 90));
         UserError e = assertThrows(UserError.class, () -> MtzFile.read(f));
-        assertTrue(e.getMessage().startsWith("c.mtz: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage()); // the whole path, as every stage names files
     }
 
     @Test
