@@ -8,6 +8,7 @@ import java.util.Random;
 
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 class RingFitterTest {
     private static double[] ring(int nx, int ny, double cx, double cy, double rx, double ry, double sigma,
@@ -59,7 +60,7 @@ class RingFitterTest {
         int ny = 70;
         double[] img = ring(nx, ny, 40.2, 35.1, 22.0, 22.0, 1.5, 3);
         byte[] mask = new byte[nx * ny];
-        java.util.Arrays.fill(mask, (byte) 1);
+        Arrays.fill(mask, (byte) 1);
         for (int y = 0; y < ny; y++) {
             for (int x = 50; x < 56; x++) {
                 img[y * nx + x] = 1e4; // a bright panel edge, masked

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.diffract.core.UserError;
+import java.io.IOException;
+import java.nio.file.LinkOption;
 
 /**
  * Where MPJ Express lives and how to start ranks with it. MPJ_HOME is looked for in: the system
@@ -40,10 +42,10 @@ public final class MpjRuntime {
             Files.createDirectories(dir.resolve("conf"));
             Files.createDirectories(dir.resolve("logs"));
             Path lib = dir.resolve("lib");
-            if (!Files.exists(lib, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.exists(lib, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createSymbolicLink(lib, home.resolve("lib").toRealPath());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UserError("cannot create a private MPJ_HOME in " + dir + ": " + e.getMessage());
         }
         org.diffract.core.io.AtomicFiles.writeString(dir.resolve("conf/mpjexpress.conf"), conf(daemonPort,

@@ -15,6 +15,7 @@ import org.diffract.core.UserError;
 import org.diffract.core.config.IniText;
 import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.stage.Stage;
+import java.util.Set;
 
 /**
  * A work folder as in spipy's merge.emc projects: one config per stage (copied from the conf/ templates),
@@ -159,7 +160,7 @@ final class Project {
             }
             List<Stage> owners = new ArrayList<>();
             for (Stage s : Stages.all()) {
-                if (s.knownKeys().getOrDefault(section, java.util.Set.of()).contains(key)
+                if (s.knownKeys().getOrDefault(section, Set.of()).contains(key)
                         && Files.isRegularFile(config(s))) {
                     owners.add(s);
                 }

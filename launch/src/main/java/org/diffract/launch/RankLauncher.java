@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.diffract.core.UserError;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a stage's MPJ rank main on this machine and turns its outcome into an exit code. The starter
@@ -43,10 +46,10 @@ public final class RankLauncher {
      * stops. Returns why it stopped the job, or null when the ranks ended by themselves.
      */
     private static String watch(Process p, Path status) throws InterruptedException, IOException {
-        long timeout = java.util.concurrent.TimeUnit.SECONDS.toNanos(rankTimeoutSeconds());
-        java.util.Map<Path, long[]> seen = new java.util.HashMap<>(); // file -> {last mtime, nanoTime it changed}
+        long timeout = TimeUnit.SECONDS.toNanos(rankTimeoutSeconds());
+        Map<Path, long[]> seen = new HashMap<>(); // file -> {last mtime, nanoTime it changed}
         long failedAt = 0;
-        while (!p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        while (!p.waitFor(1, TimeUnit.SECONDS)) {
             long now = System.nanoTime();
             if (Files.isRegularFile(status)) {
                 String s = Files.readString(status).trim();
@@ -98,7 +101,7 @@ public final class RankLauncher {
         Thread.sleep(2 * org.diffract.core.parallel.RankMain.HEARTBEAT_MS + 1000);
         p.descendants().forEach(ProcessHandle::destroy);
         p.destroy();
-        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.waitFor();

@@ -15,6 +15,7 @@ import org.diffract.core.io.H5Writer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 /**
  * Every class of bad input to the real command gives one line on stderr that names the file (or key)
@@ -92,7 +93,7 @@ class BadInputIT {
     @Test
     void truncatedPhotonsFile() throws Exception {
         byte[] all = Files.readAllBytes(dir.resolve("sim/photons.emc"));
-        Files.write(dir.resolve("sim/short.emc"), java.util.Arrays.copyOf(all, all.length - 7));
+        Files.write(dir.resolve("sim/short.emc"), Arrays.copyOf(all, all.length - 7));
         assertOneLineError(emcWith("truncated", "in_photons_file = photons.emc", "in_photons_file = short.emc"),
                 "short.emc");
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * Runs the real {@code launch/diffract} command as a user would, capturing its output, for the
@@ -46,11 +47,11 @@ final class DiffractProcess {
     }
 
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
-        return run(workDir, java.util.Map.of(), args);
+        return run(workDir, Map.of(), args);
     }
 
     /** Runs with extra environment variables (e.g. DIFFRACT_HOME pointing into a temporary folder). */
-    static Result run(Path workDir, java.util.Map<String, String> env, String... args)
+    static Result run(Path workDir, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         Path err = Files.createTempFile(workDir, "stderr", ".txt");

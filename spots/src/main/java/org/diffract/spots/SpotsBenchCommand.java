@@ -12,6 +12,7 @@ import org.diffract.core.bench.PeakMemory;
 import org.diffract.core.parallel.LocalCommunicator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.lang.management.ManagementFactory;
 
 /**
  * {@code diffract spots bench}: frames per second of the spot-finding pipeline (statistics, masks,
@@ -55,7 +56,7 @@ public final class SpotsBenchCommand implements Callable<Integer> {
         int spots = 0;
         // the machine may be shared: CPU seconds tell the work apart from the waiting
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                ManagementFactory.getOperatingSystemMXBean();
         for (int rep = 0; rep < 2; rep++) {
             long t = System.nanoTime();
             long c = os.getProcessCpuTime();

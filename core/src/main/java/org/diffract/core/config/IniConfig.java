@@ -15,6 +15,7 @@ import java.util.Set;
 
 import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
+import java.nio.file.InvalidPathException;
 
 /**
  * A Dragonfly/spipy-style INI file: {@code [section]} headers and {@code key = value} lines; comments are lines
@@ -256,7 +257,7 @@ public final class IniConfig {
         Path p;
         try {
             p = Path.of(s);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw bad(section, key, "a valid file path");
         }
         if (source == null && explicitFolder == null) {

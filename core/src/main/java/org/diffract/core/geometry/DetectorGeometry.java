@@ -1,6 +1,7 @@
 package org.diffract.core.geometry;
 
 import org.diffract.core.UserError;
+import java.util.Locale;
 
 /**
  * Makes a flat rectangular detector the way Dragonfly's make_detector utility does, so that models and
@@ -104,7 +105,7 @@ public final class DetectorGeometry {
 
     private static int polarizationCode(String word) {
         if (word != null) {
-            switch (word.trim().toLowerCase(java.util.Locale.ROOT)) {
+            switch (word.trim().toLowerCase(Locale.ROOT)) {
                 case "x":
                     return POL_X;
                 case "y":

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import org.diffract.core.UserError;
+import java.util.Arrays;
 
 /**
  * Dragonfly's sparse photons file (.emc), all little-endian int32: a 1024-byte header (num_data, num_pix,
@@ -135,7 +136,7 @@ public final class EmcPhotonsFile {
 
     /** The arrays may be longer than their used part (e.g. after select); write only the used part. */
     private static int[] slice(int[] a, long used) {
-        return a.length == used ? a : java.util.Arrays.copyOf(a, (int) used);
+        return a.length == used ? a : Arrays.copyOf(a, (int) used);
     }
 
     private static long[] prefixSums(Path file, int[] counts, String name) {

@@ -17,6 +17,7 @@ import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
 
 import org.diffract.core.UserError;
+import java.lang.reflect.Array;
 
 /**
  * Opens an HDF5 file with jhdf and reads numeric datasets as flat Java arrays, turning every jhdf failure
@@ -137,7 +138,7 @@ public final class H5Reader implements AutoCloseable {
         if (flat instanceof double[] d) {
             return d;
         }
-        int n = java.lang.reflect.Array.getLength(flat);
+        int n = Array.getLength(flat);
         double[] out = new double[n];
         if (flat instanceof float[] f) {
             for (int i = 0; i < n; i++) {
@@ -173,7 +174,7 @@ public final class H5Reader implements AutoCloseable {
                     + " but must be integer; write it as uint8 or int32");
         }
         Object flat = read(ds);
-        int n = java.lang.reflect.Array.getLength(flat);
+        int n = Array.getLength(flat);
         long[] out = new long[n];
         if (flat instanceof byte[] a) {
             for (int i = 0; i < n; i++) {

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.diffract.core.UserError;
+import java.util.Arrays;
 
 /**
  * Pixel masks with Dragonfly's values (0 = used for orientation and merging, 1 = merging only, 2 = unused),
@@ -59,7 +60,7 @@ public final class MaskFile {
     }
 
     private static byte[] readNpy(Path file, byte[] bytes, int expectedPixels) {
-        if (bytes.length < 10 || !java.util.Arrays.equals(bytes, 0, 6, MAGIC, 0, 6)) {
+        if (bytes.length < 10 || !Arrays.equals(bytes, 0, 6, MAGIC, 0, 6)) {
             throw new UserError(file + ": not a NumPy .npy file; save the mask with numpy.save");
         }
         int major = bytes[6];
@@ -93,11 +94,11 @@ public final class MaskFile {
             count *= s;
         }
         if (shape.length < 1 || shape.length > 2) {
-            throw new UserError(file + ": mask has shape " + java.util.Arrays.toString(shape)
+            throw new UserError(file + ": mask has shape " + Arrays.toString(shape)
                     + " but must be (Nx, Ny) or (Npix,)");
         }
         if (count != expectedPixels) {
-            throw new UserError(file + ": mask has " + count + " values (shape " + java.util.Arrays.toString(shape)
+            throw new UserError(file + ": mask has " + count + " values (shape " + Arrays.toString(shape)
                     + ") but the detector has " + expectedPixels + " pixels; make the mask for this detector");
         }
         long needed = dataStart + count * itemSize;
@@ -135,7 +136,7 @@ public final class MaskFile {
                 throw new UserError(file + ": .npy shape (" + text + ") is not readable; save the mask with numpy.save");
             }
         }
-        return java.util.Arrays.copyOf(shape, n);
+        return Arrays.copyOf(shape, n);
     }
 
     private static int itemSize(Path file, String descr) {

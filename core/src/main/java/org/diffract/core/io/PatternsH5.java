@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import io.jhdf.api.Dataset;
 
 import org.diffract.core.UserError;
+import java.lang.reflect.Array;
+import java.util.Arrays;
 
 /**
  * spipy-style input: dense photon counts of shape (Nd, Nx, Ny) in one HDF5 dataset, converted to sparse
@@ -30,7 +32,7 @@ public final class PatternsH5 {
             Dataset ds = h5.dataset(dataset);
             int[] dims = ds.getDimensions();
             if (dims.length != 3) {
-                throw new UserError(file + ": dataset '" + dataset + "' has shape " + java.util.Arrays.toString(dims)
+                throw new UserError(file + ": dataset '" + dataset + "' has shape " + Arrays.toString(dims)
                         + " but patterns must be 3D (frames, Nx, Ny); reshape it to (Nd, Nx, Ny)");
             }
             if (h5.isFloat(ds)) {
@@ -46,7 +48,7 @@ public final class PatternsH5 {
             int nx = dims[1];
             int ny = dims[2];
             if (nd == 0 || nx == 0 || ny == 0) {
-                throw new UserError(file + ": dataset '" + dataset + "' has shape " + java.util.Arrays.toString(dims)
+                throw new UserError(file + ": dataset '" + dataset + "' has shape " + Arrays.toString(dims)
                         + ": no frames to reconstruct; give a dataset with at least one frame (Nd, Nx, Ny)");
             }
             long frameValues = (long) nx * ny;
@@ -67,7 +69,7 @@ public final class PatternsH5 {
                             + dataset + "' (" + e.getMessage() + "); the file may be truncated", e);
                 }
                 for (int f = 0; f < count; f++) {
-                    addFrame(file, dataset, b, java.lang.reflect.Array.get(data, f), start + f, ny);
+                    addFrame(file, dataset, b, Array.get(data, f), start + f, ny);
                 }
             }
             return new Patterns(b.build(), nx, ny);

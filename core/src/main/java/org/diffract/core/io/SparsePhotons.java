@@ -1,5 +1,7 @@
 package org.diffract.core.io;
 
+import java.util.Arrays;
+
 /**
  * Photon counts of many frames in Dragonfly's sparse layout, held as CSR arrays: frame d's
  * single-photon pixels are {@code placeOnes[onesStart[d] .. onesStart[d+1])}, its multi-photon
@@ -92,8 +94,8 @@ public final class SparsePhotons {
         /** Starts a new frame; following {@link #addPixel} calls belong to it. */
         public void startFrame() {
             if (frames + 2 > onesStart.length) {
-                onesStart = java.util.Arrays.copyOf(onesStart, onesStart.length * 2);
-                multiStart = java.util.Arrays.copyOf(multiStart, multiStart.length * 2);
+                onesStart = Arrays.copyOf(onesStart, onesStart.length * 2);
+                multiStart = Arrays.copyOf(multiStart, multiStart.length * 2);
             }
             onesStart[frames] = nOnes;
             multiStart[frames] = nMulti;
@@ -112,14 +114,14 @@ public final class SparsePhotons {
             }
             if (count == 1) {
                 if (nOnes == placeOnes.length) {
-                    placeOnes = java.util.Arrays.copyOf(placeOnes, placeOnes.length * 2);
+                    placeOnes = Arrays.copyOf(placeOnes, placeOnes.length * 2);
                 }
                 placeOnes[nOnes++] = pixel;
                 onesStart[frames] = nOnes;
             } else {
                 if (nMulti == placeMulti.length) {
-                    placeMulti = java.util.Arrays.copyOf(placeMulti, placeMulti.length * 2);
-                    countMulti = java.util.Arrays.copyOf(countMulti, countMulti.length * 2);
+                    placeMulti = Arrays.copyOf(placeMulti, placeMulti.length * 2);
+                    countMulti = Arrays.copyOf(countMulti, countMulti.length * 2);
                 }
                 placeMulti[nMulti] = pixel;
                 countMulti[nMulti++] = count;
@@ -142,9 +144,9 @@ public final class SparsePhotons {
         }
 
         public SparsePhotons build() {
-            return new SparsePhotons(numPix, java.util.Arrays.copyOf(onesStart, frames + 1),
-                    java.util.Arrays.copyOf(placeOnes, nOnes), java.util.Arrays.copyOf(multiStart, frames + 1),
-                    java.util.Arrays.copyOf(placeMulti, nMulti), java.util.Arrays.copyOf(countMulti, nMulti));
+            return new SparsePhotons(numPix, Arrays.copyOf(onesStart, frames + 1),
+                    Arrays.copyOf(placeOnes, nOnes), Arrays.copyOf(multiStart, frames + 1),
+                    Arrays.copyOf(placeMulti, nMulti), Arrays.copyOf(countMulti, nMulti));
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import io.jhdf.api.Dataset;
 
 import org.diffract.core.UserError;
+import java.util.Arrays;
 
 /**
  * 3D intensity models: Dragonfly's raw little-endian float64 C-order cube ({@code .bin}), and HDF5 with a
@@ -106,7 +107,7 @@ public final class VolumeFile {
             boolean cube3 = dims.length == 3 && dims[0] == dims[1] && dims[1] == dims[2];
             boolean cube4 = dims.length == 4 && dims[0] == 1 && dims[1] == dims[2] && dims[2] == dims[3];
             if (!cube3 && !cube4) {
-                throw new UserError(file + ": dataset '" + path + "' has shape " + java.util.Arrays.toString(dims)
+                throw new UserError(file + ": dataset '" + path + "' has shape " + Arrays.toString(dims)
                         + " but must be a cube (n, n, n)");
             }
             if (!h5.isFloat(ds)) {

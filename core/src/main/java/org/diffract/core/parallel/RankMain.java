@@ -11,6 +11,8 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
 
 /**
  * What every stage's MPJ entry point does around its work: start MPJ, read the common arguments
@@ -69,7 +71,7 @@ public final class RankMain {
             if (heartbeat != null) {
                 heartbeat.interrupt();
                 heartbeat.join(1000);
-                java.nio.file.Files.deleteIfExists(heartbeatFile(status, rank));
+                Files.deleteIfExists(heartbeatFile(status, rank));
             }
             if (rank == 0 && status != null) {
                 AtomicFiles.writeString(status, "0\n");
@@ -100,14 +102,14 @@ public final class RankMain {
             boolean wrote = false;
             while (!Thread.currentThread().isInterrupted()) {
                 // the launcher asks every rank to end (a peer died): MPJ cannot be left cleanly then
-                if (java.nio.file.Files.exists(stop)) {
+                if (Files.exists(stop)) {
                     System.err.println("error: stopped by the launcher: another rank of this job failed");
                     Runtime.getRuntime().halt(3);
                 }
                 try {
-                    java.nio.file.Files.writeString(file, Long.toString(System.currentTimeMillis()));
+                    Files.writeString(file, Long.toString(System.currentTimeMillis()));
                     wrote = true;
-                } catch (java.io.IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     if (wrote) {
                         // our folder is gone: the launcher ended and cleaned up, nobody waits for this rank
                         Runtime.getRuntime().halt(3);

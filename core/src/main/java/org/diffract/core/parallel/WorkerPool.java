@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * A fixed pool of worker threads for one rank's share of a stage, with the three shapes of parallel
@@ -58,7 +59,7 @@ public final class WorkerPool implements AutoCloseable {
      * Hands items [from, to) out one at a time (good balance when items differ in cost); each worker
      * makes its own state once with {@code state}.
      */
-    public <W> void forEachItem(int from, int to, java.util.function.Supplier<W> state, ItemTask<W> task) {
+    public <W> void forEachItem(int from, int to, Supplier<W> state, ItemTask<W> task) {
         AtomicInteger next = new AtomicInteger(from);
         onEachWorker(w -> {
             W s = state.get();

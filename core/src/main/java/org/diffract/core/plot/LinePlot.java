@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.diffract.core.UserError;
+import java.math.BigDecimal;
+import java.math.MathContext;
 
 /**
  * Line plots as PNG: panels stacked vertically that share one x axis (for example log-likelihood,
@@ -263,7 +265,7 @@ public final class LinePlot {
                     return String.format(Locale.ROOT, "%.2g", v);
                 }
                 // 3 significant digits without trailing zeros: 0.01, 0.0316, 100
-                return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros()
+                return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros()
                         .toPlainString();
             }
             int decimals = (int) Math.max(0, -Math.floor(Math.log10(step()) + 1e-9));

@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.diffract.core.UserError;
+import java.awt.Color;
 
 /**
  * PNG pictures of a cubic volume's three central planes, or of one 2D frame, in the viridis colour map
@@ -118,7 +119,7 @@ public final class SlicePlot {
         BufferedImage img = PlotPng.newImage(width, height);
         Graphics2D g = img.createGraphics();
         try {
-            g.setColor(new java.awt.Color(BACKGROUND));
+            g.setColor(new Color(BACKGROUND));
             g.fillRect(0, 0, width, height);
             TextPainter text = new TextPainter(img, g, TEXT);
             draw(img, text, panels, labels, rows, cols, titleText, scale, Colormap.VIRIDIS, ph, pw, top, hiText,

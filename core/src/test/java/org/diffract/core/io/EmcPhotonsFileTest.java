@@ -16,6 +16,7 @@ import org.diffract.core.UserError;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 class EmcPhotonsFileTest {
     @TempDir
@@ -108,7 +109,7 @@ class EmcPhotonsFileTest {
     @Test
     void truncatedFileNamesSizes() throws IOException {
         byte[] good = dragonflyBytes();
-        Path f = withBytes("photons.emc", java.util.Arrays.copyOf(good, good.length - 4));
+        Path f = withBytes("photons.emc", Arrays.copyOf(good, good.length - 4));
         UserError e = assertThrows(UserError.class, () -> EmcPhotonsFile.read(f));
         assertEquals(f + ": file is 1072 bytes but its header needs 1076; re-create it with 'diffract simulate' "
                 + "or Dragonfly's make_data", e.getMessage());
@@ -134,7 +135,7 @@ class EmcPhotonsFileTest {
     @Test
     void trailingBytesAreAnError() throws IOException {
         byte[] good = dragonflyBytes();
-        Path f = withBytes("long.emc", java.util.Arrays.copyOf(good, good.length + 4));
+        Path f = withBytes("long.emc", Arrays.copyOf(good, good.length + 4));
         UserError e = assertThrows(UserError.class, () -> EmcPhotonsFile.read(f));
         assertTrue(e.getMessage().contains("file is 1080 bytes but its header needs 1076"), e.getMessage());
     }

@@ -13,6 +13,7 @@ import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 class H5ReaderTest {
     @TempDir
@@ -71,7 +72,7 @@ class H5ReaderTest {
             byte[] all = Files.readAllBytes(whole);
             for (int keep : new int[] {1024, all.length * 9 / 10, all.length - 1}) {
                 Path cut = dir.resolve("cut-" + keep + "-" + whole.getFileName());
-                Files.write(cut, java.util.Arrays.copyOf(all, keep));
+                Files.write(cut, Arrays.copyOf(all, keep));
                 UserError e = assertThrows(UserError.class, () -> H5Reader.open(cut).close());
                 assertEquals(cut + ": truncated HDF5 file: " + keep + " bytes, but its superblock says it ends at byte "
                         + all.length + "; copy it again completely or re-run the step that wrote it", e.getMessage());

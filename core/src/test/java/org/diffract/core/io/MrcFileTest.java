@@ -15,6 +15,7 @@ import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 class MrcFileTest {
     @TempDir
@@ -136,7 +137,7 @@ class MrcFileTest {
         Path trunc = dir.resolve("trunc.mrc");
         MrcFile.writeCube(trunc, new double[27], 3, 1, "x");
         byte[] all = Files.readAllBytes(trunc);
-        Files.write(trunc, java.util.Arrays.copyOf(all, all.length - 4));
+        Files.write(trunc, Arrays.copyOf(all, all.length - 4));
         Path mode4 = dir.resolve("complex.mrc");
         ByteBuffer b = ByteBuffer.wrap(all.clone()).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(12, 4);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /** gatherBytes: rank-order concatenation on the root, null elsewhere, empty parts allowed. */
 class GatherBytesTest {
@@ -22,7 +23,7 @@ class GatherBytesTest {
     void threeRanksConcatenateInRankOrder() throws Exception {
         List<byte[]> out = ThreadCommunicator.run(3, c -> {
             byte[] mine = new byte[c.rank()]; // rank 0 sends nothing
-            java.util.Arrays.fill(mine, (byte) (10 + c.rank()));
+            Arrays.fill(mine, (byte) (10 + c.rank()));
             return c.gatherBytes(mine, 1);
         });
         assertNull(out.get(0));

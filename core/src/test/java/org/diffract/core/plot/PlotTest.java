@@ -16,13 +16,15 @@ import javax.imageio.ImageIO;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.HashSet;
+import java.util.Set;
 
 class PlotTest {
     @TempDir
     Path dir;
 
     private static int colours(BufferedImage img) {
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         for (int y = 0; y < img.getHeight(); y += 2) {
             for (int x = 0; x < img.getWidth(); x += 2) {
                 seen.add(img.getRGB(x, y) & 0xffffff);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 class QuaternionSamplingTest {
 
@@ -169,7 +170,7 @@ class QuaternionSamplingTest {
     void weightsMakeTheSampleHaarUniform() {
         QuaternionSampling s = QuaternionSampling.of(6);
         double[] uniform = new double[s.count()];
-        java.util.Arrays.fill(uniform, 1.0 / s.count());
+        Arrays.fill(uniform, 1.0 / s.count());
         double weighted = worstChi6Mean(s, s.weights());
         double unweighted = worstChi6Mean(s, uniform);
         // Measured: 1.1e-3 with the Jacobian weights, 9.7e-3 with equal weights.

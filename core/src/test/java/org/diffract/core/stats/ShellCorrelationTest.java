@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.List;
 
 class ShellCorrelationTest {
     private static int idx(int x, int y, int z) {
@@ -78,7 +80,7 @@ class ShellCorrelationTest {
         assertEquals(1.0, ShellCorrelation.overall(a, a, n, 1, 5), 1e-12);
         // Independent computation of shell 2 of 4 over [0, 6]: 3 <= r < 4.5, centre voxel 6.
         double[] shells = ShellCorrelation.compute(a, b, n, 4, 6);
-        java.util.List<double[]> pairs = new java.util.ArrayList<>();
+        List<double[]> pairs = new ArrayList<>();
         for (int x = 0; x < n; x++) {
             for (int y = 0; y < n; y++) {
                 for (int z = 0; z < n; z++) {

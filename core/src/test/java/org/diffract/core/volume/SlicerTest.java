@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.diffract.core.rotation.Quaternions;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 class SlicerTest {
 
@@ -51,7 +52,7 @@ class SlicerTest {
         double[] r = Quaternions.toMatrix(Quaternions.random(rng));
         double[] qx = TestVolumes.random(rng, numPix), qy = TestVolumes.random(rng, numPix), qz = TestVolumes.random(rng, numPix);
         double[] ones = new double[numPix];
-        java.util.Arrays.fill(ones, 1.0);
+        Arrays.fill(ones, 1.0);
         double[] a = new double[n * n * n], w = new double[n * n * n], b = new double[n * n * n];
         Slicer.merge(ones, 2.5, r, qx, qy, qz, null, a, w, n);
         Slicer.merge(ones, 2.5, r, qx, qy, qz, null, b, null, n);
@@ -105,7 +106,7 @@ class SlicerTest {
     void pixelsOutsideTheCubeReadZeroAndMergeNowhere() {
         int n = 9;
         double[] vol = new double[n * n * n];
-        java.util.Arrays.fill(vol, 3.0);
+        Arrays.fill(vol, 3.0);
         double[] id = {1, 0, 0, 0, 1, 0, 0, 0, 1};
         double[] qx = {5, -5, 0, 0, 3.99}, qy = {0, 0, 6, 0, 0}, qz = {0, 0, 0, -4.5, 0};
         double[] out = new double[5];

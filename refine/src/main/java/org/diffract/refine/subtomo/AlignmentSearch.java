@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 
 import org.diffract.core.parallel.WorkerPool;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 
 /**
  * Coarse global search then local refinement of particles against references at one working scale each.
@@ -24,7 +26,7 @@ public final class AlignmentSearch {
     final LongAdder coarseFfts = new LongAdder();
     /** CPU time the workers spent in the coarse search (immune to other processes on the machine). */
     final LongAdder coarseCpuNanos = new LongAdder();
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     final LongAdder fineFfts = new LongAdder();
 
     public AlignmentSearch(WorkerPool pool) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.diffract.core.io.AtomicFiles;
+import java.util.Arrays;
 
 /**
  * Writes an image stack as EMAN2's HDF writer (libEM/io/hdfio2.cpp) lays it out, so e2display.py,
@@ -81,7 +82,7 @@ public final class EmanHdfWriter {
                 float[] img = new float[nx * ny * nz];
                 ByteBuffer block = ByteBuffer.allocate(4 * img.length).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < count; i++) {
-                    java.util.Arrays.fill(img, 0);
+                    Arrays.fill(img, 0);
                     data.fill(i, img);
                     block.clear();
                     block.asFloatBuffer().put(img);
@@ -337,7 +338,7 @@ public final class EmanHdfWriter {
             byte[] text = s.getBytes(StandardCharsets.UTF_8);
             type = le(8).put((byte) 0x13).put((byte) 0).put((byte) 0).put((byte) 0).putInt(text.length + 1).array();
             space = le(8).put((byte) 1).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0).array(); // scalar
-            data = java.util.Arrays.copyOf(text, text.length + 1);
+            data = Arrays.copyOf(text, text.length + 1);
         } else if (value instanceof int[] a) {
             type = intType(4);
             space = simpleSpace(a.length);
@@ -369,9 +370,9 @@ public final class EmanHdfWriter {
         int nameSize = nm.length + 1;
         ByteBuffer x = le(8 + pad8(nameSize) + pad8(type.length) + pad8(space.length) + data.length);
         x.put((byte) 1).put((byte) 0).putShort((short) nameSize).putShort((short) type.length).putShort((short) space.length);
-        x.put(java.util.Arrays.copyOf(nm, pad8(nameSize)));
-        x.put(java.util.Arrays.copyOf(type, pad8(type.length)));
-        x.put(java.util.Arrays.copyOf(space, pad8(space.length)));
+        x.put(Arrays.copyOf(nm, pad8(nameSize)));
+        x.put(Arrays.copyOf(type, pad8(type.length)));
+        x.put(Arrays.copyOf(space, pad8(space.length)));
         x.put(data);
         return message(0x0C, x.array());
     }

@@ -5,6 +5,8 @@ import java.util.Random;
 import org.diffract.core.UserError;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.rotation.Quaternions;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The first phase: this rank's share [lo, hi) of the particles (the first --subset of the stack), read
@@ -34,9 +36,9 @@ public final class LocalParticles {
     }
 
     /** All the given volumes on this one process (tests, benchmarks): no turn, weight 1. */
-    static LocalParticles of(java.util.List<double[]> vols, int n) {
+    static LocalParticles of(List<double[]> vols, int n) {
         double[] w = new double[vols.size()];
-        java.util.Arrays.fill(w, 1);
+        Arrays.fill(w, 1);
         return new LocalParticles(vols.size(), n, 0, vols.size(), vols.toArray(double[][]::new), null, w);
     }
 

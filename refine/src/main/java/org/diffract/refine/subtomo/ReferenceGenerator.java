@@ -10,6 +10,7 @@ import org.apache.logging.log4j.Logger;
 import org.diffract.core.UserError;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.LocalCommunicator;
+import java.util.Arrays;
 
 /**
  * Initial references from the particles themselves (e2spt_refinemulti's --refgenmethod over --subset4ref
@@ -79,7 +80,7 @@ public final class ReferenceGenerator {
         comm.allreduceSum(flat); // each reference was made by one rank, the others hold zeros there
         double[][] refs = new double[nref][];
         for (int k = 0; k < nref; k++) {
-            refs[k] = java.util.Arrays.copyOfRange(flat, k * n * n * n, (k + 1) * n * n * n);
+            refs[k] = Arrays.copyOfRange(flat, k * n * n * n, (k + 1) * n * n * n);
         }
         return refs;
     }
@@ -120,7 +121,7 @@ public final class ReferenceGenerator {
         comm.allreduceSum(sums);
         double[][] refs = new double[nref][];
         for (int k = 0; k < nref; k++) {
-            refs[k] = java.util.Arrays.copyOfRange(sums, k * n3, (k + 1) * n3);
+            refs[k] = Arrays.copyOfRange(sums, k * n3, (k + 1) * n3);
             LOG.info("initial reference {} from {} particles (random)", k, groups.get(k).size());
         }
         return refs;

@@ -19,6 +19,8 @@ import io.jhdf.exceptions.HdfException;
 import org.diffract.core.UserError;
 import org.diffract.core.io.H5Reader;
 import org.diffract.core.io.MrcFile;
+import java.util.LinkedHashMap;
+import java.util.function.Supplier;
 
 /**
  * Opens a stack of cubic volumes for reading one volume at a time: an EMAN2 HDF stack (/MDF/images/i/image
@@ -285,7 +287,7 @@ public final class StackFiles {
 
         /** The image's EMAN2 header: the group's attributes without the "EMAN." prefix, values as jhdf reads them. */
         Map<String, Object> header(int i) {
-            Map<String, Object> h = new java.util.LinkedHashMap<>();
+            Map<String, Object> h = new LinkedHashMap<>();
             Node g = r.hdf().getByPath("/MDF/images/" + i);
             for (Map.Entry<String, Attribute> e : g.getAttributes().entrySet()) {
                 String key = e.getKey().startsWith("EMAN.") ? e.getKey().substring(5) : e.getKey();
@@ -389,7 +391,7 @@ public final class StackFiles {
             apix = g.voxelSize();
         }
 
-        private <T> T call(java.util.function.Supplier<T> s) {
+        private <T> T call(Supplier<T> s) {
             try {
                 return s.get();
             } catch (UserError e) {

@@ -9,6 +9,9 @@ import java.util.Locale;
 
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.WorkerPool;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Random;
 
 /**
  * {@code refine subtomo bench}: one refinement iteration on synthetic subtomograms, timed, with the bound
@@ -87,10 +90,10 @@ public final class SubtomoBench {
      * this one thread.
      */
     static double[] fftSeconds(int m) {
-        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         Fourier f = new Fourier(m);
         double[] real = new double[m * m * m];
-        java.util.Random rng = new java.util.Random(1);
+        Random rng = new Random(1);
         for (int i = 0; i < real.length; i++) {
             real[i] = rng.nextGaussian();
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.diffract.core.UserError;
 import org.diffract.core.config.IniConfig;
 import org.diffract.core.parallel.RankMain;
+import java.util.Set;
 
 /**
  * The MPJ entry of {@code refine subtomo}: one call per rank, started by MPJ Express's starter with the
@@ -43,7 +44,7 @@ public final class SubtomoRankMain {
     }
 
     /** The [subtomo] keys whose values are files or folders (relative ones resolve against the config's folder). */
-    public static final java.util.Set<String> PATH_KEYS = java.util.Set.of("input", "ref", "maskfile", "path");
+    public static final Set<String> PATH_KEYS = Set.of("input", "ref", "maskfile", "path");
 
     /** [subtomo] key = value lines as --key=value arguments; true/false keys become flags. */
     public static List<String> configArgs(Path config) {
@@ -55,7 +56,7 @@ public final class SubtomoRankMain {
         // a config made from the command line alone has no file to name
         String where = ini.source() != null ? ini.source() + ": " : "";
         List<String> a = new ArrayList<>();
-        java.util.Set<String> known = new SubtomoOptions().values().keySet();
+        Set<String> known = new SubtomoOptions().values().keySet();
         for (String key : ini.keys("subtomo")) {
             String name = "--" + key;
             if (SubtomoOptions.REFUSED.containsKey(name)) {

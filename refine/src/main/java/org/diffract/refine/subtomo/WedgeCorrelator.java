@@ -1,5 +1,7 @@
 package org.diffract.refine.subtomo;
 
+import java.util.Arrays;
+
 /**
  * The score of the refinement: normalised cross-correlation in Fourier space over the voxels where both
  * volumes have power (so a missing wedge neither adds nor dilutes), within a frequency band, at every
@@ -167,7 +169,7 @@ final class WedgeCorrelator {
                 ramp[2 * (a * m + i) + 1] = Math.sin(th);
             }
         }
-        java.util.Arrays.fill(shellSums, 0);
+        Arrays.fill(shellSums, 0);
         int shells = shellSums.length / 3;
         for (int z = 0; z < m; z++) {
             double zr = ramp[2 * (2 * m + z)], zi = ramp[2 * (2 * m + z) + 1];

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.diffract.core.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Locale;
 
 /** EMAN2 HDF stacks: h5py reads what we write in EMAN2's layout and types; we read a stack laid out by hand as EMAN2 writes it. */
 class EmanHdfTest {
@@ -61,7 +62,7 @@ class EmanHdfTest {
                 + "print(list(d.shape), d.dtype, float(d[3, 2, 1]), float(d[4, 0, 2]))\n",
                 f.toString());
         double[] m = Rotations.eman(10, 20, 67);
-        String xf = String.format(java.util.Locale.ROOT, "%.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f",
+        String xf = String.format(Locale.ROOT, "%.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f %.4f",
                 m[0], m[1], m[2], 1.0, m[3], m[4], m[5], -2.0, m[6], m[7], m[8], 0.5);
         assertEquals("39 40\nfloat32 [1] 3.7 5\nTrue [1]\n" + xf + "\n[37, 38, 39] particles.hdf int8 True\n"
                 + "[5, 5, 5] float32 37321.0 37402.0", out);

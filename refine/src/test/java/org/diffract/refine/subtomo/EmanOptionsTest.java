@@ -16,6 +16,7 @@ import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
 import org.diffract.core.parallel.WorkerPool;
 import org.junit.jupiter.api.Test;
+import java.util.Random;
 
 /** The e2spt_refinemulti options of issue 12, each checked for its effect against values computed by hand. */
 class EmanOptionsTest {
@@ -107,7 +108,7 @@ class EmanOptionsTest {
 
     /** Five volumes, identity alignments, all in class 0: the averagers against numpy-style sums written out. */
     private static double[][] vols() {
-        java.util.Random rng = new java.util.Random(4);
+        Random rng = new Random(4);
         double[][] v = new double[5][N * N * N];
         for (double[] x : v) {
             for (int i = 0; i < x.length; i++) {

@@ -12,6 +12,7 @@ import java.util.Random;
 import org.diffract.core.UserError;
 import org.diffract.core.rotation.Quaternions;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /** Rotations, Euler angles, symmetry groups, orientation grids and the volume resampler. */
 class GeometryTest {
@@ -150,6 +151,6 @@ class GeometryTest {
         // a quarter turn about z on the grid is exact (no interpolation)
         double[] turned = VolumeTransform.rotateThenShift(s, n, Rotations.rz(90), new double[3]);
         assertArrayEquals(s, turned, 1e-9);
-        assertFalse(java.util.Arrays.equals(v, s));
+        assertFalse(Arrays.equals(v, s));
     }
 }

@@ -15,6 +15,7 @@ import org.diffract.core.io.MrcFile;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 /** Particles and references from MRC: one stack file (nz = N * n) or a folder of one file per particle. */
 class MrcInputTest {
@@ -34,7 +35,7 @@ class MrcInputTest {
         MrcFile.write(mrc, flat, 15, 5, 5, 1, "stack of 3");
         Path folder = Files.createDirectories(dir.resolve("parts"));
         for (int i = 0; i < 3; i++) {
-            MrcFile.writeCube(folder.resolve(String.format("p%02d.mrc", i)), java.util.Arrays.copyOfRange(flat, 125 * i,
+            MrcFile.writeCube(folder.resolve(String.format("p%02d.mrc", i)), Arrays.copyOfRange(flat, 125 * i,
                     125 * (i + 1)), 5, 1, "particle " + i);
         }
         Files.writeString(folder.resolve("notes.txt"), "not a map");

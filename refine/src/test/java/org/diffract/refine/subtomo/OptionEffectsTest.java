@@ -15,6 +15,7 @@ import org.diffract.core.io.H5Writer;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Random;
 
 /** Options that change what the search sees, checked for their documented effect on small volumes. */
 class OptionEffectsTest {
@@ -133,7 +134,7 @@ class OptionEffectsTest {
     }
     @Test
     void morePeaksToRefineNeverScoreWorseAndSometimesBetter() {
-        java.util.Random rng = new java.util.Random(11);
+        Random rng = new Random(11);
         double[] v = object(5);
         List<double[]> parts = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -169,7 +170,7 @@ class OptionEffectsTest {
     @Test
     void keepsigDropsTheOutlierFromTheAverage() throws Exception {
         double[] v = object(6);
-        java.util.Random rng = new java.util.Random(2);
+        Random rng = new Random(2);
         double[][] vols = new double[6][];
         for (int i = 0; i < 5; i++) {
             double[] p = VolumeTransform.rotateThenShift(v, N, Rotations.axisAngle(0, 0, 1, 90 * i), new double[3]);

@@ -13,6 +13,8 @@ import org.diffract.core.io.H5Writer;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.ArrayList;
+import java.util.Arrays;
 
 /** The less central options run end to end and do what they say, on a small fast set. */
 class OptionsRunTest {
@@ -81,10 +83,10 @@ class OptionsRunTest {
     @Test
     void randomReferencesArePlainMeansOfDisjointSubsets() {
         int n = 4;
-        List<double[]> particles = new java.util.ArrayList<>();
+        List<double[]> particles = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             double[] v = new double[n * n * n];
-            java.util.Arrays.fill(v, i);
+            Arrays.fill(v, i);
             particles.add(v);
         }
         SubtomoOptions o = SubtomoOptions.parse(List.of("--input=x", "--nref=2", "--falign=none"));
@@ -95,7 +97,7 @@ class OptionsRunTest {
         // two disjoint pairs of the values 0..3: the two means add up to 3
         assertEquals(3, refs[0][0] + refs[1][0], 1e-12);
         double[] flat = new double[n * n * n];
-        java.util.Arrays.fill(flat, refs[0][0]);
+        Arrays.fill(flat, refs[0][0]);
         assertArrayEquals(flat, refs[0], 1e-12);
     }
 }

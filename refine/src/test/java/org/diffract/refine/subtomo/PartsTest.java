@@ -13,6 +13,8 @@ import org.diffract.core.UserError;
 import org.diffract.core.io.H5Writer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Files;
+import java.util.Arrays;
 
 /** The averager, the score, processors, options, the stack reader and the keep rules. */
 class PartsTest {
@@ -100,10 +102,10 @@ class PartsTest {
         assertEquals(0, mean, 1e-12);
         assertEquals(1, ss, 1e-12);
         double[] ones = new double[n * n * n];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         Processor.parse("--mask", "mask.sharp:outer_radius=2").apply(ones, n, 1);
         // voxels within distance 2 of (4, 4, 4): 1 + 6 + 12 + 8 (sqrt 3) + 6 (distance 2) = 33
-        assertEquals(33, java.util.Arrays.stream(ones).sum(), 1e-12);
+        assertEquals(33, Arrays.stream(ones).sum(), 1e-12);
         double[] t = {-1, 0.5, -0.2, 2, 0, 0, 0, 0};
         Processor.parse("--threshold", "threshold.belowtozero:minval=0").apply(t, 2, 1);
         assertArrayEquals(new double[] {0, 0.5, 0, 2, 0, 0, 0, 0}, t);
@@ -175,7 +177,7 @@ class PartsTest {
     @Test
     void nextFreePathCountsUp() throws Exception {
         assertEquals(dir.resolve("spt_refinemulti_01"), SubtomoRefinement.nextFreePath(dir));
-        java.nio.file.Files.createDirectories(dir.resolve("spt_refinemulti_01"));
+        Files.createDirectories(dir.resolve("spt_refinemulti_01"));
         assertEquals(dir.resolve("spt_refinemulti_02"), SubtomoRefinement.nextFreePath(dir));
     }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
+import java.util.List;
 
 /** The EMAN2 processors added beyond the seed's defaults, against values worked out by hand. */
 class ProcessorTest {
@@ -68,7 +70,7 @@ class ProcessorTest {
     void gaussianMaskFallsToOneOverEAtTheRadius() {
         int n = 8;
         double[] ones = new double[n * n * n];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         double[] a = ones.clone();
         Processor.parse("--mask", "mask.gaussian:outer_radius=2").apply(a, n, 1);
         assertEquals(1, a[(4 * n + 4) * n + 4], 1e-15); // the centre (4, 4, 4)
@@ -81,7 +83,7 @@ class ProcessorTest {
         assertEquals(Math.exp(-0.5), b[(6 * n + 4) * n + 4], 1e-15);
         // on a box shrunk by 2 the radius halves in voxels: distance 1 there is 2 full voxels
         double[] c = new double[64];
-        java.util.Arrays.fill(c, 1);
+        Arrays.fill(c, 1);
         Processor.parse("--mask", "mask.gaussian:outer_radius=2").apply(c, 4, 2);
         assertEquals(Math.exp(-1), c[(3 * 4 + 2) * 4 + 2], 1e-15);
     }
@@ -113,7 +115,7 @@ class ProcessorTest {
     void normalizeMaskTakesMeanAndSigmaFromInsideTheRunsMask() {
         // --mask mask.sharp:outer_radius=1 on a 4^3 box keeps the centre (2, 2, 2) and its six neighbours: with
         // v[i] = i these are 26, 38, 41, 42, 43, 46, 58: mean 42, variance (256 + 16 + 1 + 0 + 1 + 16 + 256) / 7 = 78
-        SubtomoOptions r = SubtomoOptions.parse(java.util.List.of("--input=x", "--nref=1",
+        SubtomoOptions r = SubtomoOptions.parse(List.of("--input=x", "--nref=1",
                 "--normproc=normalize.mask", "--mask=mask.sharp:outer_radius=1"));
         double[] v = new double[64];
         for (int i = 0; i < 64; i++) {
@@ -136,7 +138,7 @@ class ProcessorTest {
         Processor.parse("--normproc", "normalize.mask:no_sigma=1").withRegion(new double[] {1, 1, 1, 0, 0, 0, 0, 0})
                 .apply(u, 2, 1);
         assertArrayEquals(new double[] {-1, 0, 1, 8, -2, -2, -2, -2}, u, 1e-12);
-        UserError e = assertThrows(UserError.class, () -> SubtomoOptions.parse(java.util.List.of("--input=x", "--nref=1",
+        UserError e = assertThrows(UserError.class, () -> SubtomoOptions.parse(List.of("--input=x", "--nref=1",
                 "--normproc=normalize.mask")).validate());
         assertTrue(e.getMessage().contains("--mask or --maskfile"), e.getMessage());
     }

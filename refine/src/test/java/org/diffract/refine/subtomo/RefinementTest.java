@@ -13,6 +13,7 @@ import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /**
  * The whole refinement on synthetic particles of three distinct objects (random rotations, shifts up to
@@ -65,7 +66,7 @@ class RefinementTest {
     @Test
     void classesAreRecovered() {
         int[] map = labelMap(result.membership(), data.cls, 3);
-        assertEquals(3, java.util.Arrays.stream(map).distinct().count(), "each object its own class");
+        assertEquals(3, Arrays.stream(map).distinct().count(), "each object its own class");
         int correct = 0;
         for (int i = 0; i < data.cls.length; i++) {
             if (result.membership()[i] == map[data.cls[i]]) {
@@ -113,7 +114,7 @@ class RefinementTest {
     @Test
     void twoRanksGiveTheSameResultAsOne() throws Exception {
         // both start from the true objects, so only the rank split differs
-        VolumeStack few = new VolumeStack(Path.of("synthetic"), N, java.util.Arrays.copyOf(data.particles, 5));
+        VolumeStack few = new VolumeStack(Path.of("synthetic"), N, Arrays.copyOf(data.particles, 5));
         String[] coarse = {"--iter=1", "--align=rotate_translate_3d:delta=30:dphi=30"};
         List<SubtomoRefinement.Result> two = ThreadCommunicator.run(2,
                 comm -> new SubtomoRefinement(options(coarse), few, comm, 1, null).run(data.truth));
@@ -132,7 +133,7 @@ class RefinementTest {
 
     @Test
     void hacSplitOverTwoRanksMakesTheSameReferences() throws Exception {
-        VolumeStack few = new VolumeStack(Path.of("synthetic"), N, java.util.Arrays.copyOf(data.particles, 6));
+        VolumeStack few = new VolumeStack(Path.of("synthetic"), N, Arrays.copyOf(data.particles, 6));
         String[] quick = {"--iter=1", "--align=rotate_translate_3d:delta=30:dphi=30", "--falign=none"};
         List<SubtomoRefinement.Result> two = ThreadCommunicator.run(2,
                 comm -> new SubtomoRefinement(options(quick), few, comm, 1, null).run());

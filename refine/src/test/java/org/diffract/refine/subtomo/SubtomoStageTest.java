@@ -12,6 +12,7 @@ import org.diffract.core.UserError;
 import org.diffract.core.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.List;
 
 /** The refine-subtomo stage as the launcher sees it, with the config template the launcher packages. */
 class SubtomoStageTest {
@@ -50,10 +51,10 @@ class SubtomoStageTest {
         // files of an iteration whose checkpoint was not written do not count
         Files.writeString(out.resolve("classes_01.h5"), "x");
         assertEquals(0, s.iterationsDone(out));
-        SubtomoOptions o = SubtomoOptions.parse(java.util.List.of("--input=x", "--nref=1"));
+        SubtomoOptions o = SubtomoOptions.parse(List.of("--input=x", "--nref=1"));
         Hit h = new Hit(0.5, Rotations.identity(), new double[3]);
         SubtomoCheckpoint.write(out, o, 2, new long[] {7}, new SubtomoCheckpoint.State(2, false, new double[][] {new double[8]},
-                new Hit[][] {{h}}, java.util.List.of(new int[] {0}, new int[] {0}), new double[] {1.5, 2.5}));
+                new Hit[][] {{h}}, List.of(new int[] {0}, new int[] {0}), new double[] {1.5, 2.5}));
         assertEquals(2, s.iterationsDone(out));
         assertArrayEquals(new double[] {1.5, 2.5}, s.iterationSeconds(out));
     }

@@ -11,6 +11,7 @@ import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Locale;
 
 /**
  * Per-crystal B is bounded: a fit beyond b_max, or a scale that runs away from the B-free one, rejects the
@@ -83,7 +84,7 @@ class BoundedBTest {
             XtalRun.Result with = run(mode.word() + "-planted", planted, mode, "");
             // the same crystal merged without the bounds: what broke CC1/2 before
             XtalRun.Result unbounded = run(mode.word() + "-unbounded", planted, mode, "b_max = 1e9\nscale_drift_max = 1e9\n");
-            report.append(String.format(java.util.Locale.ROOT, "%s: CC1/2 without %.4f, with %.4f (%s), unbounded %.4f (%s)%n",
+            report.append(String.format(Locale.ROOT, "%s: CC1/2 without %.4f, with %.4f (%s), unbounded %.4f (%s)%n",
                     mode, without, with.overall().cc12(), with.tally().summary(), unbounded.overall().cc12(),
                     unbounded.tally().summary()));
             assertTrue(Math.abs(with.overall().cc12() - without) <= 0.01, report.toString());

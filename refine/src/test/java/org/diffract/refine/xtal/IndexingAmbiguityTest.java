@@ -12,6 +12,7 @@ import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 /**
  * Merohedral indexing ambiguities: the settings each group has, and crystals planted in an alternative
@@ -39,7 +40,7 @@ class IndexingAmbiguityTest {
         int[] m = p4.op(1);
         asu.map(1 * m[0] + 2 * m[3] + 3 * m[6], 1 * m[1] + 2 * m[4] + 3 * m[7], 1 * m[2] + 2 * m[5] + 3 * m[8], rep);
         asu.map(2, 1, -3, alt);
-        assertEquals(java.util.Arrays.toString(alt), java.util.Arrays.toString(rep));
+        assertEquals(Arrays.toString(alt), Arrays.toString(rep));
         IndexingAmbiguity p31 = new IndexingAmbiguity(SpaceGroups.find("P 31"));
         for (int a = 0; a < 4; a++) {
             assertEquals(0, p31.compose(a, p31.inverse(a)));

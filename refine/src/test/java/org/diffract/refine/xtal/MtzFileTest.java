@@ -11,6 +11,7 @@ import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 class MtzFileTest {
     @TempDir
@@ -65,7 +66,7 @@ class MtzFileTest {
         Path f = dir.resolve("c.mtz");
         MtzFile.write(f, sample(), new UnitCell(40, 40, 60, 90, 90, 90), SpaceGroups.find("P 1"), 1.0);
         byte[] b = Files.readAllBytes(f);
-        Files.write(f, java.util.Arrays.copyOf(b, 90));
+        Files.write(f, Arrays.copyOf(b, 90));
         UserError e = assertThrows(UserError.class, () -> MtzFile.read(f));
         assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage()); // the whole path, as every stage names files
     }

@@ -16,6 +16,7 @@ import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 /** prime's controls: frame_accept_min_cc, uc_tolerance in percent of all six parameters, the per-step filters. */
 class PrimeControlsTest {
@@ -126,7 +127,7 @@ class PrimeControlsTest {
         Observations obs = new Observations().fill(crystals.get(0), index, Double.NEGATIVE_INFINITY);
         CrystalModel m = new CrystalModel(crystals.get(0), obs, "tetragonal", 1, 0, 0.004);
         double[] iH = new double[index.size()];
-        java.util.Arrays.fill(iH, 1000);
+        Arrays.fill(iH, 1000);
         double[] a = new double[9], part = new double[m.n], corr = new double[m.n];
         m.predict(m.params, a, part, corr);
         Filters f = new Filters(3.5, 8, 1.5, 0.3, 5);

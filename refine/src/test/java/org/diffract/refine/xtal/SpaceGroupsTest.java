@@ -13,6 +13,7 @@ import java.util.Set;
 
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 class SpaceGroupsTest {
     @Test
@@ -87,7 +88,7 @@ class SpaceGroupsTest {
         assertArrayEquals(a, b);
         assertArrayEquals(new int[] {1, -2, 3}, a);
         p1.map(1, 2, 3, b);
-        assertFalse(java.util.Arrays.equals(a, b));
+        assertFalse(Arrays.equals(a, b));
         // P 21 21 21 (Laue mmm): every sign change is equivalent, order 8; representative has all signs +
         Asu p212121 = new Asu(SpaceGroups.find("P 21 21 21"));
         assertEquals(8, p212121.laueOrder());
@@ -100,7 +101,7 @@ class SpaceGroupsTest {
         p4.map(-2, 1, 3, b);
         assertArrayEquals(a, b);
         p4.map(2, 1, 3, b);
-        assertFalse(java.util.Arrays.equals(a, b));
+        assertFalse(Arrays.equals(a, b));
         // P321 vs P312: (h,k,l) ~ (k,h,-l) in 321 only
         Asu p321 = new Asu(SpaceGroups.find("P 3 2 1"));
         Asu p312 = new Asu(SpaceGroups.find("P 3 1 2"));
@@ -109,7 +110,7 @@ class SpaceGroupsTest {
         assertArrayEquals(a, b);
         p312.map(1, 2, 3, a);
         p312.map(2, 1, -3, b);
-        assertFalse(java.util.Arrays.equals(a, b));
+        assertFalse(Arrays.equals(a, b));
         // cubic m-3m: 48 equivalents
         assertEquals(48, new Asu(SpaceGroups.find("F m -3 m")).laueOrder());
     }
