@@ -36,7 +36,7 @@ public final class EmcData {
         this.detector = det;
         this.numFrames = photons.numFrames();
         this.sourceIndex = sourceIndex;
-        byte[] mask = det.mask;
+        byte[] mask = det.copyMask();
         int nOnes = 0, nMulti = 0, nMerge = 0;
         for (int d = 0; d < numFrames; d++) {
             for (long i = photons.onesStart[d]; i < photons.onesStart[d + 1]; i++) {

@@ -38,6 +38,11 @@ public final class EmcEngine implements AutoCloseable {
     /** like[r][d]: log-likelihood of frame d at local rotation r, then its probability. */
     private final double[][] like;
     private final boolean[] mergeUse;
+    private final double[] qx;
+    private final double[] qy;
+    private final double[] qz;
+    private final double[] corr;
+    private final byte[] mask;
     private final int threads;
     private final WorkerPool pool;
     private final LikelihoodKernel kernel;
@@ -75,9 +80,15 @@ public final class EmcEngine implements AutoCloseable {
         this.viewSum = new double[numLocal];
         this.like = new double[numLocal][data.numFrames];
         Detector det = data.detector;
+        // the hot loops read their own copies of the detector's arrays
+        this.qx = det.copyQx();
+        this.qy = det.copyQy();
+        this.qz = det.copyQz();
+        this.corr = det.copyCorr();
+        this.mask = det.copyMask();
         this.mergeUse = new boolean[det.numPix()];
         for (int t = 0; t < mergeUse.length; t++) {
-            mergeUse[t] = det.mask[t] != Detector.MASK_UNUSED;
+            mergeUse[t] = mask[t] != Detector.MASK_UNUSED;
         }
         this.threads = params.threads();
         this.pool = new WorkerPool(threads, "emc-worker");
@@ -123,9 +134,9 @@ public final class EmcEngine implements AutoCloseable {
         double[] oldModel = state.model;
         double[] newModel = compress(scale);
         if (params.symIcosahedral()) {
-            Symmetry.icosahedral(newModel, n);
+            Symmetry.icosahedral(newModel, n, pool);
         }
-        Symmetry.friedel(newModel, n);
+        Symmetry.friedel(newModel, n, pool);
         double change = 0;
         for (int i = 0; i < newModel.length; i++) {
             double dlt = newModel[i] - oldModel[i];
@@ -160,11 +171,11 @@ public final class EmcEngine implements AutoCloseable {
                 Arrays.fill(lw, 0);
                 for (int k = 0; k < count; k++) {
                     System.arraycopy(rotMatrices, 9 * (r0 + k), r9, 0, 9);
-                    Slicer.slice(model, n, r9, det.qx, det.qy, det.qz, view);
+                    Slicer.slice(model, n, r9, qx, qy, qz, view);
                     double s = 0;
                     for (int t = 0; t < numPix; t++) {
-                        if (det.mask[t] == Detector.MASK_GOOD) {
-                            double v = view[t] * det.corr[t];
+                        if (mask[t] == Detector.MASK_GOOD) {
+                            double v = view[t] * corr[t];
                             s += v;
                             lw[t * B + k] = Math.log(Math.max(v, MIN_W));
                         }
@@ -323,10 +334,10 @@ public final class EmcEngine implements AutoCloseable {
                     continue;
                 }
                 for (int t = 0; t < numPix; t++) {
-                    view[t] = mergeUse[t] ? view[t] / (det.corr[t] * wsum) : 0;
+                    view[t] = mergeUse[t] ? view[t] / (corr[t] * wsum) : 0;
                 }
                 System.arraycopy(rotMatrices, 9 * r, r9, 0, 9);
-                Slicer.merge(view, wsum, r9, det.qx, det.qy, det.qz, mergeUse, num, den, n);
+                Slicer.merge(view, wsum, r9, qx, qy, qz, mergeUse, num, den, n);
             }
         });
         double[] num = workerNum[0];

@@ -30,8 +30,8 @@ public final class EmcState {
         double corrSum = 0;
         int good = 0;
         for (int t = 0; t < data.detector.numPix(); t++) {
-            if (data.detector.mask[t] == 0) {
-                corrSum += data.detector.corr[t];
+            if (data.detector.mask(t) == 0) {
+                corrSum += data.detector.corr(t);
                 good++;
             }
         }

@@ -18,6 +18,7 @@ import org.diffract.core.io.MaskFile;
 import org.diffract.core.io.PatternsH5;
 import org.diffract.core.io.VolumeFile;
 import org.diffract.core.parallel.LocalCommunicator;
+import org.diffract.core.parallel.WorkerPool;
 import org.diffract.core.rotation.IcosahedralGroup;
 import org.diffract.core.volume.VolumeAlignment;
 import org.diffract.emc.sim.DensityModel;
@@ -81,7 +82,7 @@ class EmcRunTest {
 
     @Test
     void maskFileChangesWhichPixelsCount() throws Exception {
-        byte[] mask = det.mask.clone();
+        byte[] mask = det.copyMask();
         for (int t = 0; t < mask.length; t += 3) {
             mask[t] = Detector.MASK_UNUSED;
         }
@@ -116,7 +117,10 @@ class EmcRunTest {
         }
         // the model is unchanged (up to interpolation) by a 5-fold rotation of the group
         double[] g = IcosahedralGroup.quaternions()[1];
-        double[] rotated = VolumeAlignment.rotate(s.model, n, g, false);
+        double[] rotated;
+        try (WorkerPool pool = new WorkerPool(2, "test")) {
+            rotated = VolumeAlignment.rotate(s.model, n, g, false, pool);
+        }
         double num = 0, den = 0;
         int c = n / 2;
         for (int x = 2; x < n - 2; x++) {

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import org.diffract.core.UserError;
 import org.diffract.core.io.VolumeFile;
+import org.diffract.core.parallel.WorkerPool;
 import org.diffract.core.stats.ShellCorrelation;
 import org.diffract.core.volume.VolumeAlignment;
 import picocli.CommandLine.Command;
@@ -50,7 +51,10 @@ public final class EmcCompareCommand implements Callable<Integer> {
         }
         int n = m.n();
         double outer = rMax != null ? rMax : n / 2 - 1;
-        VolumeAlignment.Result a = VolumeAlignment.align(m.data(), r.data(), n, 6, rMin, outer);
+        VolumeAlignment.Result a;
+        try (WorkerPool pool = new WorkerPool(Runtime.getRuntime().availableProcessors(), "compare")) {
+            a = VolumeAlignment.align(m.data(), r.data(), n, 6, rMin, outer, pool);
+        }
         double[] q = a.quaternion();
         System.out.printf(Locale.ROOT, "best rotation q = (%.4f, %.4f, %.4f, %.4f), overall correlation %.4f%n",
                 q[0], q[1], q[2], q[3], a.correlation());
