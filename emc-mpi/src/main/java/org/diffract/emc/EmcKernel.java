@@ -1,31 +1,47 @@
 package org.diffract.emc;
 
 /**
- * The innermost EMC sum: for one frame and a block of {@link #BLOCK} rotations,
- * {@code acc[k] = sum over the frame's photons of count * logW_k[pixel]}. The log-slices of the block
- * are interleaved as {@code lw[pixel * BLOCK + k]} so each photon touches one 64-byte cache line that
- * serves all rotations of the block; the photon lists are read once per block instead of once per
- * rotation, which is what makes the maximize step memory-friendly.
+ * EMC's innermost loops over one frame's photons and one block of {@link #BLOCK} rotations.
+ *
+ * <p>The block's values per pixel are interleaved as {@code table[pixel * BLOCK + k]}, so each photon
+ * touches one 64-byte cache line that serves all rotations of the block, and a frame's photon list is
+ * read once per block instead of once per rotation; that is what makes both the likelihood and the merge
+ * memory-friendly. The Vector API implementation is used where the JVM has jdk.incubator.vector and
+ * 256-bit vectors; the scalar one is the fallback and the reference in tests.
  */
-public abstract class LikelihoodKernel {
+public abstract class EmcKernel {
     /** Rotations per block: 8 doubles = one cache line. */
-    public static final int BLOCK = 8;
+    public static final int BLOCK = RotationShare.BLOCK;
 
-    public abstract void frameSums(double[] lw, int[] ones, int o0, int o1, int[] multi, double[] count, int m0,
+    /**
+     * Likelihood sums: {@code acc[k] = sum over the frame's photons of count * lw[pixel * BLOCK + k]}, for
+     * single photons {@code ones[o0..o1)} and multi-photon pixels {@code multi[m0..m1)} with counts.
+     */
+    public abstract void frameSums(double[] lw, int[] ones, int o0, int o1, int[] multi, int[] count, int m0,
                                    int m1, double[] acc);
 
+    /**
+     * Merge sums: adds {@code count * weight[k]} to {@code view[pixel * BLOCK + k]} for every photon of the
+     * frame, all lanes at once ({@code weight} has BLOCK lanes, zero where a rotation is not kept).
+     */
+    public abstract void mergeAdd(double[] view, int[] ones, int o0, int o1, int[] multi, int[] count, int m0,
+                                  int m1, double[] weight);
+
+    /** {@code v[i] = log(max(v[i], floor))} for i in [0, n). */
+    public abstract void logFloor(double[] v, int n, double floor);
+
     /** The Vector API kernel where the JVM has jdk.incubator.vector and 256-bit vectors, else scalar. */
-    public static LikelihoodKernel best() {
+    public static EmcKernel best() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             try {
-                if (VectorLikelihoodKernel.usable()) {
-                    return new VectorLikelihoodKernel();
+                if (VectorEmcKernel.usable()) {
+                    return new VectorEmcKernel();
                 }
             } catch (LinkageError e) {
                 // incubator module present but not resolvable from this class loader: fall back below
             }
         }
-        return new ScalarLikelihoodKernel();
+        return new ScalarEmcKernel();
     }
 
     public abstract String name();

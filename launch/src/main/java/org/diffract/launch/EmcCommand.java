@@ -37,6 +37,8 @@ public final class EmcCommand implements Callable<Integer> {
         }
         // Read the config here first: a bad key fails in a second, before any rank starts.
         EmcSettings settings = EmcSettings.read(config, t);
+        // The memory check reads the data: a run that cannot fit is refused before anything is written.
+        String xmx = EmcHeap.choose(settings, rankOptions.ranks(), t, rankOptions.heap);
         List<String> args = new ArrayList<>(List.of("--config", config.toAbsolutePath().toString()));
         if (resume) {
             args.add("--resume");
@@ -47,6 +49,6 @@ public final class EmcCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new UserError("cannot create output folder " + settings.outputFolder() + ": " + e.getMessage());
         }
-        return rankOptions.launch(log, "org.diffract.emc.EmcRankMain", args);
+        return RankLauncher.run(rankOptions.ranks(), t, xmx, log, "org.diffract.emc.EmcRankMain", args);
     }
 }

@@ -1,0 +1,37 @@
+package org.diffract.emc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The resident memory of this process as Linux reports it: what a user sees in top, and what a cluster
+ * scheduler kills a job for. With MPJ's multicore device all ranks share this process.
+ */
+public final class ProcessMemory {
+    private ProcessMemory() {
+    }
+
+    /** Peak resident set size (VmHWM) in bytes, or -1 where /proc is not available. */
+    public static long peakRss() {
+        return statusField("VmHWM:");
+    }
+
+    /** Current resident set size (VmRSS) in bytes, or -1. */
+    public static long rss() {
+        return statusField("VmRSS:");
+    }
+
+    private static long statusField(String name) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(name)) {
+                    return 1024 * Long.parseLong(line.substring(name.length()).replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException | SecurityException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
