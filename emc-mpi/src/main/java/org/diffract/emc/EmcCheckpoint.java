@@ -32,7 +32,7 @@ public final class EmcCheckpoint {
     public static void write(Path outputFolder, EmcState s, int numDiv, int numRot, List<IterationStats> history) {
         int k = history.size();
         double[] secs = new double[k], rms = new double[k], mi = new double[k], ll = new double[k], beta = new double[k],
-                kept = new double[k], rss = new double[k];
+                kept = new double[k], rss = new double[k], cpu = new double[k];
         int[] it = new int[k];
         for (int i = 0; i < k; i++) {
             IterationStats h = history.get(i);
@@ -44,6 +44,7 @@ public final class EmcCheckpoint {
             beta[i] = h.beta();
             kept[i] = h.keptPerFrame();
             rss[i] = h.peakRss();
+            cpu[i] = h.cpuSeconds();
         }
         int n = s.n();
         H5Writer w = new H5Writer()
@@ -56,7 +57,8 @@ public final class EmcCheckpoint {
         if (k > 0) {
             w.put("history/iteration", it).put("history/seconds", secs).put("history/rms_change", rms)
                     .put("history/mutual_info", mi).put("history/log_likelihood", ll).put("history/beta", beta)
-                    .put("history/kept_per_frame", kept).put("history/peak_rss", rss);
+                    .put("history/kept_per_frame", kept).put("history/peak_rss", rss)
+                    .put("history/cpu_seconds", cpu);
         }
         w.write(path(outputFolder));
     }
@@ -101,10 +103,11 @@ public final class EmcCheckpoint {
             double[] beta = r.doubles("history/beta");
             double[] kept = r.has("history/kept_per_frame") ? r.doubles("history/kept_per_frame") : new double[it.length];
             double[] rss = r.has("history/peak_rss") ? r.doubles("history/peak_rss") : new double[it.length];
+            double[] cpu = r.has("history/cpu_seconds") ? r.doubles("history/cpu_seconds") : new double[it.length];
             int numRot = (int) r.scalar("num_rot", 0);
             for (int i = 0; i < it.length; i++) {
                 history.add(new IterationStats((int) it[i], secs[i], rms[i], mi[i], ll[i], beta[i], numRot, kept[i],
-                        (long) rss[i]));
+                        (long) rss[i], cpu[i]));
             }
         }
         return history;

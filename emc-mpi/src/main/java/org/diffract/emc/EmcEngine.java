@@ -1,6 +1,7 @@
 package org.diffract.emc;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.logging.log4j.LogManager;
@@ -85,6 +86,7 @@ public final class EmcEngine implements AutoCloseable {
     /** Runs iteration {@code state.iterationsDone() + 1}; the given state is not changed. */
     public Iteration iterate(EmcState state) {
         long t0 = System.nanoTime();
+        long cpu0 = ProcessMemory.cpuNanos();
         int iter = state.iterationsDone() + 1;
         int nd = data.numFrames;
         double betaMean = params.beta().fill(iter, betaStart, beta);
@@ -93,8 +95,13 @@ public final class EmcEngine implements AutoCloseable {
         double logProbMin = Math.log(params.probMin());
 
         likelihood.run(oldModel, oldScale, beta, logProbMin, pool, comm.rank() == 0);
+        long t1 = System.nanoTime();
+        long c1 = ProcessMemory.cpuNanos();
         normaliser.combine(likelihood.accumulators(), likelihood.usedWorkers(), comm, pool);
+        long t2 = System.nanoTime();
         int[] kept = keepEntries(logProbMin);
+        long t3 = System.nanoTime();
+        long c3 = ProcessMemory.cpuNanos();
 
         double[] newScale = new double[nd];
         for (int d = 0; d < nd; d++) {
@@ -109,6 +116,8 @@ public final class EmcEngine implements AutoCloseable {
             factor[d] = params.mergeRule() == MergeRule.SCALED_FRAMES ? 1 / newScale[d] : 1;
         }
         double[][] volumes = merger.merge(factor, weight, params.mergeRule(), comm, pool);
+        long t4 = System.nanoTime();
+        long c4 = ProcessMemory.cpuNanos();
         double[] num = volumes[0];
         double[] den = volumes[1];
         double[] model = new double[num.length];
@@ -145,14 +154,26 @@ public final class EmcEngine implements AutoCloseable {
         EmcState next = new EmcState(model, n, newScale, orientations, iter);
         FrameResults frames = new FrameResults(orientations.clone(), normaliser.bestProb.clone(), frameMi, frameLike,
                 kept);
-        double secs = (System.nanoTime() - t0) / 1e9;
+        long t5 = System.nanoTime();
+        double secs = (t5 - t0) / 1e9;
+        long cpu1 = ProcessMemory.cpuNanos();
+        if (comm.rank() == 0) {
+            LOG.debug(String.format(Locale.ROOT, "phases: likelihood %.2f s (%.1f CPU s), normalise %.2f s, keep %.2f s, "
+                    + "merge %.2f s (%.1f CPU s), model %.2f s; probability store %.0f MiB", (t1 - t0) / 1e9,
+                    (c1 - cpu0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9, (c4 - c3) / 1e9,
+                    (t5 - t4) / 1e9, store.allocatedBytes() / 1048576.0));
+        }
         IterationStats stats = new IterationStats(iter, secs, Math.sqrt(change / model.length), nd == 0 ? 0 : mi / nd,
-                nd == 0 ? 0 : ll / nd, betaMean, share.numRot, nd == 0 ? 0 : keptTotal / nd, ProcessMemory.peakRss());
+                nd == 0 ? 0 : ll / nd, betaMean, share.numRot, nd == 0 ? 0 : keptTotal / nd, ProcessMemory.peakRss(),
+                cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) / 1e9);
         return new Iteration(next, stats, frames);
     }
 
-    /** The merge's weight volume of the last iteration (Dragonfly's inter_weight); a copy. */
-    public double[] interWeight() {
+    /**
+     * The merge's weight volume of the last iteration (Dragonfly's inter_weight): the engine's buffer, not a
+     * copy (77 MB at 213^3), so package access only; valid until the next {@link #iterate}.
+     */
+    double[] interWeight() {
         return merger.lastWeights();
     }
 

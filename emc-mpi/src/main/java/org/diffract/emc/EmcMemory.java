@@ -40,7 +40,7 @@ public final class EmcMemory {
 
     /**
      * @param data          photon arrays (and, while loading, the raw photons read from the files)
-     * @param models        models (current, next, the inter_weight copy) and merge volumes
+     * @param models        models (current and next) and merge volumes
      * @param scratch       per-thread and per-frame working arrays
      * @param probabilities the compact store of kept probabilities, expected
      * @param output        rank 0's transient buffers while writing an iteration's files
@@ -91,19 +91,23 @@ public final class EmcMemory {
         long loading = 4 * data.photonPixels() + 4L * (data.oMulti.length + data.mMulti.length) + 16L * nd;
 
         int volumes = SliceMerger.volumes(threads);
-        // current and next model, the inter_weight copy, the merge volumes (sum and weight)
-        long models = 8 * vox * (3 + 2L * volumes);
+        // the merge volumes (sum and weight) and the current model are held throughout; the next model
+        // joins them at the end of an iteration
+        long models = 8 * vox * (2 + 2L * volumes);
         long scratch = threads * (LikelihoodPass.bytesPerThread(numPix, nd) + SliceMerger.bytesPerThread(numPix))
                 + 8L * 16 * nd + 4L * threads * nd;
         double kept = keptPerFrame(settings, data, sampling, n);
         double share = kept / numRot;
         double perRecord = Math.max(1, Math.min(RotationShare.BLOCK, RotationShare.BLOCK * share));
         double bytesPerEntry = 2 + 10 / perRecord;
-        // 1.25: candidates that pass the running pre-filter but not the final rule; plus a chunk per block
-        long probabilities = (long) (1.25 * kept * nd * ((double) localRot / numRot) * bytesPerEntry)
+        // Candidates that pass the running pre-filter but not the final rule: none when every rotation is
+        // kept, about log(numRot / kept) times the kept ones when few are (records of sharp frames).
+        double candidates = Math.min(numRot, Math.max(kept, 1) * (1 + Math.log(numRot / Math.max(kept, 1))));
+        long probabilities = (long) (candidates * nd * ((double) localRot / numRot) * bytesPerEntry)
                 + localBlocks * 2 * ProbabilityStore.CHUNK + (1 << 20);
-        // jhdf holds a nested copy of each volume written: intens twice (ours and Dragonfly's) and inter_weight
-        long output = 8 * vox * 3 + 64L * nd;
+        // rank 0 writes the iteration: jhdf holds a nested copy of each volume of a file (Dragonfly's has two)
+        // while the previous model is already garbage
+        long output = 8 * vox * 1 + 64L * nd;
         return new Estimate(dataBytes, loading, models, scratch, probabilities, output, kept, numRot);
     }
 

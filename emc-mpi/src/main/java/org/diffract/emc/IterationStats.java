@@ -10,8 +10,10 @@ package org.diffract.emc;
  * @param keptPerFrame   mean number of (rotation, frame) probabilities kept per frame (0 when not known,
  *                       e.g. iterations read back from an older checkpoint)
  * @param peakRss        the process's peak resident memory in bytes after the iteration (-1 unknown)
+ * @param cpuSeconds     CPU seconds the process used in the iteration (all its threads; with MPJ's
+ *                       multicore device, all ranks): on a shared machine, the work apart from the waiting
  */
 public record IterationStats(int iteration, double seconds, double rmsChange, double mutualInfo,
                              double logLikelihood, double beta, int numRotations, double keptPerFrame,
-                             long peakRss) {
+                             long peakRss, double cpuSeconds) {
 }

@@ -86,7 +86,7 @@ final class LikelihoodPass {
 
     /** Bytes of the per-thread scratch this pass holds (for the memory estimate). */
     static long bytesPerThread(int numPix, int numFrames) {
-        return 8L * B * numPix + 8L * numPix + 44L * numFrames;
+        return 4L * B * numPix + 8L * numPix + 44L * numFrames;
     }
 
     /**
@@ -117,7 +117,7 @@ final class LikelihoodPass {
     private final class Worker {
         final FrameAccumulators acc = new FrameAccumulators(data.numFrames);
         final ProbabilityStore.Writer out = store.new Writer();
-        final double[] lw = new double[numPix * B];
+        final float[] lw = new float[numPix * B];
         final double[] view = new double[goodPix.length];
         final double[] r9 = new double[9];
         final double[] sumW = new double[B];
@@ -189,7 +189,7 @@ final class LikelihoodPass {
                 prior[k] = share.logPrior[r0 + k];
                 kernel.logFloor(view, view.length, MIN_W);
                 for (int g = 0; g < view.length; g++) {
-                    lw[(goodPix[g] << 3) + k] = view[g];
+                    lw[(goodPix[g] << 3) + k] = (float) view[g];
                 }
             }
         }

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The resident memory of this process as Linux reports it: what a user sees in top, and what a cluster
- * scheduler kills a job for. With MPJ's multicore device all ranks share this process.
+ * The resident memory and CPU time of this process as the OS reports them: what a user sees in top, and
+ * what a cluster scheduler kills a job for. With MPJ's multicore device all ranks share this process.
  */
 public final class ProcessMemory {
     private ProcessMemory() {
@@ -20,6 +20,12 @@ public final class ProcessMemory {
     /** Current resident set size (VmRSS) in bytes, or -1. */
     public static long rss() {
         return statusField("VmRSS:");
+    }
+
+    /** CPU time of the whole process (all threads) in nanoseconds, or -1. */
+    public static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
     private static long statusField(String name) {

@@ -3,7 +3,7 @@ package org.diffract.emc;
 /** Plain-Java EMC loops, for JVMs without the Vector API; also the reference in tests. */
 final class ScalarEmcKernel extends EmcKernel {
     @Override
-    public void frameSums(double[] lw, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1,
+    public void frameSums(float[] lw, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1,
                           double[] acc) {
         double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
         for (int i = o0; i < o1; i++) {
@@ -40,8 +40,8 @@ final class ScalarEmcKernel extends EmcKernel {
     }
 
     @Override
-    public void mergeAdd(double[] view, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1,
-                         double[] weight) {
+    public void mergeAdd(float[] view, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1,
+                         float[] weight) {
         for (int i = o0; i < o1; i++) {
             int b = ones[i] << 3;
             for (int k = 0; k < BLOCK; k++) {
@@ -50,7 +50,7 @@ final class ScalarEmcKernel extends EmcKernel {
         }
         for (int i = m0; i < m1; i++) {
             int b = multi[i] << 3;
-            double c = count[i];
+            float c = count[i];
             for (int k = 0; k < BLOCK; k++) {
                 view[b + k] += c * weight[k];
             }

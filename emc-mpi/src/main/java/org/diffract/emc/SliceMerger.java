@@ -16,8 +16,8 @@ import org.diffract.core.volume.Slicer;
  * likelihood's tile.
  *
  * <p>Threads merge whole rotations into one of at most {@value #MAX_VOLUMES} pairs of (sum, weight)
- * volumes; with more threads than pairs, a pair is shared under a lock held only while a finished slice
- * is added, so memory does not grow with the thread count.
+ * volumes, one pair per two threads: a pair is shared under a lock held only while a finished slice is
+ * added (the cheap end of a block's work), so memory grows slowly with the thread count.
  */
 final class SliceMerger {
     static final int MAX_VOLUMES = 4;
@@ -67,11 +67,11 @@ final class SliceMerger {
     }
 
     static int volumes(int threads) {
-        return Math.min(threads, MAX_VOLUMES);
+        return Math.min((threads + 1) / 2, MAX_VOLUMES);
     }
 
     static long bytesPerThread(int numPix) {
-        return 8L * B * numPix + 8L * numPix;
+        return 4L * B * numPix + 8L * numPix;
     }
 
     /** The merged (sum, weight) volumes of all ranks: {num, den}; valid until the next call. */
@@ -126,17 +126,20 @@ final class SliceMerger {
         return new double[][] {totalNum, totalDen};
     }
 
-    /** A copy of the last merge's weight volume (Dragonfly's inter_weight), or null before any merge. */
+    /**
+     * The last merge's weight volume (Dragonfly's inter_weight), or null before any merge. The engine's own
+     * buffer, valid until the next merge: package access, for the output written between iterations.
+     */
     double[] lastWeights() {
-        return merged ? den[0].clone() : null;
+        return merged ? den[0] : null;
     }
 
     private final class Worker {
         final int volume;
         final ProbabilityStore.Reader in = store.new Reader();
-        final double[] view8 = new double[numPix * B];
+        final float[] view8 = new float[numPix * B];
         final double[] view = new double[numPix];
-        final double[] weights = new double[B];
+        final float[] weights = new float[B];
         final double[] sumP = new double[B];
         final double[] sumPhi = new double[B];
         final double[] r9 = new double[9];
@@ -176,7 +179,7 @@ final class SliceMerger {
                         double p = top * ProbabilityStore.expMinus(r.offsets[k]);
                         sumP[k] += p;
                         sumPhi[k] += p * phi;
-                        weights[k] = p * f;
+                        weights[k] = (float) (p * f);
                     } else {
                         weights[k] = 0;
                     }
@@ -208,7 +211,8 @@ final class SliceMerger {
         }
 
         /** One rotation lane of one frame: the scalar path for records that keep a single rotation. */
-        private void addOne(double[] v8, int k, double w, int d) {
+        private void addOne(float[] v8, int k, double weight, int d) {
+            float w = (float) weight;
             EmcData dt = data;
             for (int i = dt.oOnesStart[d]; i < dt.oOnesStart[d + 1]; i++) {
                 v8[(dt.oOnes[i] << 3) + k] += w;

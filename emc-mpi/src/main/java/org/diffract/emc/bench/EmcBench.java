@@ -109,9 +109,9 @@ public final class EmcBench {
         List<IterationStats> history = EmcCheckpoint.readHistory(out);
         StringBuilder sb = new StringBuilder(header).append('\n');
         for (IterationStats s : history) {
-            sb.append(String.format(Locale.ROOT, "bench: iteration %2d: %8.2f s  peak RSS %.2f GiB  kept/frame %.1f  "
-                    + "beta %.4g  mutual_info %.4f%n", s.iteration(), s.seconds(), gib(s.peakRss()), s.keptPerFrame(),
-                    s.beta(), s.mutualInfo()));
+            sb.append(String.format(Locale.ROOT, "bench: iteration %2d: %8.2f s (%.1f CPU s)  peak RSS %.2f GiB  "
+                    + "kept/frame %.1f  beta %.4g  mutual_info %.4f%n", s.iteration(), s.seconds(), s.cpuSeconds(),
+                    gib(s.peakRss()), s.keptPerFrame(), s.beta(), s.mutualInfo()));
         }
         sb.append(summary(history));
         if (truth != null) {
