@@ -24,9 +24,11 @@ import java.util.Arrays;
  * normaliser); {@link #finish} rewrites it to the log-probability, so readers get
  * {@code P = exp(base) * expMinus(offset)}.
  *
- * <p>Streams live in 4 KiB chunks of 1 MiB pages that are kept across iterations and handed out from a
+ * <p>Streams live in 4 KiB chunks of 256 KiB pages that are kept across iterations and handed out from a
  * free list, so iterations reuse memory instead of leaving garbage, and a nearly empty block costs one
- * chunk. Chunk use is the only synchronised step; a stream is written by one thread at a time.
+ * chunk. Pages stay below half of G1's smallest region (1 MiB): a larger array is "humongous" and a 1 MiB
+ * one would take two whole regions. Chunk use is the only synchronised step; a stream is written by one
+ * thread at a time.
  */
 final class ProbabilityStore {
     /** Quantisation step of offsets (natural log units). */
@@ -35,7 +37,7 @@ final class ProbabilityStore {
     static final int MAX_OFFSET = 65535;
     private static final int CHUNK_BITS = 12;
     static final int CHUNK = 1 << CHUNK_BITS;
-    private static final int PAGE_CHUNKS_BITS = 8;
+    private static final int PAGE_CHUNKS_BITS = 6;
     private static final int PAGE_CHUNKS = 1 << PAGE_CHUNKS_BITS;
     /** The longest record: 5-byte varint, mask, base, 8 offsets. */
     static final int MAX_RECORD = 5 + 1 + 8 + 2 * RotationShare.BLOCK;
@@ -50,7 +52,8 @@ final class ProbabilityStore {
         }
     }
 
-    private byte[][] pages = new byte[0][];
+    private byte[][] pages = new byte[16][];
+    private int numPages;
     private int[] free = new int[0];
     private int freeCount;
     private int totalChunks;
@@ -99,9 +102,12 @@ final class ProbabilityStore {
 
     synchronized int take() {
         if (freeCount == 0) {
-            int p = pages.length;
-            pages = Arrays.copyOf(pages, p + 1);
+            int p = numPages;
+            if (p == pages.length) {
+                pages = Arrays.copyOf(pages, 2 * p);
+            }
             pages[p] = new byte[PAGE_CHUNKS << CHUNK_BITS];
+            numPages++;
             if (free.length < PAGE_CHUNKS) {
                 free = Arrays.copyOf(free, Math.max(PAGE_CHUNKS, 2 * free.length));
             }
