@@ -41,6 +41,8 @@ public final class EmcEngine implements AutoCloseable {
     private final double[] betaStart;
     private final double[] beta;
     private final int[][] keptByWorker;
+    /** A float copy of the model, what the likelihood slices (half the memory traffic of the double one). */
+    private float[] modelFloat;
 
     public EmcEngine(EmcData data, EmcParams params, int n, Communicator comm) {
         this.data = data;
@@ -94,7 +96,16 @@ public final class EmcEngine implements AutoCloseable {
         double[] oldScale = state.scaleArray();
         double logProbMin = Math.log(params.probMin());
 
-        likelihood.run(oldModel, oldScale, beta, logProbMin, pool, comm.rank() == 0);
+        if (modelFloat == null) {
+            modelFloat = new float[oldModel.length];
+        }
+        float[] mf = modelFloat;
+        pool.forRanges(mf.length, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                mf[i] = (float) oldModel[i];
+            }
+        });
+        likelihood.run(mf, oldScale, beta, logProbMin, pool, comm.rank() == 0);
         long t1 = System.nanoTime();
         long c1 = ProcessMemory.cpuNanos();
         normaliser.combine(likelihood.accumulators(), likelihood.usedWorkers(), comm, pool);
@@ -115,15 +126,14 @@ public final class EmcEngine implements AutoCloseable {
         for (int d = 0; d < nd; d++) {
             factor[d] = params.mergeRule() == MergeRule.SCALED_FRAMES ? 1 / newScale[d] : 1;
         }
-        double[][] volumes = merger.merge(factor, weight, params.mergeRule(), comm, pool);
+        double[] pairs = merger.merge(factor, weight, params.mergeRule(), comm, pool);
         long t4 = System.nanoTime();
         long c4 = ProcessMemory.cpuNanos();
-        double[] num = volumes[0];
-        double[] den = volumes[1];
-        double[] model = new double[num.length];
+        double[] model = new double[oldModel.length];
         pool.forRanges(model.length, (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
-                model[i] = den[i] > 0 ? num[i] / den[i] : 0;
+                double den = pairs[2 * i + 1];
+                model[i] = den > 0 ? pairs[2 * i] / den : 0;
             }
         });
         if (params.symIcosahedral()) {
@@ -169,11 +179,8 @@ public final class EmcEngine implements AutoCloseable {
         return new Iteration(next, stats, frames);
     }
 
-    /**
-     * The merge's weight volume of the last iteration (Dragonfly's inter_weight): the engine's buffer, not a
-     * copy (77 MB at 213^3), so package access only; valid until the next {@link #iterate}.
-     */
-    double[] interWeight() {
+    /** The merge's weight volume of the last iteration (Dragonfly's inter_weight) as (1, n, n, n). */
+    public double[][][][] interWeight() {
         return merger.lastWeights();
     }
 

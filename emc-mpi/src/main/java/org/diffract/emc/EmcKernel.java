@@ -31,6 +31,15 @@ public abstract class EmcKernel {
     public abstract void mergeAdd(float[] view, int[] ones, int o0, int o1, int[] multi, int[] count, int m0,
                                   int m1, float[] weight);
 
+    /**
+     * {@link EmcSlicer#merge}: the adjoint of a trilinear slice into interleaved (sum, weight) pairs. The two
+     * z-neighbour corners of a voxel row are 4 adjacent doubles, one vector add each.
+     */
+    public void mergeSlice(double[] view, double scale, double[] r, double[] qx, double[] qy, double[] qz,
+                           boolean[] use, double[] pairs, int n) {
+        EmcSlicer.merge(view, scale, r, qx, qy, qz, use, pairs, n);
+    }
+
     /** {@code v[i] = log(max(v[i], floor))} for i in [0, n). */
     public abstract void logFloor(double[] v, int n, double floor);
 

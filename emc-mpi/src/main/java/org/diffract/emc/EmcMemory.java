@@ -91,9 +91,9 @@ public final class EmcMemory {
         long loading = 4 * data.photonPixels() + 4L * (data.oMulti.length + data.mMulti.length) + 16L * nd;
 
         int volumes = SliceMerger.volumes(threads);
-        // the merge volumes (sum and weight) and the current model are held throughout; the next model
-        // joins them at the end of an iteration
-        long models = 8 * vox * (2 + 2L * volumes);
+        // the merge volumes (sum and weight), the current model and its float copy are held throughout; the
+        // next model joins them at the end of an iteration
+        long models = 8 * vox * (2 + 2L * volumes) + 4 * vox;
         long scratch = threads * (LikelihoodPass.bytesPerThread(numPix, nd) + SliceMerger.bytesPerThread(numPix))
                 + 8L * 16 * nd + 4L * threads * nd;
         double kept = keptPerFrame(settings, data, sampling, n);

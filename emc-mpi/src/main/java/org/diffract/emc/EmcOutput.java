@@ -58,7 +58,7 @@ public final class EmcOutput {
     }
 
     /** The iteration's files in our layout and in Dragonfly's. */
-    public void writeIteration(Iteration it, EmcData data, double[] quaternions, double[] interWeight,
+    public void writeIteration(Iteration it, EmcData data, double[] quaternions, double[][][][] interWeight,
                                boolean needScaling) {
         EmcState s = it.state();
         int n = s.n();
@@ -86,7 +86,7 @@ public final class EmcOutput {
         VolumeFile.writeBin(folder.resolve(String.format(Locale.ROOT, "intens_%03d.bin", iter)), model, n);
         H5Writer dragonfly = new H5Writer()
                 .put("intens", model, 1, n, n, n)
-                .put("inter_weight", interWeight, 1, n, n, n)
+                .put("inter_weight", interWeight)
                 .put("orientations", f.orientations())
                 .put("mutual_info", f.mutualInfo())
                 .put("likelihood", f.likelihood());

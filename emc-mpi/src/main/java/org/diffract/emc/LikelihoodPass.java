@@ -7,7 +7,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diffract.core.geometry.Detector;
 import org.diffract.core.parallel.WorkerPool;
-import org.diffract.core.volume.Slicer;
 
 /**
  * Expand and maximize, tile by tile: for each block of 8 local rotations (handed to threads one at a
@@ -93,7 +92,7 @@ final class LikelihoodPass {
      * Runs over all local blocks with log-weights {@code y = beta_d (L - scale_d W_r) + log w_r} where L is
      * the photons' sum of K log(W corr). Fills every block's record stream with the candidates.
      */
-    void run(double[] model, double[] scale, double[] beta, double logProbMin, WorkerPool pool, boolean report) {
+    void run(float[] model, double[] scale, double[] beta, double logProbMin, WorkerPool pool, boolean report) {
         int numBlocks = share.numBlocks();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger slot = new AtomicInteger();
@@ -127,7 +126,7 @@ final class LikelihoodPass {
         final double[] l = new double[B];
         final int[] offsets = new int[B];
 
-        void block(int b, double[] model, double[] scale, double[] beta, double logProbMin) {
+        void block(int b, float[] model, double[] scale, double[] beta, double logProbMin) {
             int r0 = b * B;
             int count = share.blockSize(b);
             expand(model, r0, count);
@@ -169,7 +168,7 @@ final class LikelihoodPass {
         }
 
         /** The block's log-slices, interleaved by pixel, and each rotation's summed slice W_r. */
-        private void expand(double[] model, int r0, int count) {
+        private void expand(float[] model, int r0, int count) {
             if (count < B) {
                 // lanes past the last rotation must read as 0 (only lanes < count are used)
                 Arrays.fill(lw, 0);
@@ -178,7 +177,7 @@ final class LikelihoodPass {
             Arrays.fill(prior, 0);
             for (int k = 0; k < count; k++) {
                 System.arraycopy(share.matrices, 9 * (r0 + k), r9, 0, 9);
-                Slicer.slice(model, n, r9, qxG, qyG, qzG, view);
+                EmcSlicer.slice(model, n, r9, qxG, qyG, qzG, view);
                 double s = 0;
                 for (int g = 0; g < view.length; g++) {
                     double v = view[g] * corrG[g];

@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.diffract.core.geometry.Detector;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.WorkerPool;
-import org.diffract.core.volume.Slicer;
 
 /**
  * Compress: every local rotation's probability-weighted mean of the frames becomes a slice, merged into
@@ -15,9 +14,10 @@ import org.diffract.core.volume.Slicer;
  * an interleaved 8-rotation view in one pass ({@link EmcKernel#mergeAdd}), the transpose of the
  * likelihood's tile.
  *
- * <p>Threads merge whole rotations into one of at most {@value #MAX_VOLUMES} pairs of (sum, weight)
- * volumes, one pair per two threads: a pair is shared under a lock held only while a finished slice is
- * added (the cheap end of a block's work), so memory grows slowly with the thread count.
+ * <p>Threads merge whole rotations into one of at most {@value #MAX_VOLUMES} volumes of interleaved
+ * (sum, weight) pairs ({@link EmcSlicer#merge}), one volume per two threads: a volume is shared under a
+ * lock held only while a finished slice is added (the cheap end of a block's work), so memory grows
+ * slowly with the thread count.
  */
 final class SliceMerger {
     static final int MAX_VOLUMES = 4;
@@ -34,8 +34,7 @@ final class SliceMerger {
     private final double[] qz;
     private final double[] corr;
     private final boolean[] mergeUse;
-    private final double[][] num;
-    private final double[][] den;
+    private final double[][] pairs;
     private final Object[] locks;
     private final Worker[] workers;
     private boolean merged;
@@ -57,8 +56,7 @@ final class SliceMerger {
             mergeUse[t] = det.mask(t) != Detector.MASK_UNUSED;
         }
         int volumes = volumes(threads);
-        this.num = new double[volumes][];
-        this.den = new double[volumes][];
+        this.pairs = new double[volumes][];
         this.locks = new Object[volumes];
         for (int v = 0; v < volumes; v++) {
             locks[v] = new Object();
@@ -74,21 +72,19 @@ final class SliceMerger {
         return 4L * B * numPix + 8L * numPix;
     }
 
-    /** The merged (sum, weight) volumes of all ranks: {num, den}; valid until the next call. */
-    double[][] merge(double[] frameFactor, double[] frameWeight, MergeRule rule, Communicator comm,
-                     WorkerPool pool) {
-        int vox = n * n * n;
-        for (int v = 0; v < num.length; v++) {
-            if (num[v] == null) {
-                num[v] = new double[vox];
-                den[v] = new double[vox];
+    /**
+     * Merges every local rotation and sums across ranks; returns the interleaved (sum, weight) pairs of all
+     * ranks, the merger's own buffer, valid until the next call.
+     */
+    double[] merge(double[] frameFactor, double[] frameWeight, MergeRule rule, Communicator comm, WorkerPool pool) {
+        int len = 2 * n * n * n;
+        for (int v = 0; v < pairs.length; v++) {
+            if (pairs[v] == null) {
+                pairs[v] = new double[len];
             }
         }
-        pool.forRanges(vox, (i0, i1) -> {
-            for (double[] a : num) {
-                Arrays.fill(a, i0, i1, 0);
-            }
-            for (double[] a : den) {
+        pool.forRanges(len, (i0, i1) -> {
+            for (double[] a : pairs) {
                 Arrays.fill(a, i0, i1, 0);
             }
         });
@@ -98,7 +94,7 @@ final class SliceMerger {
         pool.onEachWorker(w -> {
             int me = slot.getAndIncrement();
             if (workers[me] == null) {
-                workers[me] = new Worker(me % num.length);
+                workers[me] = new Worker(me % pairs.length);
             }
             Worker wk = workers[me];
             int b;
@@ -106,32 +102,42 @@ final class SliceMerger {
                 wk.block(b, frameFactor, frameWeight, rule);
             }
         });
-        double[] totalNum = num[0];
-        double[] totalDen = den[0];
-        if (num.length > 1) {
-            pool.forRanges(vox, (i0, i1) -> {
-                for (int v = 1; v < num.length; v++) {
-                    double[] a = num[v];
-                    double[] c = den[v];
+        double[] total = pairs[0];
+        if (pairs.length > 1) {
+            pool.forRanges(len, (i0, i1) -> {
+                for (int v = 1; v < pairs.length; v++) {
+                    double[] a = pairs[v];
                     for (int i = i0; i < i1; i++) {
-                        totalNum[i] += a[i];
-                        totalDen[i] += c[i];
+                        total[i] += a[i];
                     }
                 }
             });
         }
-        comm.allreduceSum(totalNum);
-        comm.allreduceSum(totalDen);
+        comm.allreduceSum(total);
         merged = true;
-        return new double[][] {totalNum, totalDen};
+        return total;
     }
 
     /**
-     * The last merge's weight volume (Dragonfly's inter_weight), or null before any merge. The engine's own
-     * buffer, valid until the next merge: package access, for the output written between iterations.
+     * The last merge's weight volume (Dragonfly's inter_weight) as a (1, n, n, n) nested array for an HDF5
+     * writer, or null before any merge.
      */
-    double[] lastWeights() {
-        return merged ? den[0] : null;
+    double[][][][] lastWeights() {
+        if (!merged) {
+            return null;
+        }
+        double[] p = pairs[0];
+        double[][][][] out = new double[1][n][n][n];
+        for (int x = 0; x < n; x++) {
+            for (int y = 0; y < n; y++) {
+                double[] row = out[0][x][y];
+                int base = 2 * ((x * n + y) * n);
+                for (int z = 0; z < n; z++) {
+                    row[z] = p[base + 2 * z + 1];
+                }
+            }
+        }
+        return out;
     }
 
     private final class Worker {
@@ -200,11 +206,11 @@ final class SliceMerger {
                     view[t] = mergeUse[t] ? view8[(t << 3) + k] / (corr[t] * norm) : 0;
                 }
                 System.arraycopy(share.matrices, 9 * (b * B + k), r9, 0, 9);
-                if (num.length == workers.length) {
-                    Slicer.merge(view, wp, r9, qx, qy, qz, mergeUse, num[volume], den[volume], n);
+                if (pairs.length == workers.length) {
+                    kernel.mergeSlice(view, wp, r9, qx, qy, qz, mergeUse, pairs[volume], n);
                 } else {
                     synchronized (locks[volume]) {
-                        Slicer.merge(view, wp, r9, qx, qy, qz, mergeUse, num[volume], den[volume], n);
+                        kernel.mergeSlice(view, wp, r9, qx, qy, qz, mergeUse, pairs[volume], n);
                     }
                 }
             }

@@ -62,6 +62,45 @@ final class VectorEmcKernel extends EmcKernel {
     }
 
     @Override
+    public void mergeSlice(double[] view, double scale, double[] r, double[] qx, double[] qy, double[] qz,
+                           boolean[] use, double[] pairs, int n) {
+        final int c = n / 2;
+        final int nn = n * n;
+        final int numPix = view.length;
+        final double[] zw = new double[4];
+        for (int t = 0; t < numPix; t++) {
+            if (!use[t]) {
+                continue;
+            }
+            double x = r[0] * qx[t] + r[1] * qy[t] + r[2] * qz[t] + c;
+            double y = r[3] * qx[t] + r[4] * qy[t] + r[5] * qz[t] + c;
+            double z = r[6] * qx[t] + r[7] * qy[t] + r[8] * qz[t] + c;
+            int ix = (int) Math.floor(x), iy = (int) Math.floor(y), iz = (int) Math.floor(z);
+            if (ix < 0 || iy < 0 || iz < 0 || ix >= n - 1 || iy >= n - 1 || iz >= n - 1) {
+                continue;
+            }
+            double fx = x - ix, fy = y - iy, fz = z - iz;
+            double gx = 1 - fx, gy = 1 - fy, gz = 1 - fz;
+            double v = view[t];
+            // (sum, weight) of corners z and z + 1: scale * (gz v, gz, fz v, fz), times the xy weight
+            zw[0] = scale * gz * v;
+            zw[1] = scale * gz;
+            zw[2] = scale * fz * v;
+            zw[3] = scale * fz;
+            DoubleVector w = DoubleVector.fromArray(D, zw, 0);
+            int j = 2 * ((ix * n + iy) * n + iz);
+            addRow(pairs, j, w, gx * gy);
+            addRow(pairs, j + 2 * n, w, gx * fy);
+            addRow(pairs, j + 2 * nn, w, fx * gy);
+            addRow(pairs, j + 2 * (nn + n), w, fx * fy);
+        }
+    }
+
+    private static void addRow(double[] pairs, int j, DoubleVector w, double xy) {
+        w.fma(DoubleVector.broadcast(D, xy), DoubleVector.fromArray(D, pairs, j)).intoArray(pairs, j);
+    }
+
+    @Override
     public void logFloor(double[] v, int n, double floor) {
         int i = 0;
         int upper = D.loopBound(n);
