@@ -59,7 +59,7 @@ public record EmcParams(int numDiv, boolean needScaling, BetaSchedule beta, bool
         private boolean symIcosahedral;
         private int threads = 1;
         private long seed = 1;
-        private MergeRule mergeRule = MergeRule.SCALED_FRAMES;
+        private MergeRule mergeRule = MergeRule.DEFAULT;
         private double probMin = PROB_MIN;
 
         private Builder() {

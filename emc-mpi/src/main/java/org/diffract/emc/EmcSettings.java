@@ -100,7 +100,7 @@ public record EmcSettings(Path configFile, List<PhotonsSource> photons, Path pat
         if (numDiv < 1 || numDiv > 40) {
             throw new UserError(name + ": [emc] num_div " + numDiv + " is out of range; use 1..40 (4 gives 3240 rotations)");
         }
-        String mergeRule = c.getString("emc", "merge_rule", MergeRule.SCALED_FRAMES.key());
+        String mergeRule = c.getString("emc", "merge_rule", MergeRule.DEFAULT.key());
         EmcParams params = EmcParams.builder()
                 .numDiv(numDiv)
                 .needScaling(c.getBool("emc", "need_scaling", false))

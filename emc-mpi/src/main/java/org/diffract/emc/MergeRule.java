@@ -14,6 +14,13 @@ public enum MergeRule {
     /** sum_d P K_d over sum_d P phi_d (Dragonfly's C update, with the scale of the previous iteration). */
     DRAGONFLY("dragonfly");
 
+    /**
+     * The default, measured on Dragonfly's 1EI7 set against the true intensity (30 iterations at num_div 4,
+     * README): Dragonfly's rule correlates better at iterations 10 and 20 (converges faster) and as well or
+     * better in 7 of 9 shells at iteration 30.
+     */
+    public static final MergeRule DEFAULT = DRAGONFLY;
+
     private final String key;
 
     MergeRule(String key) {

@@ -62,7 +62,8 @@ class BetaAndSettingsTest {
         assertEquals(1.0, read("").params().beta().start(), "spipy's absolute default");
         assertEquals(8, read("beta_max = 8").params().beta().max());
         assertEquals(MergeRule.DRAGONFLY, read("merge_rule = dragonfly").params().mergeRule());
-        assertEquals(MergeRule.SCALED_FRAMES, read("").params().mergeRule());
+        assertEquals(MergeRule.DRAGONFLY, read("").params().mergeRule(), "the better rule on 1EI7");
+        assertEquals(MergeRule.SCALED_FRAMES, read("merge_rule = scaled_frames").params().mergeRule());
         UserError e = assertThrows(UserError.class, () -> read("merge_rule = average"));
         assertTrue(e.getMessage().contains("merge_rule") && e.getMessage().contains("scaled_frames"), e.getMessage());
         e = assertThrows(UserError.class, () -> read("beta_max = 0"));

@@ -28,11 +28,12 @@ final class DenseEmcReference {
     }
 
     /**
-     * One iteration from (model, scale) at beta with scale factors fitted (needScaling) or not; frames are
-     * divided by their new scale before averaging, as {@link MergeRule#SCALED_FRAMES}.
+     * One iteration from (model, scale) at beta with scale factors fitted (needScaling) or not. With
+     * {@link MergeRule#SCALED_FRAMES} frames are divided by their new scale before averaging (sum P K/phi over
+     * sum P); with {@link MergeRule#DRAGONFLY} a slice is sum P K over sum P phi with the old scale.
      */
     static DenseEmcReference iterate(SparsePhotons photons, Detector det, int n, int numDiv, double[] model,
-                                     double[] scale, double beta, boolean needScaling) {
+                                     double[] scale, double beta, boolean needScaling, MergeRule rule) {
         QuaternionSampling s = QuaternionSampling.of(numDiv);
         int numRot = s.count();
         int nd = photons.numFrames();
@@ -100,20 +101,22 @@ final class DenseEmcReference {
             use[t] = mask[t] != Detector.MASK_UNUSED;
         }
         double[] num = new double[model.length], den = new double[model.length];
+        boolean scaled = rule == MergeRule.SCALED_FRAMES;
         for (int r = 0; r < numRot; r++) {
             Arrays.fill(view, 0);
-            double w = 0;
+            double w = 0, wPhi = 0;
             for (int d = 0; d < nd; d++) {
                 w += prob[r][d];
+                wPhi += prob[r][d] * scale[d];
                 for (int t = 0; t < numPix; t++) {
-                    view[t] += prob[r][d] * counts[d][t] / newScale[d];
+                    view[t] += prob[r][d] * counts[d][t] / (scaled ? newScale[d] : 1);
                 }
             }
             if (w <= 0) {
                 continue;
             }
             for (int t = 0; t < numPix; t++) {
-                view[t] = use[t] ? view[t] / (corr[t] * w) : 0;
+                view[t] = use[t] ? view[t] / (corr[t] * (scaled ? w : wPhi)) : 0;
             }
             Quaternions.toMatrix(s.quaternions(), 4 * r, r9);
             Slicer.merge(view, w, r9, qx, qy, qz, use, num, den, n);

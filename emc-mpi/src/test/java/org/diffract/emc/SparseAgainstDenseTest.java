@@ -38,21 +38,31 @@ class SparseAgainstDenseTest {
     }
 
     @Test
-    void sparseStepsGiveTheDenseModel() {
+    void sparseStepsGiveTheDenseModelWithDragonflysMergeRule() {
+        sparseStepsGiveTheDenseModel(MergeRule.DRAGONFLY);
+    }
+
+    @Test
+    void sparseStepsGiveTheDenseModelWithScaledFrames() {
+        sparseStepsGiveTheDenseModel(MergeRule.SCALED_FRAMES);
+    }
+
+    private static void sparseStepsGiveTheDenseModel(MergeRule rule) {
         double[] intens = truth();
-        SparsePhotons photons = FrameSimulator.simulate(intens, N, DET, 2000, 300, 13).photons();
+        SparsePhotons photons = FrameSimulator.simulate(intens, N, DET, 1500, 300, 13).photons();
         EmcData data = EmcData.of(photons, DET);
         double beta = 1.0;
-        EmcParams p = EmcParams.builder().numDiv(NUM_DIV).needScaling(true).beta(beta, 1, 0).threads(2).build();
+        EmcParams p = EmcParams.builder().numDiv(NUM_DIV).needScaling(true).beta(beta, 1, 0).threads(2)
+                .mergeRule(rule).build();
         // start at the truth, scaled so that a slice predicts the data's mean photon count
         double[] start = slicedLike(intens, data);
         EmcState s = EmcState.start(start, N, data.numFrames);
         double worstModel = 0, worstScale = 0;
         long keptDense = 0, keptSparse = 0, total = 0;
         try (EmcEngine engine = new EmcEngine(data, p, N, new LocalCommunicator())) {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
                 DenseEmcReference ref = DenseEmcReference.iterate(photons, DET, N, NUM_DIV, s.model(), s.scale(), beta,
-                        true);
+                        true, rule);
                 Iteration it = engine.iterate(s);
                 worstModel = Math.max(worstModel, maxRelative(it.state().model(), ref.model));
                 double[] scale = it.state().scale();
@@ -83,11 +93,12 @@ class SparseAgainstDenseTest {
 
     @Test
     void aRandomStartDiffersOnlyWhereNoFrameIsKept() {
-        SparsePhotons photons = FrameSimulator.simulate(truth(), N, DET, 2000, 300, 13).photons();
+        SparsePhotons photons = FrameSimulator.simulate(truth(), N, DET, 1500, 300, 13).photons();
         EmcData data = EmcData.of(photons, DET);
         EmcParams p = EmcParams.builder().numDiv(NUM_DIV).needScaling(true).beta(0.5, 1, 0).threads(2).build();
         EmcState s = EmcState.random(data, N, 9);
-        DenseEmcReference ref = DenseEmcReference.iterate(photons, DET, N, NUM_DIV, s.model(), s.scale(), 0.5, true);
+        DenseEmcReference ref = DenseEmcReference.iterate(photons, DET, N, NUM_DIV, s.model(), s.scale(), 0.5, true,
+                p.mergeRule());
         double[] model;
         try (EmcEngine engine = new EmcEngine(data, p, N, new LocalCommunicator())) {
             model = engine.iterate(s).state().model();

@@ -59,7 +59,7 @@ public final class EmcBenchCommand implements Callable<Integer> {
     @Option(names = "--no-scaling", description = "do not fit scale factors (need_scaling 0)")
     boolean noScaling;
 
-    @Option(names = "--merge-rule", defaultValue = "scaled_frames", description = "scaled_frames or dragonfly")
+    @Option(names = "--merge-rule", defaultValue = "dragonfly", description = "dragonfly or scaled_frames")
     String mergeRule;
 
     @Option(names = "--quality", arity = "0..1", fallbackValue = "",
