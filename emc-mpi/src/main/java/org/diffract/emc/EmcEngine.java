@@ -43,6 +43,7 @@ public final class EmcEngine implements AutoCloseable {
     private final int[][] keptByWorker;
     /** A float copy of the model, what the likelihood slices (half the memory traffic of the double one). */
     private float[] modelFloat;
+    private long lastStoreBytes;
 
     public EmcEngine(EmcData data, EmcParams params, int n, Communicator comm) {
         this.data = data;
@@ -80,9 +81,9 @@ public final class EmcEngine implements AutoCloseable {
         return share.quaternions.clone();
     }
 
-    /** Bytes the probability store holds now (its pages, kept across iterations). */
+    /** Bytes the probability store held at the last iteration's merge (its pages are released after it). */
     public long probabilityBytes() {
-        return store.allocatedBytes();
+        return lastStoreBytes;
     }
 
     /** Runs iteration {@code state.iterationsDone() + 1}; the given state is not changed. */
@@ -127,6 +128,9 @@ public final class EmcEngine implements AutoCloseable {
             factor[d] = params.mergeRule() == MergeRule.SCALED_FRAMES ? 1 / newScale[d] : 1;
         }
         double[] pairs = merger.merge(factor, weight, params.mergeRule(), comm, pool);
+        long storeBytes = store.allocatedBytes();
+        lastStoreBytes = storeBytes;
+        store.release();
         long t4 = System.nanoTime();
         long c4 = ProcessMemory.cpuNanos();
         double[] model = new double[oldModel.length];
@@ -171,7 +175,7 @@ public final class EmcEngine implements AutoCloseable {
             LOG.debug(String.format(Locale.ROOT, "phases: likelihood %.2f s (%.1f CPU s), normalise %.2f s, keep %.2f s, "
                     + "merge %.2f s (%.1f CPU s), model %.2f s; probability store %.0f MiB", (t1 - t0) / 1e9,
                     (c1 - cpu0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9, (c4 - c3) / 1e9,
-                    (t5 - t4) / 1e9, store.allocatedBytes() / 1048576.0));
+                    (t5 - t4) / 1e9, storeBytes / 1048576.0));
         }
         IterationStats stats = new IterationStats(iter, secs, Math.sqrt(change / model.length), nd == 0 ? 0 : mi / nd,
                 nd == 0 ? 0 : ll / nd, betaMean, share.numRot, nd == 0 ? 0 : keptTotal / nd, ProcessMemory.peakRss(),

@@ -48,9 +48,12 @@ public final class EmcMemory {
      */
     public record Estimate(long data, long loading, long models, long scratch, long probabilities, long output,
                            double keptPerFrame, int numRot) {
-        /** Bytes one rank needs at its peak (rank 0, which also writes the output). */
+        /**
+         * Bytes one rank needs at its peak (rank 0, which also writes the output): the kept probabilities are
+         * released after the merge, before the output is written.
+         */
         public long total() {
-            return data + Math.max(loading, models + scratch + probabilities + output);
+            return data + scratch + Math.max(loading, models + Math.max(probabilities, output));
         }
 
         public String describe() {
@@ -107,7 +110,7 @@ public final class EmcMemory {
                 + localBlocks * 2 * ProbabilityStore.CHUNK + (1 << 20);
         // rank 0 writes the iteration: jhdf holds a nested copy of each volume of a file (Dragonfly's has two)
         // while the previous model is already garbage
-        long output = 8 * vox * 1 + 64L * nd;
+        long output = 8 * vox + 64L * nd;
         return new Estimate(dataBytes, loading, models, scratch, probabilities, output, kept, numRot);
     }
 

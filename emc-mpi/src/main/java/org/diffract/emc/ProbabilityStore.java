@@ -174,6 +174,24 @@ final class ProbabilityStore {
         }
     }
 
+    /**
+     * Empties every stream and drops the pages, so their memory is free for what follows the merge (rank
+     * 0's output files) instead of being held until the next iteration refills them.
+     */
+    synchronized void release() {
+        for (Stream s : streams) {
+            s.count = 0;
+        }
+        for (Stream s : spare) {
+            s.count = 0;
+        }
+        pages = new byte[16][];
+        numPages = 0;
+        free = new int[0];
+        freeCount = 0;
+        totalChunks = 0;
+    }
+
     /** One block's chunks, in order, with the bytes used in each. */
     static final class Stream {
         int[] chunks = new int[4];
