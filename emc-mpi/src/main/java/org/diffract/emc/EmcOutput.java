@@ -1,5 +1,6 @@
 package org.diffract.emc;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class EmcOutput {
     public void create() {
         try {
             Files.createDirectories(folder);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UserError("cannot create output folder " + folder + ": " + e.getMessage());
         }
     }

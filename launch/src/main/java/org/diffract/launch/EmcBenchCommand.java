@@ -77,14 +77,18 @@ public final class EmcBenchCommand implements Callable<Integer> {
         Path pf = photons != null ? photons : data.resolve("photons.emc");
         Path df = detector != null ? detector : data.resolve("det_sim.h5");
         String[] sched = betaSchedule.trim().split("\\s+");
-        if (sched.length != 2) {
-            throw new UserError("--beta-schedule must be 'factor every', e.g. '2 10'");
+        double b, jump;
+        int period;
+        try {
+            b = beta.equalsIgnoreCase("auto") ? Double.NaN : Double.parseDouble(beta);
+            jump = Double.parseDouble(sched[0]);
+            period = Integer.parseInt(sched[1]);
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            throw new UserError("--beta must be a number or auto, and --beta-schedule 'factor every', e.g. '2 10'");
         }
-        double b = beta.equalsIgnoreCase("auto") ? Double.NaN : Double.parseDouble(beta);
         Path folder = out != null ? out : Files.createTempDirectory("emc-bench-");
-        Path config = EmcBench.prepare(new EmcBench.Options(pf, df, numDiv, iterations, frames, b,
-                Double.parseDouble(sched[0]), Integer.parseInt(sched[1]), !noScaling,
-                MergeRule.parse(mergeRule, "--merge-rule"), folder));
+        Path config = EmcBench.prepare(new EmcBench.Options(pf, df, numDiv, iterations, frames, b, jump, period,
+                !noScaling, MergeRule.parse(mergeRule, "--merge-rule"), folder));
         EmcSettings settings = EmcSettings.read(config, threads);
         String xmx = EmcHeap.choose(settings, ranks, threads, heap);
         String header = String.format(Locale.ROOT, "bench: %s, num_div %d, %d rank%s x %d thread%s, -Xmx%s, beta %s "
