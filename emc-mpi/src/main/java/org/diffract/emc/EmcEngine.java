@@ -81,9 +81,12 @@ public final class EmcEngine implements AutoCloseable {
         return share.quaternions.clone();
     }
 
-    /** Bytes the probability store held at the last iteration's merge (its pages are released after it). */
+    /**
+     * Bytes the probability store holds: during an iteration, what it has grown to; between iterations, what
+     * it held at the last merge (its pages are released after it).
+     */
     public long probabilityBytes() {
-        return lastStoreBytes;
+        return Math.max(lastStoreBytes, store.allocatedBytes());
     }
 
     /** Runs iteration {@code state.iterationsDone() + 1}; the given state is not changed. */

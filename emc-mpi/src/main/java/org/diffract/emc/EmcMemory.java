@@ -24,9 +24,11 @@ import org.diffract.core.volume.Slicer;
  * <p>Kept probabilities are estimated by a probe: the log-likelihoods of up to {@value #PROBE_FRAMES}
  * frames at up to {@value #PROBE_ROTATIONS} evenly spread rotations of the start model, at the first
  * iteration's beta. Each frame's normaliser over the whole sampling is extrapolated from the probe, and the
- * share of probes whose probability passes the kept-entry rule is the expected share of kept entries. The
- * first iteration is normally the densest (the model and beta only sharpen later); the store grows if a
- * later one keeps more.
+ * share of probes whose probability passes the kept-entry rule is the expected share of kept entries.
+ * Candidates that pass the running pre-filter but not the final rule add a margin (a factor 1 +
+ * log(rotations / kept) where few are kept). A later iteration can keep more than the first (on 1EI7 at
+ * num_div 8, beta 1, a random start's second iteration kept ten times more, which that margin covered); a
+ * run that outgrows its heap all the same stops with one line and continues with --resume.
  */
 public final class EmcMemory {
     static final int PROBE_ROTATIONS = 512;

@@ -3,9 +3,11 @@ package org.diffract.emc;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.diffract.core.UserError;
 import org.diffract.core.parallel.Communicator;
 
 /**
@@ -59,7 +61,12 @@ public final class EmcRun {
         try (EmcEngine engine = new EmcEngine(data, params, n, comm)) {
             double[] quaternions = engine.quaternions();
             while (state.iterationsDone() < settings.iterations()) {
-                Iteration it = engine.iterate(state);
+                Iteration it;
+                try {
+                    it = engine.iterate(state);
+                } catch (OutOfMemoryError e) {
+                    throw outOfHeap(state.iterationsDone() + 1, engine, memory);
+                }
                 state = it.state();
                 history.add(it.stats());
                 if (root) {
@@ -76,5 +83,17 @@ public final class EmcRun {
             }
         }
         return state;
+    }
+
+    /**
+     * Later iterations can keep more probabilities than the first, which the estimate foresees: a run that
+     * outgrows its heap stops with one line (its last checkpoint intact) instead of an internal error.
+     */
+    private static UserError outOfHeap(int iteration, EmcEngine engine, EmcMemory.Estimate estimate) {
+        long max = Runtime.getRuntime().maxMemory();
+        return new UserError(String.format(Locale.ROOT, "EMC ran out of heap (%s) in iteration %d: the kept "
+                + "probabilities grew to %s (the estimate foresaw %s at the first iteration); continue with --resume "
+                + "and --heap %dg", EmcMemory.gib(max), iteration, EmcMemory.gib(engine.probabilityBytes()),
+                EmcMemory.gib(estimate.probabilities()), (long) Math.ceil(1.5 * max / (1L << 30))));
     }
 }
