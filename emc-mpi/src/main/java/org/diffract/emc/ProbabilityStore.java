@@ -1,9 +1,12 @@
 package org.diffract.emc;
 
 import java.lang.invoke.MethodHandles;
+import java.lang.management.ManagementFactory;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
 
 /**
  * The kept (rotation, frame) probabilities of one rank, stored compactly per block of
@@ -24,11 +27,11 @@ import java.util.Arrays;
  * normaliser); {@link #finish} rewrites it to the log-probability, so readers get
  * {@code P = exp(base) * expMinus(offset)}.
  *
- * <p>Streams live in 4 KiB chunks of 256 KiB pages that are kept across iterations and handed out from a
- * free list, so iterations reuse memory instead of leaving garbage, and a nearly empty block costs one
- * chunk. Pages stay below half of G1's smallest region (1 MiB): a larger array is "humongous" and a 1 MiB
- * one would take two whole regions. Chunk use is the only synchronised step; a stream is written by one
- * thread at a time.
+ * <p>Streams live in 4 KiB chunks of pages handed out from a free list, so a nearly empty block costs one
+ * chunk. Under G1 a page is exactly one heap region (a "humongous" array): G1 allocates it directly in the
+ * old generation and never copies it, and frees it at the next collection once {@link #release} drops it
+ * after the merge; an array slightly larger than a region would take two. With another collector pages
+ * are 256 KiB. Chunk use is the only synchronised step; a stream is written by one thread at a time.
  */
 final class ProbabilityStore {
     /** Quantisation step of offsets (natural log units). */
@@ -37,8 +40,8 @@ final class ProbabilityStore {
     static final int MAX_OFFSET = 65535;
     private static final int CHUNK_BITS = 12;
     static final int CHUNK = 1 << CHUNK_BITS;
-    private static final int PAGE_CHUNKS_BITS = 6;
-    private static final int PAGE_CHUNKS = 1 << PAGE_CHUNKS_BITS;
+    /** Chunks per page: a G1 region's bytes (less the array header) in whole chunks. */
+    private static final int PAGE_CHUNKS = (int) (pageBytes() / CHUNK);
     /** The longest record: 5-byte varint, mask, base, 8 offsets. */
     static final int MAX_RECORD = 5 + 1 + 8 + 2 * RotationShare.BLOCK;
     static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
@@ -93,11 +96,27 @@ final class ProbabilityStore {
     }
 
     byte[] page(int chunk) {
-        return pages[chunk >>> PAGE_CHUNKS_BITS];
+        return pages[chunk / PAGE_CHUNKS];
     }
 
     static int offset(int chunk) {
-        return (chunk & (PAGE_CHUNKS - 1)) << CHUNK_BITS;
+        return (chunk % PAGE_CHUNKS) << CHUNK_BITS;
+    }
+
+    /** The largest byte array that fits one G1 region (16-byte array header), or 256 KiB without G1. */
+    static long pageBytes() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            if (Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) {
+                long region = Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+                if (region >= 1 << 20) {
+                    return region - 16;
+                }
+            }
+        } catch (RuntimeException e) {
+            // not HotSpot: fall back below
+        }
+        return 256 << 10;
     }
 
     synchronized int take() {
@@ -112,7 +131,7 @@ final class ProbabilityStore {
                 free = Arrays.copyOf(free, Math.max(PAGE_CHUNKS, 2 * free.length));
             }
             for (int i = PAGE_CHUNKS - 1; i >= 0; i--) {
-                free[freeCount++] = (p << PAGE_CHUNKS_BITS) + i;
+                free[freeCount++] = p * PAGE_CHUNKS + i;
             }
             totalChunks += PAGE_CHUNKS;
         }
