@@ -1,51 +1,49 @@
 package org.diffract.emc;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.diffract.core.geometry.Detector;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.WorkerPool;
 import org.diffract.core.rotation.QuaternionSampling;
-import org.diffract.core.rotation.Quaternions;
-import org.diffract.core.volume.Slicer;
 import org.diffract.core.volume.Symmetry;
 
 /**
- * One rank's share of EMC: it owns a contiguous block of the rotation sampling and runs expand,
- * maximize and compress over it with a pool of threads; per-frame normalisation and the merged volume
- * are combined across ranks through the {@link Communicator}, so the result does not depend on the
- * number of ranks (beyond summation order).
+ * One rank's share of EMC: it owns a contiguous, block-aligned part of the rotation sampling and runs
+ * expand, maximize and compress over it with a pool of threads. Probabilities are never held as
+ * rotations x frames: likelihoods are computed tile by tile ({@link LikelihoodPass}), each frame's
+ * normaliser over all rotations is streamed and then combined exactly across threads and ranks
+ * ({@link FrameNormaliser}), and only the entries a frame can use are kept, compactly
+ * ({@link ProbabilityStore}). Merge and scale update visit kept entries only. The result does not depend
+ * on the number of ranks (beyond summation order).
+ *
+ * <p>Kept-entry rule: a probability is kept when it is at least {@link EmcParams#probMin()} (1e-6) of its
+ * frame's total, exactly normalised over every rotation of every rank (Dragonfly's PROB_MIN). Scale
+ * factors, the mutual information and the log-likelihood are exact sums over all rotations.
  */
 public final class EmcEngine implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(EmcEngine.class);
-    /** log(W) floor: a photon on a voxel the model says is empty costs this much instead of -inf. */
-    private static final double MIN_W = 1e-12;
-    private static final int B = LikelihoodKernel.BLOCK;
 
     private final EmcData data;
     private final EmcParams params;
     private final Communicator comm;
     private final int n;
-    private final int numRot;
-    private final int rotStart;
-    private final int numLocal;
-    private final double[] rotMatrices;
-    private final double[] logPrior;
-    private final double[] viewSum;
-    /** like[r][d]: log-likelihood of frame d at local rotation r, then its probability. */
-    private final double[][] like;
-    private final boolean[] mergeUse;
-    private final int threads;
+    private final RotationShare share;
     private final WorkerPool pool;
-    private final LikelihoodKernel kernel;
-    private final double[][] workerNum;
-    private final double[][] workerDen;
-    private final int[] bestRotation;
-    private final double[] bestProb;
-    private final double[] quats;
+    private final EmcKernel kernel;
+    private final ProbabilityStore store;
+    private final LikelihoodPass likelihood;
+    private final FrameNormaliser normaliser;
+    private final SliceMerger merger;
+    private final double[] betaStart;
+    private final double[] beta;
+    private final int[][] keptByWorker;
+    /** A float copy of the model, what the likelihood slices (half the memory traffic of the double one). */
+    private float[] modelFloat;
+    private long lastStoreBytes;
 
     public EmcEngine(EmcData data, EmcParams params, int n, Communicator comm) {
         this.data = data;
@@ -56,307 +54,207 @@ public final class EmcEngine implements AutoCloseable {
         if (params.symIcosahedral()) {
             sampling = sampling.reduceIcosahedral();
         }
-        this.numRot = sampling.count();
-        this.quats = sampling.quaternions();
-        int size = comm.size();
-        int rank = comm.rank();
-        this.rotStart = (int) ((long) rank * numRot / size);
-        int rotEnd = (int) ((long) (rank + 1) * numRot / size);
-        this.numLocal = rotEnd - rotStart;
-        this.rotMatrices = new double[9 * numLocal];
-        this.logPrior = new double[numLocal];
-        double[] r9 = new double[9];
-        double[] w = sampling.weights();
-        for (int r = 0; r < numLocal; r++) {
-            Quaternions.toMatrix(quats, 4 * (rotStart + r), r9);
-            System.arraycopy(r9, 0, rotMatrices, 9 * r, 9);
-            logPrior[r] = Math.log(w[rotStart + r]);
-        }
-        this.viewSum = new double[numLocal];
-        this.like = new double[numLocal][data.numFrames];
-        Detector det = data.detector;
-        this.mergeUse = new boolean[det.numPix()];
-        for (int t = 0; t < mergeUse.length; t++) {
-            mergeUse[t] = det.mask[t] != Detector.MASK_UNUSED;
-        }
-        this.threads = params.threads();
+        this.share = new RotationShare(sampling, comm.rank(), comm.size());
+        int threads = params.threads();
         this.pool = new WorkerPool(threads, "emc-worker");
-        this.kernel = LikelihoodKernel.best();
-        this.workerNum = new double[threads][];
-        this.workerDen = new double[threads][];
-        this.bestRotation = new int[data.numFrames];
-        this.bestProb = new double[data.numFrames];
-        if (rank == 0) {
+        this.kernel = EmcKernel.best();
+        this.store = new ProbabilityStore(share.numBlocks());
+        this.likelihood = new LikelihoodPass(data, share, store, kernel, n, threads);
+        this.normaliser = new FrameNormaliser(data.numFrames);
+        this.merger = new SliceMerger(data, share, store, kernel, n, threads);
+        this.betaStart = params.beta().startPerFrame(data, params.needScaling());
+        this.beta = new double[data.numFrames];
+        this.keptByWorker = new int[threads][];
+        if (comm.rank() == 0) {
             LOG.info("EMC: {} rotations (num_div {}{}), {} frames, {} pixels, model {}^3, {} ranks x {} threads, kernel {}",
-                    numRot, params.numDiv(), params.symIcosahedral() ? ", icosahedral" : "", data.numFrames,
-                    det.numPix(), n, size, threads, kernel.name());
+                    share.numRot, params.numDiv(), params.symIcosahedral() ? ", icosahedral" : "", data.numFrames,
+                    data.detector.numPix(), n, comm.size(), threads, kernel.name());
         }
     }
 
     public int numRotations() {
-        return numRot;
+        return share.numRot;
     }
 
     /** The sampled quaternions (4 per rotation), global indices. */
     public double[] quaternions() {
-        return quats;
-    }
-
-    /** After {@link #iterate}: global index of each frame's most likely rotation. */
-    public int[] bestRotation() {
-        return bestRotation;
-    }
-
-    /** After {@link #iterate}: the probability of that rotation. */
-    public double[] bestProbability() {
-        return bestProb;
-    }
-
-    /** Runs iteration {@code state.iterationsDone + 1} and updates the state in place. */
-    public IterationStats iterate(EmcState state) {
-        long t0 = System.nanoTime();
-        int iter = state.iterationsDone + 1;
-        double beta = params.betaAt(iter);
-        expandMaximize(state);
-        double[] norm = normalise(beta);
-        double[] scale = updateScale(state);
-        double[] oldModel = state.model;
-        double[] newModel = compress(scale);
-        if (params.symIcosahedral()) {
-            Symmetry.icosahedral(newModel, n);
-        }
-        Symmetry.friedel(newModel, n);
-        double change = 0;
-        for (int i = 0; i < newModel.length; i++) {
-            double dlt = newModel[i] - oldModel[i];
-            change += dlt * dlt;
-        }
-        state.model = newModel;
-        state.scale = scale;
-        state.iterationsDone = iter;
-        double secs = (System.nanoTime() - t0) / 1e9;
-        return new IterationStats(iter, secs, Math.sqrt(change / newModel.length), norm[0], norm[1], beta, numRot);
-    }
-
-    /** Expand the model into log-slices, block by block, and fill {@link #like} with log-likelihoods. */
-    private void expandMaximize(EmcState state) {
-        Detector det = data.detector;
-        int numPix = det.numPix();
-        int numBlocks = (numLocal + B - 1) / B;
-        AtomicInteger next = new AtomicInteger();
-        ProgressReporter progress = new ProgressReporter(LOG, "maximize", numBlocks, comm.rank() == 0);
-        final double[] model = state.model;
-        final double[] scale = state.scale;
-        pool.onEachWorker(worker -> {
-            double[] view = new double[numPix];
-            double[] lw = new double[numPix * B];
-            double[] acc = new double[B];
-            double[] sumW = new double[B];
-            double[] r9 = new double[9];
-            int blk;
-            while ((blk = next.getAndIncrement()) < numBlocks) {
-                int r0 = blk * B;
-                int count = Math.min(B, numLocal - r0);
-                Arrays.fill(lw, 0);
-                for (int k = 0; k < count; k++) {
-                    System.arraycopy(rotMatrices, 9 * (r0 + k), r9, 0, 9);
-                    Slicer.slice(model, n, r9, det.qx, det.qy, det.qz, view);
-                    double s = 0;
-                    for (int t = 0; t < numPix; t++) {
-                        if (det.mask[t] == Detector.MASK_GOOD) {
-                            double v = view[t] * det.corr[t];
-                            s += v;
-                            lw[t * B + k] = Math.log(Math.max(v, MIN_W));
-                        }
-                    }
-                    sumW[k] = s;
-                    viewSum[r0 + k] = s;
-                }
-                for (int d = 0; d < data.numFrames; d++) {
-                    kernel.frameSums(lw, data.lOnes, data.lOnesStart[d], data.lOnesStart[d + 1], data.lMulti,
-                            data.lMultiCount, data.lMultiStart[d], data.lMultiStart[d + 1], acc);
-                    double sc = scale[d];
-                    for (int k = 0; k < count; k++) {
-                        like[r0 + k][d] = acc[k] - sc * sumW[k];
-                    }
-                }
-                progress.step();
-            }
-        });
+        return share.quaternions.clone();
     }
 
     /**
-     * Turns log-likelihoods into probabilities P = w_r exp(beta (L - max)) / sum, exactly across ranks
-     * (global max, then global sum). Returns {mutual information, mean log-likelihood}.
+     * Bytes the probability store holds: during an iteration, what it has grown to; between iterations, what
+     * it held at the last merge (its pages are released after it).
      */
-    private double[] normalise(double beta) {
-        int nd = data.numFrames;
-        double[] max = new double[nd];
-        Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        forFrameRanges((d0, d1) -> {
-            for (int r = 0; r < numLocal; r++) {
-                double[] row = like[r];
-                for (int d = d0; d < d1; d++) {
-                    if (row[d] > max[d]) {
-                        max[d] = row[d];
-                    }
-                }
-            }
-        });
-        comm.allreduceMax(max);
-        // sums[0..nd): normaliser, [nd..2nd): sum e*L, [2nd..3nd): sum e*beta(L-max)
-        double[] sums = new double[3 * nd];
-        double[] localBest = new double[nd];
-        int[] localBestIdx = new int[nd];
-        forFrameRanges((d0, d1) -> {
-            Arrays.fill(localBestIdx, d0, d1, -1);
-            for (int r = 0; r < numLocal; r++) {
-                double[] row = like[r];
-                double lp = logPrior[r];
-                for (int d = d0; d < d1; d++) {
-                    double l = row[d];
-                    double x = beta * (l - max[d]);
-                    double e = Math.exp(x + lp);
-                    row[d] = e;
-                    sums[d] += e;
-                    sums[nd + d] += e * l;
-                    sums[2 * nd + d] += e * x;
-                    if (e > localBest[d]) {
-                        localBest[d] = e;
-                        localBestIdx[d] = r;
-                    }
-                }
-            }
-        });
-        comm.allreduceSum(sums);
-        double mi = 0, ll = 0;
-        double[] cand = new double[nd];
-        for (int d = 0; d < nd; d++) {
-            double s = sums[d];
-            mi += sums[2 * nd + d] / s - Math.log(s);
-            ll += sums[nd + d] / s;
-            localBest[d] /= s;
-            bestProb[d] = localBest[d];
-        }
-        comm.allreduceMax(bestProb);
-        for (int d = 0; d < nd; d++) {
-            cand[d] = localBestIdx[d] >= 0 && localBest[d] == bestProb[d] ? rotStart + localBestIdx[d] : -1;
-        }
-        comm.allreduceMax(cand);
-        for (int d = 0; d < nd; d++) {
-            bestRotation[d] = (int) cand[d];
-        }
-        forFrameRanges((d0, d1) -> {
-            for (int r = 0; r < numLocal; r++) {
-                double[] row = like[r];
-                for (int d = d0; d < d1; d++) {
-                    row[d] /= sums[d];
-                }
-            }
-        });
-        return new double[] {nd == 0 ? 0 : mi / nd, nd == 0 ? 0 : ll / nd};
+    public long probabilityBytes() {
+        return Math.max(lastStoreBytes, store.allocatedBytes());
     }
 
-    /** New per-frame scale: photons / sum_r P_r sum(W_r), Dragonfly's update; 1 without scaling. */
-    private double[] updateScale(EmcState state) {
+    /** Runs iteration {@code state.iterationsDone() + 1}; the given state is not changed. */
+    public Iteration iterate(EmcState state) {
+        long t0 = System.nanoTime();
+        long cpu0 = ProcessMemory.cpuNanos();
+        int iter = state.iterationsDone() + 1;
         int nd = data.numFrames;
-        double[] scale = new double[nd];
-        if (!params.needScaling()) {
-            Arrays.fill(scale, 1.0);
-            return scale;
+        double betaMean = params.beta().fill(iter, betaStart, beta);
+        double[] oldModel = state.modelArray();
+        double[] oldScale = state.scaleArray();
+        double logProbMin = Math.log(params.probMin());
+
+        if (modelFloat == null) {
+            modelFloat = new float[oldModel.length];
         }
-        double[] denom = new double[nd];
-        forFrameRanges((d0, d1) -> {
-            for (int r = 0; r < numLocal; r++) {
-                double[] row = like[r];
-                double vs = viewSum[r];
-                for (int d = d0; d < d1; d++) {
-                    denom[d] += row[d] * vs;
-                }
+        float[] mf = modelFloat;
+        pool.forRanges(mf.length, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                mf[i] = (float) oldModel[i];
             }
         });
-        comm.allreduceSum(denom);
+        likelihood.run(mf, oldScale, beta, logProbMin, pool, comm.rank() == 0);
+        long t1 = System.nanoTime();
+        long c1 = ProcessMemory.cpuNanos();
+        normaliser.combine(likelihood.accumulators(), likelihood.usedWorkers(), comm, pool);
+        long t2 = System.nanoTime();
+        int[] kept = keepEntries(logProbMin);
+        long t3 = System.nanoTime();
+        long c3 = ProcessMemory.cpuNanos();
+
+        double[] newScale = new double[nd];
         for (int d = 0; d < nd; d++) {
-            scale[d] = denom[d] > 0 && data.orientPhotons[d] > 0 ? data.orientPhotons[d] / denom[d]
-                    : state.scale[d];
+            double w = normaliser.meanW[d];
+            double k = data.orientPhotons[d];
+            double phi = k / w;
+            newScale[d] = params.needScaling() && w > 0 && k > 0 && Double.isFinite(phi) ? phi : oldScale[d];
         }
-        return scale;
+        double[] factor = new double[nd];
+        double[] weight = oldScale;
+        for (int d = 0; d < nd; d++) {
+            factor[d] = params.mergeRule() == MergeRule.SCALED_FRAMES ? 1 / newScale[d] : 1;
+        }
+        double[] pairs = merger.merge(factor, weight, params.mergeRule(), comm, pool);
+        long storeBytes = store.allocatedBytes();
+        lastStoreBytes = storeBytes;
+        store.release();
+        long t4 = System.nanoTime();
+        long c4 = ProcessMemory.cpuNanos();
+        double[] model = new double[oldModel.length];
+        pool.forRanges(model.length, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                double den = pairs[2 * i + 1];
+                model[i] = den > 0 ? pairs[2 * i] / den : 0;
+            }
+        });
+        if (params.symIcosahedral()) {
+            Symmetry.icosahedral(model, n, pool);
+        }
+        Symmetry.friedel(model, n, pool);
+        if (params.needScaling()) {
+            normaliseScale(model, newScale);
+        }
+        double change = 0;
+        for (int i = 0; i < model.length; i++) {
+            double dlt = model[i] - oldModel[i];
+            change += dlt * dlt;
+        }
+
+        double mi = 0, ll = 0, keptTotal = 0;
+        double[] frameMi = new double[nd];
+        double[] frameLike = new double[nd];
+        for (int d = 0; d < nd; d++) {
+            frameMi[d] = normaliser.mutualInfo(d, beta[d]);
+            // Dragonfly's per-frame likelihood: sum_r P (log w_r + L_r) - sum log K!
+            frameLike[d] = normaliser.meanL[d] + normaliser.meanLogPrior[d] - data.sumLogFactorial[d];
+            mi += frameMi[d];
+            ll += normaliser.meanL[d];
+            keptTotal += kept[d];
+        }
+        int[] orientations = normaliser.best.clone();
+        EmcState next = new EmcState(model, n, newScale, orientations, iter);
+        FrameResults frames = new FrameResults(orientations.clone(), normaliser.bestProb.clone(), frameMi, frameLike,
+                kept);
+        long t5 = System.nanoTime();
+        double secs = (t5 - t0) / 1e9;
+        long cpu1 = ProcessMemory.cpuNanos();
+        if (comm.rank() == 0) {
+            LOG.debug(String.format(Locale.ROOT, "phases: likelihood %.2f s (%.1f CPU s), normalise %.2f s, keep %.2f s, "
+                    + "merge %.2f s (%.1f CPU s), model %.2f s; probability store %.0f MiB", (t1 - t0) / 1e9,
+                    (c1 - cpu0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9, (c4 - c3) / 1e9,
+                    (t5 - t4) / 1e9, storeBytes / 1048576.0));
+        }
+        IterationStats stats = new IterationStats(iter, secs, Math.sqrt(change / model.length), nd == 0 ? 0 : mi / nd,
+                nd == 0 ? 0 : ll / nd, betaMean, share.numRot, nd == 0 ? 0 : keptTotal / nd, ProcessMemory.peakRss(),
+                cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) / 1e9);
+        return new Iteration(next, stats, frames);
     }
 
-    /** Merge every rotation's probability-weighted mean photons into a new model, summed across ranks. */
-    private double[] compress(double[] scale) {
-        Detector det = data.detector;
-        int numPix = det.numPix();
-        int vox = n * n * n;
+    /** The merge's weight volume of the last iteration (Dragonfly's inter_weight) as (1, n, n, n). */
+    public double[][][][] interWeight() {
+        return merger.lastWeights();
+    }
+
+    /**
+     * Applies the kept-entry rule to every block's candidates (now that each frame's normaliser is known)
+     * and counts the kept entries per frame over all ranks.
+     */
+    private int[] keepEntries(double logProbMin) {
+        int nd = data.numFrames;
+        int numBlocks = share.numBlocks();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger slot = new AtomicInteger();
-        pool.onEachWorker(worker -> {
+        double[] logNorm = normaliser.logNorm;
+        pool.onEachWorker(w -> {
             int me = slot.getAndIncrement();
-            if (workerNum[me] == null) {
-                workerNum[me] = new double[vox];
-                workerDen[me] = new double[vox];
+            if (keptByWorker[me] == null) {
+                keptByWorker[me] = new int[nd];
             } else {
-                Arrays.fill(workerNum[me], 0);
-                Arrays.fill(workerDen[me], 0);
+                Arrays.fill(keptByWorker[me], 0);
             }
-            double[] num = workerNum[me];
-            double[] den = workerDen[me];
-            double[] view = new double[numPix];
-            double[] r9 = new double[9];
-            int r;
-            while ((r = next.getAndIncrement()) < numLocal) {
-                Arrays.fill(view, 0);
-                double[] row = like[r];
-                double wsum = 0;
-                for (int d = 0; d < data.numFrames; d++) {
-                    double p = row[d];
-                    if (p < EmcParams.PROB_MIN) {
-                        continue;
-                    }
-                    wsum += p;
-                    double f = p / scale[d];
-                    for (int i = data.mStart[d]; i < data.mStart[d + 1]; i++) {
-                        view[data.mPix[i]] += f * data.mCount[i];
-                    }
-                }
-                if (wsum <= 0) {
-                    continue;
-                }
-                for (int t = 0; t < numPix; t++) {
-                    view[t] = mergeUse[t] ? view[t] / (det.corr[t] * wsum) : 0;
-                }
-                System.arraycopy(rotMatrices, 9 * r, r9, 0, 9);
-                Slicer.merge(view, wsum, r9, det.qx, det.qy, det.qz, mergeUse, num, den, n);
+            ProbabilityStore.Reader in = store.new Reader();
+            ProbabilityStore.Writer out = store.new Writer();
+            int b;
+            while ((b = next.getAndIncrement()) < numBlocks) {
+                store.finish(b, logNorm, logProbMin, keptByWorker[me], in, out);
             }
         });
-        double[] num = workerNum[0];
-        double[] den = workerDen[0];
         int used = slot.get();
-        pool.forRanges(vox, (i0, i1) -> {
-            for (int k = 1; k < used; k++) {
-                double[] a = workerNum[k];
-                double[] b = workerDen[k];
-                for (int i = i0; i < i1; i++) {
-                    num[i] += a[i];
-                    den[i] += b[i];
-                }
+        double[] total = new double[nd];
+        for (int t = 0; t < used; t++) {
+            int[] k = keptByWorker[t];
+            for (int d = 0; d < nd; d++) {
+                total[d] += k[d];
             }
-        });
-        comm.allreduceSum(num);
-        comm.allreduceSum(den);
-        double[] model = new double[vox];
-        for (int i = 0; i < vox; i++) {
-            model[i] = den[i] > 0 ? num[i] / den[i] : 0;
         }
-        return model;
+        comm.allreduceSum(total);
+        int[] kept = new int[nd];
+        for (int d = 0; d < nd; d++) {
+            kept[d] = (int) total[d];
+        }
+        return kept;
     }
 
-    private void forFrameRanges(WorkerPool.RangeTask body) {
-        pool.forRanges(data.numFrames, body);
+    /**
+     * Dragonfly's normalize_scale: the mean scale factor becomes 1 and the model carries it, so the
+     * model's level is that of a mean frame whatever the start.
+     */
+    private static void normaliseScale(double[] model, double[] scale) {
+        double mean = 0;
+        for (double s : scale) {
+            mean += s;
+        }
+        mean /= Math.max(1, scale.length);
+        if (!(mean > 0) || Double.isInfinite(mean)) {
+            return;
+        }
+        for (int i = 0; i < model.length; i++) {
+            model[i] *= mean;
+        }
+        for (int d = 0; d < scale.length; d++) {
+            scale[d] /= mean;
+        }
     }
 
     @Override
     public void close() {
         pool.close();
+        store.clear();
     }
 }

@@ -1,6 +1,12 @@
 package org.diffract.emc;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,10 +18,24 @@ import org.diffract.core.config.IniConfig;
  * [parameters] the experiment (detd mm, lambda A, detsize px, pixsize mm, stoprad px, polarization,
  * ewald_rad px, center px), [make_detector] in_mask_file, [emc] inputs, outputs and the algorithm's
  * knobs. Unknown keys are rejected so a typo does not silently fall back to a default.
+ *
+ * <p>Photons come from Dragonfly files, {@code in_photons_file} (one file) or {@code in_photons_list} (a
+ * text file naming one photons file per line, relative to the list's folder, concatenated in order; a line
+ * "file dataset" names dense HDF5 frames), each either the binary .emc or Dragonfly's HDF5 layout; or
+ * from spipy-style dense patterns ({@code in_patterns_file}).
+ *
+ * <p>Beta: {@code beta = x} is an absolute start (spipy, Dragonfly); {@code beta = auto} is Dragonfly's
+ * automatic start from the photon counts, which is also used when only {@code beta_factor} is given.
+ * {@code beta_factor} multiplies the start, {@code beta_schedule = jump period} multiplies it by jump
+ * every period iterations, and {@code beta_max} caps it (Dragonfly's fixed cap of 1 is the default).
  */
-public record EmcSettings(Path configFile, Path photonsFile, Path patternsFile, String patternsDataset,
+public record EmcSettings(Path configFile, List<PhotonsSource> photons, Path patternsFile, String patternsDataset,
                           Path detectorFile, Path maskFile, DetectorSpec detectorSpec, String selection,
                           Path startModelFile, Path outputFolder, int iterations, EmcParams params) {
+
+    /** One photons file of a run; {@code denseDataset} names dense HDF5 frames, null for sparse photons. */
+    public record PhotonsSource(Path file, String denseDataset) {
+    }
 
     /** Experiment geometry from [parameters], for making a detector when no detector file is given. */
     public record DetectorSpec(double detdMm, double lambdaA, int nx, int ny, double pixsizeMm, double stopradPx,
@@ -26,9 +46,15 @@ public record EmcSettings(Path configFile, Path photonsFile, Path patternsFile, 
             "parameters", Set.of("detd", "lambda", "detsize", "pixsize", "stoprad", "polarization", "ewald_rad",
                     "center"),
             "make_detector", Set.of("in_mask_file", "out_detector_file"),
-            "emc", Set.of("in_photons_file", "in_patterns_file", "in_patterns_dataset", "in_detector_file",
-                    "in_mask_file", "num_div", "need_scaling", "beta", "beta_schedule", "sym_icosahedral",
-                    "selection", "start_model_file", "output_folder", "num_iter", "random_seed", "log_file"));
+            "emc", Set.of("in_photons_file", "in_photons_list", "in_patterns_file", "in_patterns_dataset",
+                    "in_detector_file", "in_mask_file", "num_div", "need_scaling", "beta", "beta_factor", "beta_max",
+                    "beta_schedule", "merge_rule", "sym_icosahedral", "selection", "start_model_file", "output_folder",
+                    "num_iter", "random_seed", "log_file"));
+
+    /** The single photons file, or null when there is none or several. */
+    public Path photonsFile() {
+        return photons.size() == 1 && photons.get(0).denseDataset() == null ? photons.get(0).file() : null;
+    }
 
     public static EmcSettings read(Path file, int threads) {
         return from(IniConfig.read(file), threads);
@@ -39,12 +65,16 @@ public record EmcSettings(Path configFile, Path photonsFile, Path patternsFile, 
         c.checkKnown(KNOWN);
         Path file = c.source() != null ? c.source() : c.folder().resolve("emc.ini");
         String name = file.getFileName().toString();
-        Path photons = c.getPath("emc", "in_photons_file", null);
+        Path photonsFile = c.getPath("emc", "in_photons_file", null);
+        Path photonsList = c.getPath("emc", "in_photons_list", null);
         Path patterns = c.getPath("emc", "in_patterns_file", null);
-        if ((photons == null) == (patterns == null)) {
-            throw new UserError(name + ": give exactly one of [emc] in_photons_file (Dragonfly .emc) or "
-                    + "in_patterns_file (HDF5 patterns)");
+        int given = (photonsFile != null ? 1 : 0) + (photonsList != null ? 1 : 0) + (patterns != null ? 1 : 0);
+        if (given != 1) {
+            throw new UserError(name + ": give exactly one of [emc] in_photons_file (Dragonfly .emc or HDF5 photons), "
+                    + "in_photons_list (a text file of photons files) or in_patterns_file (HDF5 patterns)");
         }
+        List<PhotonsSource> photons = photonsFile != null ? List.of(new PhotonsSource(photonsFile, null))
+                : photonsList != null ? readList(photonsList) : List.of();
         String dataset = c.getString("emc", "in_patterns_dataset", "/patterns");
         Path detector = c.getPath("emc", "in_detector_file", null);
         Path mask = c.getPath("emc", "in_mask_file", c.getPath("make_detector", "in_mask_file", null));
@@ -75,9 +105,41 @@ public record EmcSettings(Path configFile, Path photonsFile, Path patternsFile, 
         if (numDiv < 1 || numDiv > 40) {
             throw new UserError(name + ": [emc] num_div " + numDiv + " is out of range; use 1..40 (4 gives 3240 rotations)");
         }
-        double beta = c.getDouble("emc", "beta", 1.0);
-        if (!(beta > 0)) {
-            throw new UserError(name + ": [emc] beta must be > 0");
+        String mergeRule = c.getString("emc", "merge_rule", MergeRule.DEFAULT.key());
+        EmcParams params = EmcParams.builder()
+                .numDiv(numDiv)
+                .needScaling(c.getBool("emc", "need_scaling", false))
+                .beta(beta(c, name))
+                .symIcosahedral(c.getBool("emc", "sym_icosahedral", false))
+                .threads(threads)
+                .seed(c.getLong("emc", "random_seed", 1L))
+                .mergeRule(MergeRule.parse(mergeRule, name + " [emc]"))
+                .build();
+        return new EmcSettings(file, photons, patterns, dataset, detector, mask, spec, selection, start, out,
+                iterations, params);
+    }
+
+    private static BetaSchedule beta(IniConfig c, String name) {
+        String b = c.getString("emc", "beta", "").trim();
+        boolean hasFactor = c.has("emc", "beta_factor");
+        double start;
+        if (b.equalsIgnoreCase("auto") || b.isEmpty() && hasFactor) {
+            start = Double.NaN;
+        } else if (b.isEmpty()) {
+            start = 1.0;
+        } else {
+            start = c.getDouble("emc", "beta", 1.0);
+            if (!(start > 0) || Double.isInfinite(start)) {
+                throw new UserError(name + ": [emc] beta must be > 0 or auto");
+            }
+        }
+        double factor = c.getDouble("emc", "beta_factor", 1.0);
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new UserError(name + ": [emc] beta_factor must be > 0");
+        }
+        double max = c.getDouble("emc", "beta_max", 1.0);
+        if (!(max > 0) || Double.isInfinite(max)) {
+            throw new UserError(name + ": [emc] beta_max must be > 0 (Dragonfly caps beta at 1)");
         }
         double[] schedule = c.has("emc", "beta_schedule")
                 && !c.getString("emc", "beta_schedule", "none").equalsIgnoreCase("none")
@@ -86,11 +148,38 @@ public record EmcSettings(Path configFile, Path photonsFile, Path patternsFile, 
             throw new UserError(name + ": [emc] beta_schedule must be 'factor every' with factor > 0 and a whole "
                     + "number of iterations, e.g. '1.41421356 10'");
         }
-        EmcParams params = new EmcParams(numDiv, c.getBool("emc", "need_scaling", false), beta, schedule[0],
-                (int) schedule[1], c.getBool("emc", "sym_icosahedral", false), threads,
-                c.getLong("emc", "random_seed", 1L));
-        return new EmcSettings(file, photons, patterns, dataset, detector, mask, spec, selection, start, out,
-                iterations, params);
+        return new BetaSchedule(start, factor, schedule[0], (int) schedule[1], max);
+    }
+
+    /** Dragonfly's in_photons_list: one photons file per line (optionally "file dataset"), blank lines skipped. */
+    static List<PhotonsSource> readList(Path list) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(list);
+        } catch (NoSuchFileException e) {
+            throw new UserError(list + ": no such photons list; give a text file with one photons file per line", e);
+        } catch (IOException e) {
+            throw new UserError(list + ": cannot read (" + e.getMessage() + "); check the file's permissions", e);
+        }
+        Path folder = list.toAbsolutePath().getParent();
+        List<PhotonsSource> out = new ArrayList<>();
+        for (String line : lines) {
+            String[] words = line.trim().split("\\s+");
+            if (words[0].isEmpty()) {
+                continue;
+            }
+            if (words.length > 2) {
+                throw new UserError(list + ": line '" + line.trim() + "' has " + words.length
+                        + " words; give 'photons_file' or 'patterns_file dataset' per line");
+            }
+            Path p = Path.of(words[0]);
+            out.add(new PhotonsSource(p.isAbsolute() ? p : folder.resolve(p).normalize(),
+                    words.length == 2 ? words[1] : null));
+        }
+        if (out.isEmpty()) {
+            throw new UserError(list + ": names no photons files; give one photons file per line");
+        }
+        return out;
     }
 
     private static double positive(IniConfig c, String name, String key) {
@@ -103,5 +192,13 @@ public record EmcSettings(Path configFile, Path photonsFile, Path patternsFile, 
             throw new UserError(name + ": [parameters] " + key + " must be > 0");
         }
         return v;
+    }
+
+    /** The config's beta described for the log. */
+    public String describeBeta() {
+        BetaSchedule b = params.beta();
+        return String.format(Locale.ROOT, "%s x %.4g, x %.4g every %d iterations, at most %.4g",
+                b.automatic() ? "auto" : String.format(Locale.ROOT, "%.4g", b.start()), b.factor(), b.jump(),
+                b.period(), b.max());
     }
 }

@@ -108,6 +108,16 @@ public final class EmcStage implements Stage {
                 "emc.output_folder", "emc.log_file");
     }
 
+    /**
+     * The memory estimate of {@link EmcMemory} (it reads the data and probes the start model), plus the JVM's own
+     * base: the launcher refuses a smaller --heap and otherwise sizes the rank JVMs from it.
+     */
+    @Override
+    public long heapBytes(IniConfig config, int ranks, int threads) {
+        EmcMemory.Estimate e = EmcMemory.estimate(EmcSettings.from(config, threads), ranks, threads);
+        return e.total() + EmcMemory.JVM_BASE;
+    }
+
     @Override
     public boolean resumable() {
         return true;

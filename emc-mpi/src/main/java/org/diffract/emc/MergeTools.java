@@ -30,7 +30,7 @@ public final class MergeTools {
     /** The model seen at this orientation on this detector's pixels (trilinear, without corr). */
     public static double[] getSlice(double[] model, int n, double[] quaternion, Detector det) {
         double[] out = new double[det.numPix()];
-        Slicer.slice(model, n, Quaternions.toMatrix(quaternion), det.qx, det.qy, det.qz, out);
+        Slicer.slice(model, n, Quaternions.toMatrix(quaternion), det.copyQx(), det.copyQy(), det.copyQz(), out);
         return out;
     }
 
@@ -42,9 +42,10 @@ public final class MergeTools {
                                   double weight, Detector det) {
         boolean[] use = new boolean[det.numPix()];
         for (int t = 0; t < use.length; t++) {
-            use[t] = det.mask[t] != Detector.MASK_UNUSED;
+            use[t] = det.mask(t) != Detector.MASK_UNUSED;
         }
-        Slicer.merge(slice, weight, Quaternions.toMatrix(quaternion), det.qx, det.qy, det.qz, use, model, weights, n);
+        Slicer.merge(slice, weight, Quaternions.toMatrix(quaternion), det.copyQx(), det.copyQy(), det.copyQz(), use, model,
+                weights, n);
     }
 
     /**

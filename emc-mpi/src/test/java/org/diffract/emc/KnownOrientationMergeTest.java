@@ -30,7 +30,7 @@ class KnownOrientationMergeTest {
         double[] view = new double[det.numPix()];
         boolean[] use = new boolean[det.numPix()];
         for (int t = 0; t < use.length; t++) {
-            use[t] = det.mask[t] != Detector.MASK_UNUSED;
+            use[t] = det.mask(t) != Detector.MASK_UNUSED;
         }
         double[] r9 = new double[9];
         for (int d = 0; d < p.numFrames(); d++) {
@@ -42,10 +42,10 @@ class KnownOrientationMergeTest {
                 view[p.placeMulti[(int) i]] += p.countMulti[(int) i];
             }
             for (int t = 0; t < view.length; t++) {
-                view[t] /= det.corr[t];
+                view[t] /= det.corr(t);
             }
             Quaternions.toMatrix(r.quaternions(), 4 * d, r9);
-            Slicer.merge(view, 1.0, r9, det.qx, det.qy, det.qz, use, num, den, n);
+            Slicer.merge(view, 1.0, r9, det.copyQx(), det.copyQy(), det.copyQz(), use, num, den, n);
         }
         double[] model = new double[num.length];
         for (int i = 0; i < model.length; i++) {

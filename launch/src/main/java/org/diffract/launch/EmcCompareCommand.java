@@ -1,22 +1,18 @@
 package org.diffract.launch;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.diffract.core.UserError;
 import org.diffract.core.io.VolumeFile;
-import org.diffract.core.stats.ShellCorrelation;
-import org.diffract.core.volume.VolumeAlignment;
+import org.diffract.core.parallel.WorkerPool;
+import org.diffract.emc.ModelComparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/**
- * {@code diffract emc compare}: how close a reconstructed intensity is to a reference after the best
- * rotation (EMC's result has an arbitrary overall orientation): correlation per resolution shell.
- */
+/** {@code diffract emc compare}: the options of {@link ModelComparison}, which does the work. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Align a model to a reference intensity and print the correlation per resolution shell.")
+        description = "Align a model to a reference intensity and print the correlation per resolution shell. A "
+                + "reference of another size with the same centre voxel is padded or cropped to the model's.")
 public final class EmcCompareCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "reconstructed model (.h5 with intens, or .bin)")
     Path model;
@@ -39,35 +35,20 @@ public final class EmcCompareCommand implements Callable<Integer> {
     @Option(names = "--min", description = "exit 3 unless every shell's correlation is at least this")
     Double min;
 
+    @Option(names = "--threads", description = "threads (default: all cores)")
+    Integer threads;
+
     @Override
     public Integer call() {
         VolumeFile.Cube m = VolumeFile.readCube(model);
         VolumeFile.Cube r = referenceDataset == null ? VolumeFile.readCube(reference)
                 : VolumeFile.readCube(reference, referenceDataset);
-        if (m.n() != r.n()) {
-            throw new UserError(model + " is " + m.n() + "^3 but " + reference + " is " + r.n()
-                    + "^3; compare models made with the same detector");
+        int t = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();
+        ModelComparison.Result res;
+        try (WorkerPool pool = new WorkerPool(t, "compare")) {
+            res = ModelComparison.compare(m, r, shells, rMin, rMax, pool);
         }
-        int n = m.n();
-        double outer = rMax != null ? rMax : n / 2 - 1;
-        VolumeAlignment.Result a = VolumeAlignment.align(m.data(), r.data(), n, 6, rMin, outer);
-        double[] q = a.quaternion();
-        System.out.printf(Locale.ROOT, "best rotation q = (%.4f, %.4f, %.4f, %.4f), overall correlation %.4f%n",
-                q[0], q[1], q[2], q[3], a.correlation());
-        double[] cc = ShellCorrelation.compute(a.aligned(), r.data(), n, shells, outer);
-        double worst = Double.POSITIVE_INFINITY;
-        for (int s = 0; s < shells; s++) {
-            double lo = outer * s / shells;
-            double hi = outer * (s + 1) / shells;
-            // shells reaching inside the beamstop hold voxels no pixel measured: shown, not judged
-            boolean judged = lo >= rMin;
-            System.out.printf(Locale.ROOT, "shell %2d  r %5.1f-%5.1f voxels  correlation %.4f%s%n", s + 1, lo, hi, cc[s],
-                    judged ? "" : "  (inside rmin, not judged)");
-            if (judged && !Double.isNaN(cc[s])) {
-                worst = Math.min(worst, cc[s]);
-            }
-        }
-        System.out.printf(Locale.ROOT, "lowest shell correlation %.4f%n", worst);
-        return min != null && !(worst >= min) ? 3 : 0;
+        System.out.print(res.table());
+        return min != null && !(res.worst() >= min) ? 3 : 0;
     }
 }

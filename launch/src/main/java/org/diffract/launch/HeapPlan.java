@@ -31,6 +31,8 @@ final class HeapPlan {
             return heap;
         }
         long need = perRank * ranksInJvm;
+        // the user sees what the run is expected to hold before any rank starts
+        System.out.println(String.format(Locale.ROOT, "%s: memory estimate %s per rank", stage, format(perRank)));
         if (given != null) {
             if (given < need) {
                 throw new UserError(String.format(Locale.ROOT, "%s needs about %s of heap (%s per rank x %d rank%s "

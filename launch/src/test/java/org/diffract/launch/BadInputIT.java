@@ -128,6 +128,16 @@ class BadInputIT {
     }
 
     @Test
+    void heapBelowTheMemoryEstimateIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path cfg = dir.resolve("sim/heap.ini");
+        Files.writeString(cfg, goodConfig.replace("output_folder = output", "output_folder = out-heap"));
+        DiffractProcess.Result r = DiffractProcess.run(dir, "emc", "--config", cfg.toString(), "--ranks", "2",
+                "--threads", "1", "--heap", "20m");
+        assertOneLineError(r, "--heap is 20m", "give --heap");
+        assertFalse(Files.exists(dir.resolve("sim/out-heap")), "nothing may be written");
+    }
+
+    @Test
     void badCommandLineOption() throws Exception {
         assertOneLineError(DiffractProcess.run(dir, "emc", "--config", "sim/emc.ini", "--ranks", "zero"), "--ranks");
     }

@@ -5,22 +5,25 @@ package org.diffract.core.geometry;
  * the 3D model, a correction factor (polarization times solid angle) and a mask value: 0 = used for
  * orientation and merging, 1 = merging only, 2 = unused. {@code detd} and {@code ewaldRad} are in
  * pixel units. Pixels are in the order of the flattened (Nx, Ny) frame when made from a frame shape.
+ *
+ * <p>Immutable: the arrays are copied in and handed out as copies, so a detector shared by threads or
+ * ranks cannot be changed under them. Hot loops take their own copies once ({@link #copyQx()} ...) and
+ * read those.
  */
 public final class Detector {
     public static final byte MASK_GOOD = 0;
     public static final byte MASK_MERGE_ONLY = 1;
     public static final byte MASK_UNUSED = 2;
 
-    public final double[] qx;
-    public final double[] qy;
-    public final double[] qz;
-    public final double[] corr;
-    public final byte[] mask;
-    public final double detd;
-    public final double ewaldRad;
-    /** Frame shape (nx, ny) when the pixels came from a rectangular frame, else {-1, -1}. */
-    public final int nx;
-    public final int ny;
+    private final double[] qx;
+    private final double[] qy;
+    private final double[] qz;
+    private final double[] corr;
+    private final byte[] mask;
+    private final double detd;
+    private final double ewaldRad;
+    private final int nx;
+    private final int ny;
 
     public Detector(double[] qx, double[] qy, double[] qz, double[] corr, byte[] mask, double detd,
                     double ewaldRad, int nx, int ny) {
@@ -28,11 +31,11 @@ public final class Detector {
         if (qy.length != n || qz.length != n || corr.length != n || mask.length != n) {
             throw new IllegalArgumentException("detector arrays differ in length");
         }
-        this.qx = qx;
-        this.qy = qy;
-        this.qz = qz;
-        this.corr = corr;
-        this.mask = mask;
+        this.qx = qx.clone();
+        this.qy = qy.clone();
+        this.qz = qz.clone();
+        this.corr = corr.clone();
+        this.mask = mask.clone();
         this.detd = detd;
         this.ewaldRad = ewaldRad;
         this.nx = nx;
@@ -41,6 +44,75 @@ public final class Detector {
 
     public int numPix() {
         return qx.length;
+    }
+
+    public double qx(int pixel) {
+        return qx[pixel];
+    }
+
+    public double qy(int pixel) {
+        return qy[pixel];
+    }
+
+    public double qz(int pixel) {
+        return qz[pixel];
+    }
+
+    public double corr(int pixel) {
+        return corr[pixel];
+    }
+
+    public byte mask(int pixel) {
+        return mask[pixel];
+    }
+
+    public double[] copyQx() {
+        return qx.clone();
+    }
+
+    public double[] copyQy() {
+        return qy.clone();
+    }
+
+    public double[] copyQz() {
+        return qz.clone();
+    }
+
+    public double[] copyCorr() {
+        return corr.clone();
+    }
+
+    public byte[] copyMask() {
+        return mask.clone();
+    }
+
+    /** Sample-detector distance in pixels. */
+    public double detd() {
+        return detd;
+    }
+
+    /** Ewald sphere radius in pixels. */
+    public double ewaldRad() {
+        return ewaldRad;
+    }
+
+    /** Frame width when the pixels came from a rectangular frame, else -1. */
+    public int nx() {
+        return nx;
+    }
+
+    /** Frame height when the pixels came from a rectangular frame, else -1. */
+    public int ny() {
+        return ny;
+    }
+
+    /** Number of pixels with this mask value. */
+    public int count(byte maskValue) {
+        int c = 0;
+        for (byte m : mask) {
+            c += m == maskValue ? 1 : 0;
+        }
+        return c;
     }
 
     /** Largest |q| over pixels that are not unused, in voxels. */

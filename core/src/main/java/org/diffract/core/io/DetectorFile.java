@@ -159,10 +159,10 @@ public final class DetectorFile {
     public static void writeDat(Path file, Detector det) {
         int n = det.numPix();
         StringBuilder sb = new StringBuilder(64 * n + 64);
-        sb.append(String.format(Locale.ROOT, "%d %.6f %.6f%n", n, det.detd, det.ewaldRad));
+        sb.append(String.format(Locale.ROOT, "%d %.6f %.6f%n", n, det.detd(), det.ewaldRad()));
         for (int t = 0; t < n; t++) {
-            sb.append(String.format(Locale.ROOT, "%.6f %.6f %.6f %.10e %d\n", det.qx[t], det.qy[t], det.qz[t],
-                    det.corr[t], det.mask[t]));
+            sb.append(String.format(Locale.ROOT, "%.6f %.6f %.6f %.10e %d\n", det.qx(t), det.qy(t), det.qz(t),
+                    det.corr(t), det.mask(t)));
         }
         AtomicFiles.writeString(file, sb.toString());
     }
@@ -170,15 +170,15 @@ public final class DetectorFile {
     /** Writes the HDF5 form: float64 arrays, uint8 mask, float64 scalars, and nx/ny as int scalars if known. */
     public static void writeH5(Path file, Detector det) {
         H5Writer w = new H5Writer()
-                .put("qx", det.qx)
-                .put("qy", det.qy)
-                .put("qz", det.qz)
-                .put("corr", det.corr)
-                .putUnsigned("mask", det.mask)
-                .put("detd", det.detd)
-                .put("ewald_rad", det.ewaldRad);
-        if (det.nx > 0 && det.ny > 0) {
-            w.put("nx", det.nx).put("ny", det.ny);
+                .put("qx", det.copyQx())
+                .put("qy", det.copyQy())
+                .put("qz", det.copyQz())
+                .put("corr", det.copyCorr())
+                .putUnsigned("mask", det.copyMask())
+                .put("detd", det.detd())
+                .put("ewald_rad", det.ewaldRad());
+        if (det.nx() > 0 && det.ny() > 0) {
+            w.put("nx", det.nx()).put("ny", det.ny());
         }
         w.write(file);
     }

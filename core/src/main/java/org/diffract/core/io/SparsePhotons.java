@@ -59,6 +59,52 @@ public final class SparsePhotons {
         return b.build();
     }
 
+    /**
+     * The frames of several files one after the other, in the given order (Dragonfly's in_photons_list).
+     * All must be for the same detector.
+     */
+    public static SparsePhotons concat(java.util.List<SparsePhotons> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to concatenate");
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        int numPix = parts.get(0).numPix;
+        int frames = 0;
+        long ones = 0, multi = 0;
+        for (SparsePhotons p : parts) {
+            if (p.numPix != numPix) {
+                throw new IllegalArgumentException("photons for detectors of " + numPix + " and " + p.numPix + " pixels");
+            }
+            frames += p.numFrames();
+            ones += p.onesStart[p.numFrames()];
+            multi += p.multiStart[p.numFrames()];
+        }
+        if (ones > Integer.MAX_VALUE - 8 || multi > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("more than 2^31 photon entries in the concatenated files");
+        }
+        long[] onesStart = new long[frames + 1];
+        long[] multiStart = new long[frames + 1];
+        int[] placeOnes = new int[(int) ones];
+        int[] placeMulti = new int[(int) multi];
+        int[] countMulti = new int[(int) multi];
+        int f = 0;
+        for (SparsePhotons p : parts) {
+            int n = p.numFrames();
+            long o0 = onesStart[f], m0 = multiStart[f];
+            for (int d = 0; d < n; d++) {
+                onesStart[f + d + 1] = o0 + p.onesStart[d + 1];
+                multiStart[f + d + 1] = m0 + p.multiStart[d + 1];
+            }
+            System.arraycopy(p.placeOnes, 0, placeOnes, (int) o0, (int) p.onesStart[n]);
+            System.arraycopy(p.placeMulti, 0, placeMulti, (int) m0, (int) p.multiStart[n]);
+            System.arraycopy(p.countMulti, 0, countMulti, (int) m0, (int) p.multiStart[n]);
+            f += n;
+        }
+        return new SparsePhotons(numPix, onesStart, placeOnes, multiStart, placeMulti, countMulti);
+    }
+
     /** Keeps the frames whose indices are given, in that order. */
     public SparsePhotons select(int[] frames) {
         Builder b = new Builder(numPix);

@@ -1,7 +1,7 @@
 package org.diffract.core.volume;
 
 import java.util.Arrays;
-import java.util.stream.IntStream;
+import org.diffract.core.parallel.WorkerPool;
 import org.diffract.core.rotation.QuaternionSampling;
 import org.diffract.core.rotation.Quaternions;
 
@@ -16,7 +16,8 @@ import org.diffract.core.rotation.Quaternions;
  *
  * <p>Score: Pearson correlation of reference and aligned over the voxels with rMin <= r <= rMax. Search:
  * every rotation of {@link QuaternionSampling#of}(coarseNumDiv) on a sub-lattice of those voxels
- * (stride chosen so that about {@value #COARSE_VOXELS} voxels remain, threaded over rotations), then
+ * (stride chosen so that about {@value #COARSE_VOXELS} voxels remain, threaded over rotations on the
+ * caller's {@link WorkerPool}), then
  * the best {@value #CANDIDATES} coarse rotations are refined on all voxels by a local search: small
  * rotations about +-x, +-y, +-z composed with the current best, halving the step when none improves.
  */
@@ -43,8 +44,8 @@ public final class VolumeAlignment {
 
     /** Proper rotations only (right for centrosymmetric intensity models). */
     public static Result align(double[] moving, double[] reference, int n, int coarseNumDiv, double rMin,
-                               double rMax) {
-        return align(moving, reference, n, coarseNumDiv, rMin, rMax, false);
+                               double rMax, WorkerPool pool) {
+        return align(moving, reference, n, coarseNumDiv, rMin, rMax, false, pool);
     }
 
     /**
@@ -52,7 +53,7 @@ public final class VolumeAlignment {
      *                     electron densities, irrelevant for Friedel-symmetric intensities
      */
     public static Result align(double[] moving, double[] reference, int n, int coarseNumDiv, double rMin,
-                               double rMax, boolean tryInversion) {
+                               double rMax, boolean tryInversion, WorkerPool pool) {
         Symmetry.checkSize(moving, n);
         Symmetry.checkSize(reference, n);
         Shell full = new Shell(reference, n, rMin, rMax, 1);
@@ -68,9 +69,9 @@ public final class VolumeAlignment {
         final double[] quats = sampling.quaternions();
         final double[] scores = new double[numRot * numHand];
         int numTasks = (numRot * numHand + ROTATIONS_PER_TASK - 1) / ROTATIONS_PER_TASK;
-        IntStream.range(0, numTasks).parallel().forEach(task -> {
-            double[] buf = new double[coarse.size()];
-            double[] m = new double[9];
+        pool.forEachItem(0, numTasks, () -> new double[][] {new double[coarse.size()], new double[9]}, (w, task) -> {
+            double[] buf = w[0];
+            double[] m = w[1];
             int end = Math.min(scores.length, (task + 1) * ROTATIONS_PER_TASK);
             for (int k = task * ROTATIONS_PER_TASK; k < end; k++) {
                 samplingMatrix(quats, 4 * (k % numRot), k >= numRot, m);
@@ -88,7 +89,7 @@ public final class VolumeAlignment {
         int numCandidates = Math.min(CANDIDATES, order.length);
         double[][] refined = new double[numCandidates][];
         double[] refinedScore = new double[numCandidates];
-        IntStream.range(0, numCandidates).parallel().forEach(c -> {
+        pool.forEachItem(0, numCandidates, () -> null, (none, c) -> {
             int k = order[c];
             double[] q = Arrays.copyOfRange(quats, 4 * (k % numRot), 4 * (k % numRot) + 4);
             refined[c] = q;
@@ -102,7 +103,7 @@ public final class VolumeAlignment {
         }
         boolean inverted = order[best] >= numRot;
         double[] q = refined[best];
-        return new Result(q, refinedScore[best], rotate(moving, n, q, inverted), inverted);
+        return new Result(q, refinedScore[best], rotate(moving, n, q, inverted, pool), inverted);
     }
 
     /**
@@ -154,24 +155,26 @@ public final class VolumeAlignment {
      * moving rotated by q (inverted first if asked): aligned(x) = moving(+-R^T x) over the whole cube,
      * 0 where the source point is outside. Threaded over x-planes.
      */
-    public static double[] rotate(double[] moving, int n, double[] q, boolean inverted) {
+    public static double[] rotate(double[] moving, int n, double[] q, boolean inverted, WorkerPool pool) {
         Symmetry.checkSize(moving, n);
         double[] m = new double[9];
         samplingMatrix(q, 0, inverted, m);
         double[] out = new double[moving.length];
         final int c = n / 2;
         final int nn = n * n;
-        IntStream.range(0, n).parallel().forEach(x -> {
+        pool.forRanges(n, (x0, x1) -> {
             double[] qx = new double[nn], qy = new double[nn], qz = new double[nn], plane = new double[nn];
-            for (int y = 0; y < n; y++) {
-                for (int z = 0; z < n; z++) {
-                    qx[y * n + z] = x - c;
-                    qy[y * n + z] = y - c;
-                    qz[y * n + z] = z - c;
+            for (int x = x0; x < x1; x++) {
+                for (int y = 0; y < n; y++) {
+                    for (int z = 0; z < n; z++) {
+                        qx[y * n + z] = x - c;
+                        qy[y * n + z] = y - c;
+                        qz[y * n + z] = z - c;
+                    }
                 }
+                Slicer.slice(moving, n, m, qx, qy, qz, plane);
+                System.arraycopy(plane, 0, out, x * nn, nn);
             }
-            Slicer.slice(moving, n, m, qx, qy, qz, plane);
-            System.arraycopy(plane, 0, out, x * nn, nn);
         });
         return out;
     }

@@ -37,24 +37,24 @@ class DetectorFileTest {
         Path f = text("det.dat", "2\n1.5 -2 0.25 0.9 0\n  -1e-3\t4 5 1.0 2\n\n");
         Detector d = DetectorFile.read(f);
         assertEquals(2, d.numPix());
-        assertArrayEquals(new double[] {1.5, -0.001}, d.qx);
-        assertArrayEquals(new double[] {-2, 4}, d.qy);
-        assertArrayEquals(new double[] {0.25, 5}, d.qz);
-        assertArrayEquals(new double[] {0.9, 1.0}, d.corr);
-        assertArrayEquals(new byte[] {0, 2}, d.mask);
-        assertTrue(Double.isNaN(d.detd));
-        assertTrue(Double.isNaN(d.ewaldRad));
-        assertEquals(-1, d.nx);
-        assertEquals(-1, d.ny);
+        assertArrayEquals(new double[] {1.5, -0.001}, d.copyQx());
+        assertArrayEquals(new double[] {-2, 4}, d.copyQy());
+        assertArrayEquals(new double[] {0.25, 5}, d.copyQz());
+        assertArrayEquals(new double[] {0.9, 1.0}, d.copyCorr());
+        assertArrayEquals(new byte[] {0, 2}, d.copyMask());
+        assertTrue(Double.isNaN(d.detd()));
+        assertTrue(Double.isNaN(d.ewaldRad()));
+        assertEquals(-1, d.nx());
+        assertEquals(-1, d.ny());
     }
 
     @Test
     void readsThreeNumberHeaderDat() throws Exception {
         Path f = text("det.dat", "1 585.9375 600\r\n0 0 0 1 1\r\n");
         Detector d = DetectorFile.read(f);
-        assertEquals(585.9375, d.detd);
-        assertEquals(600, d.ewaldRad);
-        assertArrayEquals(new byte[] {1}, d.mask);
+        assertEquals(585.9375, d.detd());
+        assertEquals(600, d.ewaldRad());
+        assertArrayEquals(new byte[] {1}, d.copyMask());
     }
 
     @Test
@@ -63,15 +63,15 @@ class DetectorFileTest {
         DetectorFile.writeDat(f, sample(-1, -1));
         Detector d = DetectorFile.read(f);
         Detector s = sample(-1, -1);
-        assertArrayEquals(s.qx, d.qx, 5e-7);
-        assertArrayEquals(s.qy, d.qy, 5e-7);
-        assertArrayEquals(s.qz, d.qz, 5e-7);
+        assertArrayEquals(s.copyQx(), d.copyQx(), 5e-7);
+        assertArrayEquals(s.copyQy(), d.copyQy(), 5e-7);
+        assertArrayEquals(s.copyQz(), d.copyQz(), 5e-7);
         for (int t = 0; t < 3; t++) {
-            assertEquals(s.corr[t], d.corr[t], 1e-10 * s.corr[t]);
+            assertEquals(s.corr(t), d.corr(t), 1e-10 * s.corr(t));
         }
-        assertArrayEquals(s.mask, d.mask);
-        assertEquals(585.9375, d.detd);
-        assertEquals(600.5, d.ewaldRad);
+        assertArrayEquals(s.copyMask(), d.copyMask());
+        assertEquals(585.9375, d.detd());
+        assertEquals(600.5, d.ewaldRad());
     }
 
     @Test
@@ -89,18 +89,18 @@ class DetectorFileTest {
         DetectorFile.writeH5(f, sample(1, 3));
         Detector d = DetectorFile.read(f);
         Detector s = sample(1, 3);
-        assertArrayEquals(s.qx, d.qx);
-        assertArrayEquals(s.qy, d.qy);
-        assertArrayEquals(s.qz, d.qz);
-        assertArrayEquals(s.corr, d.corr);
-        assertArrayEquals(s.mask, d.mask);
-        assertEquals(585.9375, d.detd);
-        assertEquals(600.5, d.ewaldRad);
-        assertEquals(1, d.nx);
-        assertEquals(3, d.ny);
+        assertArrayEquals(s.copyQx(), d.copyQx());
+        assertArrayEquals(s.copyQy(), d.copyQy());
+        assertArrayEquals(s.copyQz(), d.copyQz());
+        assertArrayEquals(s.copyCorr(), d.copyCorr());
+        assertArrayEquals(s.copyMask(), d.copyMask());
+        assertEquals(585.9375, d.detd());
+        assertEquals(600.5, d.ewaldRad());
+        assertEquals(1, d.nx());
+        assertEquals(3, d.ny());
         Path g = dir.resolve("noshape.hdf5");
         DetectorFile.writeH5(g, sample(-1, -1));
-        assertEquals(-1, DetectorFile.read(g).nx);
+        assertEquals(-1, DetectorFile.read(g).nx());
     }
 
     @Test
@@ -120,12 +120,12 @@ class DetectorFileTest {
         Assumptions.assumeTrue(Files.isRegularFile(f), "reference data not present");
         Detector d = DetectorFile.read(f);
         assertEquals(22500, d.numPix());
-        assertEquals(585.9375, d.detd);
-        assertEquals(585.9375, d.ewaldRad);
-        for (byte m : d.mask) {
+        assertEquals(585.9375, d.detd());
+        assertEquals(585.9375, d.ewaldRad());
+        for (byte m : d.copyMask()) {
             assertTrue(m >= 0 && m <= 2);
         }
-        assertEquals(-73.32413302, d.qx[0], 1e-8);
+        assertEquals(-73.32413302, d.qx(0), 1e-8);
     }
 
     @Test

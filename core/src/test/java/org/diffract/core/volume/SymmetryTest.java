@@ -7,9 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.diffract.core.rotation.IcosahedralGroup;
+import org.diffract.core.parallel.WorkerPool;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class SymmetryTest {
+    /** Two workers, so the split over planes is exercised. */
+    private static final WorkerPool POOL = new WorkerPool(2, "test");
+
+    @AfterAll
+    static void closePool() {
+        POOL.close();
+    }
 
     @Test
     void friedelOddMakesMirrorPairsEqualToTheirAverageAndIsIdempotent() {
@@ -17,7 +26,7 @@ class SymmetryTest {
         SplittableRandom rng = new SplittableRandom(1);
         double[] orig = TestVolumes.random(rng, n * n * n);
         double[] v = orig.clone();
-        Symmetry.friedel(v, n);
+        Symmetry.friedel(v, n, POOL);
         for (int x = 0; x < n; x++) {
             for (int y = 0; y < n; y++) {
                 for (int z = 0; z < n; z++) {
@@ -29,7 +38,7 @@ class SymmetryTest {
             }
         }
         double[] again = v.clone();
-        Symmetry.friedel(again, n);
+        Symmetry.friedel(again, n, POOL);
         assertArrayEquals(v, again, 0.0);
     }
 
@@ -39,7 +48,7 @@ class SymmetryTest {
         SplittableRandom rng = new SplittableRandom(2);
         double[] orig = TestVolumes.random(rng, n * n * n);
         double[] v = orig.clone();
-        Symmetry.friedel(v, n);
+        Symmetry.friedel(v, n, POOL);
         for (int x = 0; x < n; x++) {
             for (int y = 0; y < n; y++) {
                 for (int z = 0; z < n; z++) {
@@ -53,7 +62,7 @@ class SymmetryTest {
                 }
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> Symmetry.friedel(new double[10], 2));
+        assertThrows(IllegalArgumentException.class, () -> Symmetry.friedel(new double[10], 2, POOL));
     }
 
     private static double[] rotateTrilinear(double[] v, int n, double[] g) {
@@ -99,7 +108,7 @@ class SymmetryTest {
         double rMax = 13;
         // The input is far from symmetric, so the check below can fail.
         assertTrue(relDiff(v, rotateTrilinear(v, n, group[7]), n, rMax) > 0.3);
-        Symmetry.icosahedral(v, n);
+        Symmetry.icosahedral(v, n, POOL);
         for (int g : new int[] {1, 7, 23, 59}) {
             double d = relDiff(v, rotateTrilinear(v, n, group[g]), n, rMax);
             assertTrue(d < 0.02, "group element " + g + " changes the symmetrised volume by " + d);
@@ -111,7 +120,7 @@ class SymmetryTest {
         int n = 31;
         double[] v = TestVolumes.gaussians(n, new double[3], new double[] {1}, new double[] {5}, null, 1);
         double[] orig = v.clone();
-        Symmetry.icosahedral(v, n);
+        Symmetry.icosahedral(v, n, POOL);
         double worst = 0;
         int c = n / 2;
         for (int x = 0; x < n; x++) {

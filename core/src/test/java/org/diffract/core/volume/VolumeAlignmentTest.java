@@ -7,9 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.diffract.core.rotation.Quaternions;
 import org.diffract.core.stats.ShellCorrelation;
+import org.diffract.core.parallel.WorkerPool;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class VolumeAlignmentTest {
+    /** Two workers, so the split over planes is exercised. */
+    private static final WorkerPool POOL = new WorkerPool(2, "test");
+
+    @AfterAll
+    static void closePool() {
+        POOL.close();
+    }
     private static final int N = 41;
     private static final double[] AMP = {1, 0.7, 1.2, 0.5, 0.9};
     private static final double[] SIGMA = {2.5, 3, 3.5, 2.5, 4};
@@ -22,7 +31,7 @@ class VolumeAlignmentTest {
         double[] q0 = Quaternions.random(rng);
         // moving(x) = reference(R0^T x): features of reference at c appear at R0 c.
         double[] moving = TestVolumes.gaussians(N, centres, AMP, SIGMA, Quaternions.toMatrix(q0), 1);
-        VolumeAlignment.Result res = VolumeAlignment.align(moving, reference, N, 6, 0, 18);
+        VolumeAlignment.Result res = VolumeAlignment.align(moving, reference, N, 6, 0, 18, POOL);
         // aligned(x) = moving(R^T x) = reference(R0^T R^T x), equal to reference iff R = R0^T.
         double err = Math.toDegrees(Quaternions.angleBetween(res.quaternion(), Quaternions.conjugate(q0)));
         assertTrue(err < 2, "rotation error " + err + " degrees");
@@ -41,8 +50,8 @@ class VolumeAlignmentTest {
         double[] q0 = Quaternions.random(rng);
         // Gaussians at -R0 c: the mirror image of a rotated reference.
         double[] moving = TestVolumes.gaussians(N, centres, AMP, SIGMA, Quaternions.toMatrix(q0), -1);
-        VolumeAlignment.Result proper = VolumeAlignment.align(moving, reference, N, 4, 0, 18, false);
-        VolumeAlignment.Result any = VolumeAlignment.align(moving, reference, N, 4, 0, 18, true);
+        VolumeAlignment.Result proper = VolumeAlignment.align(moving, reference, N, 4, 0, 18, false, POOL);
+        VolumeAlignment.Result any = VolumeAlignment.align(moving, reference, N, 4, 0, 18, true, POOL);
         assertTrue(any.inverted());
         assertTrue(any.correlation() > 0.99, "correlation " + any.correlation());
         double err = Math.toDegrees(Quaternions.angleBetween(any.quaternion(), Quaternions.conjugate(q0)));
@@ -55,8 +64,8 @@ class VolumeAlignmentTest {
     void rotateByIdentityCopiesTheInteriorAndInversionMirrors() {
         int n = 9;
         double[] v = TestVolumes.random(new SplittableRandom(2), n * n * n);
-        double[] same = VolumeAlignment.rotate(v, n, new double[] {1, 0, 0, 0}, false);
-        double[] mirrored = VolumeAlignment.rotate(v, n, new double[] {1, 0, 0, 0}, true);
+        double[] same = VolumeAlignment.rotate(v, n, new double[] {1, 0, 0, 0}, false, POOL);
+        double[] mirrored = VolumeAlignment.rotate(v, n, new double[] {1, 0, 0, 0}, true, POOL);
         for (int x = 1; x < n - 1; x++) {
             for (int y = 1; y < n - 1; y++) {
                 for (int z = 1; z < n - 1; z++) {

@@ -136,7 +136,11 @@ public final class FrameSimulator {
     private static final class Worker {
         final double[] intensity;
         final int n;
-        final Detector det;
+        final double[] qx;
+        final double[] qy;
+        final double[] qz;
+        final double[] corr;
+        final byte[] mask;
         final double[] r = new double[9];
         final double[] lambda;
         final int[] place;
@@ -146,7 +150,11 @@ public final class FrameSimulator {
         Worker(double[] intensity, int n, Detector det) {
             this.intensity = intensity;
             this.n = n;
-            this.det = det;
+            this.qx = det.copyQx();
+            this.qy = det.copyQy();
+            this.qz = det.copyQz();
+            this.corr = det.copyCorr();
+            this.mask = det.copyMask();
             int numPix = det.numPix();
             lambda = new double[numPix];
             place = new int[numPix];
@@ -156,10 +164,8 @@ public final class FrameSimulator {
         /** Fills lambda with scale * I(R q) * corr (0 on unused pixels) and returns its sum. */
         double expected(double[] q, double scale) {
             Quaternions.toMatrix(q, 0, r);
-            Slicer.slice(intensity, n, r, det.qx, det.qy, det.qz, lambda);
+            Slicer.slice(intensity, n, r, qx, qy, qz, lambda);
             double sum = 0;
-            byte[] mask = det.mask;
-            double[] corr = det.corr;
             for (int t = 0; t < lambda.length; t++) {
                 double v = mask[t] == Detector.MASK_UNUSED ? 0 : scale * lambda[t] * corr[t];
                 lambda[t] = v;

@@ -63,8 +63,8 @@ class FrameSimulatorTest {
         // every frame sees the same lambda_t = mean * corr_t / sum of corr over used pixels
         double corrSum = 0;
         for (int t = 0; t < DET.numPix(); t++) {
-            if (DET.mask[t] != Detector.MASK_UNUSED) {
-                corrSum += DET.corr[t];
+            if (DET.mask(t) != Detector.MASK_UNUSED) {
+                corrSum += DET.corr(t);
             }
         }
         long[] sums = new long[DET.numPix()];
@@ -77,11 +77,11 @@ class FrameSimulatorTest {
         double chi2 = 0;
         int dof = 0;
         for (int t = 0; t < DET.numPix(); t++) {
-            if (DET.mask[t] == Detector.MASK_UNUSED) {
+            if (DET.mask(t) == Detector.MASK_UNUSED) {
                 assertEquals(0, sums[t], "unused pixel " + t + " got photons");
                 continue;
             }
-            double expected = frames * mean * DET.corr[t] / corrSum;
+            double expected = frames * mean * DET.corr(t) / corrSum;
             chi2 += (sums[t] - expected) * (sums[t] - expected) / expected;
             dof++;
         }
@@ -116,12 +116,12 @@ class FrameSimulatorTest {
             double[] q = Arrays.copyOfRange(r.quaternions(), 4 * d, 4 * d + 4);
             assertEquals(1, q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3], 1e-12);
             Quaternions.toMatrix(q, 0, rot);
-            Slicer.slice(in, N, rot, DET.qx, DET.qy, DET.qz, view);
+            Slicer.slice(in, N, rot, DET.copyQx(), DET.copyQy(), DET.copyQz(), view);
             double truth = correlation(counts, view, DET);
             // the same frame against the orientation of another frame
             double[] other = Arrays.copyOfRange(r.quaternions(), 4 * ((d + 1) % 4), 4 * ((d + 1) % 4) + 4);
             Quaternions.toMatrix(other, 0, rot);
-            Slicer.slice(in, N, rot, DET.qx, DET.qy, DET.qz, view);
+            Slicer.slice(in, N, rot, DET.copyQx(), DET.copyQy(), DET.copyQz(), view);
             double wrong = correlation(counts, view, DET);
             assertTrue(truth > 0.95, "frame " + d + " correlation with its truth " + truth);
             assertTrue(truth > wrong + 0.05, "frame " + d + ": " + truth + " vs " + wrong);
@@ -133,10 +133,10 @@ class FrameSimulatorTest {
         double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
         int m = 0;
         for (int t = 0; t < counts.length; t++) {
-            if (det.mask[t] == Detector.MASK_UNUSED) {
+            if (det.mask(t) == Detector.MASK_UNUSED) {
                 continue;
             }
-            double x = counts[t] / det.corr[t], y = view[t];
+            double x = counts[t] / det.corr(t), y = view[t];
             sx += x;
             sy += y;
             sxx += x * x;

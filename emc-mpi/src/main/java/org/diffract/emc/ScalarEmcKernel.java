@@ -1,9 +1,9 @@
 package org.diffract.emc;
 
-/** Plain-Java likelihood sums, for JVMs without the Vector API; also the reference in tests. */
-final class ScalarLikelihoodKernel extends LikelihoodKernel {
+/** Plain-Java EMC loops, for JVMs without the Vector API; also the reference in tests. */
+final class ScalarEmcKernel extends EmcKernel {
     @Override
-    public void frameSums(double[] lw, int[] ones, int o0, int o1, int[] multi, double[] count, int m0, int m1,
+    public void frameSums(float[] lw, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1,
                           double[] acc) {
         double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
         for (int i = o0; i < o1; i++) {
@@ -37,6 +37,31 @@ final class ScalarLikelihoodKernel extends LikelihoodKernel {
         acc[5] = a5;
         acc[6] = a6;
         acc[7] = a7;
+    }
+
+    @Override
+    public void mergeAdd(float[] view, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1,
+                         float[] weight) {
+        for (int i = o0; i < o1; i++) {
+            int b = ones[i] << 3;
+            for (int k = 0; k < BLOCK; k++) {
+                view[b + k] += weight[k];
+            }
+        }
+        for (int i = m0; i < m1; i++) {
+            int b = multi[i] << 3;
+            float c = count[i];
+            for (int k = 0; k < BLOCK; k++) {
+                view[b + k] += c * weight[k];
+            }
+        }
+    }
+
+    @Override
+    public void logFloor(double[] v, int n, double floor) {
+        for (int i = 0; i < n; i++) {
+            v[i] = Math.log(Math.max(v[i], floor));
+        }
     }
 
     @Override
