@@ -27,6 +27,7 @@ import org.diffract.emc.sim.IntensityModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 /** EmcRun in one JVM (no MPJ): every input layout the config allows, and the run's outputs. */
 class EmcRunTest {
@@ -96,7 +97,7 @@ class EmcRunTest {
     @Test
     void startModelFileIsUsedAndItsSizeChecked() throws Exception {
         double[] start = new double[n * n * n];
-        java.util.Arrays.fill(start, 3.0);
+        Arrays.fill(start, 3.0);
         VolumeFile.writeBin(dir.resolve("start.bin"), start, n);
         EmcState fromFile = run("start", "in_photons_file = photons.emc\nin_detector_file = det.h5\nstart_model_file = start.bin", 1);
         EmcState random = run("random", "in_photons_file = photons.emc\nin_detector_file = det.h5", 1);

@@ -12,6 +12,7 @@ import org.diffract.emc.sim.DensityModel;
 import org.diffract.emc.sim.FrameSimulator;
 import org.diffract.emc.sim.IntensityModel;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /**
  * Simulation and merging agree on geometry: merging simulated frames at their true orientations gives
@@ -34,7 +35,7 @@ class KnownOrientationMergeTest {
         }
         double[] r9 = new double[9];
         for (int d = 0; d < p.numFrames(); d++) {
-            java.util.Arrays.fill(view, 0);
+            Arrays.fill(view, 0);
             for (long i = p.onesStart[d]; i < p.onesStart[d + 1]; i++) {
                 view[p.placeOnes[(int) i]] += 1;
             }

@@ -2,6 +2,7 @@ package org.diffract.emc.sim;
 
 import java.util.SplittableRandom;
 import org.diffract.core.UserError;
+import java.util.Locale;
 
 /**
  * Electron densities with known truth for simulations, on an n³ C-ordered grid
@@ -106,7 +107,7 @@ public final class DensityModel {
         }
         double diameter = 2 * (radius + 3 * sigma);
         if (diameter > n / 2.0) {
-            throw new UserError(String.format(java.util.Locale.ROOT,
+            throw new UserError(String.format(Locale.ROOT,
                     "particle diameter %.1f voxels (2 (radius + 3 sigma)) exceeds n/2 = %.1f: use a radius <= %.1f "
                             + "or a larger grid, so the intensity is oversampled", diameter, n / 2.0,
                     n / 4.0 - 3 * sigma));

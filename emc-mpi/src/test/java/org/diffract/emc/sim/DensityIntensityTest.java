@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
+import java.util.SplittableRandom;
 
 class DensityIntensityTest {
 
@@ -97,7 +98,7 @@ class DensityIntensityTest {
         for (int n : new int[] {9, 16}) {
             int c = n / 2;
             double[] rho = new double[n * n * n];
-            java.util.SplittableRandom rng = new java.util.SplittableRandom(n);
+            SplittableRandom rng = new SplittableRandom(n);
             for (int i = 0; i < rho.length; i++) {
                 rho[i] = rng.nextDouble();
             }
