@@ -7,8 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.diffract.core.UserError;
+import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.io.H5Reader;
 import org.diffract.core.io.H5Writer;
+import org.diffract.core.parallel.PausePoint;
 
 /**
  * The state after a complete iteration, in one HDF5 file written atomically (temp name + rename), so a
@@ -60,7 +62,13 @@ public final class EmcCheckpoint {
                     .put("history/kept_per_frame", kept).put("history/peak_rss", rss)
                     .put("history/cpu_seconds", cpu);
         }
-        w.write(path(outputFolder));
+        // complete under a temporary name, renamed only after the test pause point: a run killed at any moment
+        // leaves either the previous checkpoint or this one, whole, and at most a stray temporary file, which the
+        // next run removes (EmcRun)
+        AtomicFiles.write(path(outputFolder), tmp -> {
+            w.write(tmp);
+            PausePoint.at("checkpoint", s.iterationsDone(), 0);
+        });
     }
 
     /** Reads the checkpoint and checks it belongs to this run (same model size, frames and sampling). */

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diffract.core.parallel.Communicator;
+import org.diffract.core.parallel.PausePoint;
 import org.diffract.core.parallel.WorkerPool;
 import org.diffract.core.rotation.QuaternionSampling;
 import org.diffract.core.volume.Symmetry;
@@ -109,7 +110,7 @@ public final class EmcEngine implements AutoCloseable {
                 mf[i] = (float) oldModel[i];
             }
         });
-        likelihood.run(mf, oldScale, beta, logProbMin, pool, comm.rank() == 0);
+        likelihood.run(mf, oldScale, beta, logProbMin, pool, comm.rank() == 0, pause("likelihood", iter));
         long t1 = System.nanoTime();
         long c1 = ProcessMemory.cpuNanos();
         normaliser.combine(likelihood.accumulators(), likelihood.usedWorkers(), comm, pool);
@@ -130,7 +131,8 @@ public final class EmcEngine implements AutoCloseable {
         for (int d = 0; d < nd; d++) {
             factor[d] = params.mergeRule() == MergeRule.SCALED_FRAMES ? 1 / newScale[d] : 1;
         }
-        double[] pairs = merger.merge(factor, weight, params.mergeRule(), comm, pool);
+        double[] pairs = merger.merge(factor, weight, params.mergeRule(), comm, pool, pause("merge", iter),
+                pause("reduce", iter));
         long storeBytes = store.allocatedBytes();
         lastStoreBytes = storeBytes;
         store.release();
@@ -184,6 +186,16 @@ public final class EmcEngine implements AutoCloseable {
                 nd == 0 ? 0 : ll / nd, betaMean, share.numRot, nd == 0 ? 0 : keptTotal / nd, ProcessMemory.peakRss(),
                 cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) / 1e9);
         return new Iteration(next, stats, frames);
+    }
+
+    /**
+     * The test-only stop (core's {@link PausePoint}) at a named moment of iteration {@code iter} on this rank:
+     * likelihood (half the rank's blocks handed out), merge (likewise in the merge), reduce (this rank's merge done,
+     * before the sum across ranks, where the other ranks then wait). Called once per phase, never per element.
+     */
+    private Runnable pause(String point, int iter) {
+        int rank = comm.rank();
+        return () -> PausePoint.at(point, iter, rank);
     }
 
     /** The merge's weight volume of the last iteration (Dragonfly's inter_weight) as (1, n, n, n). */

@@ -10,6 +10,7 @@ import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.io.H5Writer;
 import org.diffract.core.io.VolumeFile;
+import org.diffract.core.parallel.PausePoint;
 import org.diffract.core.plot.LinePlot;
 import org.diffract.core.plot.SlicePlot;
 
@@ -80,6 +81,8 @@ public final class EmcOutput {
                 .put("frame_index", data.sourceIndex)
                 .put("iteration", iter)
                 .write(modelFile(iter));
+        // test pause point: the iteration's files half written (ours, not yet Dragonfly's)
+        PausePoint.at("outputs", iter, 0);
         VolumeFile.writeBin(folder.resolve(String.format(Locale.ROOT, "intens_%03d.bin", iter)), model, n);
         H5Writer dragonfly = new H5Writer()
                 .put("intens", model, 1, n, n, n)

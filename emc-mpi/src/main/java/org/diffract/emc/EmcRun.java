@@ -8,12 +8,14 @@ import java.util.Locale;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diffract.core.UserError;
+import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.parallel.Communicator;
 
 /**
  * A whole EMC run on one rank, in three steps: setup ({@link EmcSetup}: data, detector, start or resumed
  * state, memory check), iterate ({@link EmcEngine}), output ({@link EmcOutput}, rank 0: iteration files,
- * log, checkpoint every iteration, pictures at the end).
+ * log, then the checkpoint every iteration, pictures at the end). Killed at any point, a run leaves whole files
+ * only (each is written under a temporary name and renamed) and its next start removes the temporary ones.
  */
 public final class EmcRun {
     private static final Logger LOG = LogManager.getLogger(EmcRun.class);
@@ -57,6 +59,10 @@ public final class EmcRun {
         if (root) {
             LOG.info("beta: {}; merge rule {}", settings.describeBeta(), params.mergeRule().key());
             out.create();
+            int removed = AtomicFiles.removeUnfinished(out.folder());
+            if (removed > 0) {
+                LOG.info("removed {} unfinished temporary file(s) a killed run left in {}", removed, out.folder());
+            }
         }
         try (EmcEngine engine = new EmcEngine(data, params, n, comm)) {
             double[] quaternions = engine.quaternions();
@@ -70,10 +76,12 @@ public final class EmcRun {
                 state = it.state();
                 history.add(it.stats());
                 if (root) {
+                    // the checkpoint last: it is the iteration's commit. A run killed before its rename resumes from
+                    // the iteration before and rewrites this iteration's files and log; one killed after it has them
                     LOG.info(EmcOutput.logLine(it.stats()));
                     out.writeIteration(it, data, quaternions, engine.interWeight(), params.needScaling());
-                    EmcCheckpoint.write(out.folder(), state, params.numDiv(), engine.numRotations(), history);
                     out.writeLog(history);
+                    EmcCheckpoint.write(out.folder(), state, params.numDiv(), engine.numRotations(), history);
                 }
             }
             if (root) {

@@ -90,10 +90,13 @@ final class LikelihoodPass {
 
     /**
      * Runs over all local blocks with log-weights {@code y = beta_d (L - scale_d W_r) + log w_r} where L is
-     * the photons' sum of K log(W corr). Fills every block's record stream with the candidates.
+     * the photons' sum of K log(W corr). Fills every block's record stream with the candidates. {@code atHalf}
+     * runs once, on the thread that takes the middle block, before it (the engine's test pause point).
      */
-    void run(float[] model, double[] scale, double[] beta, double logProbMin, WorkerPool pool, boolean report) {
+    void run(float[] model, double[] scale, double[] beta, double logProbMin, WorkerPool pool, boolean report,
+             Runnable atHalf) {
         int numBlocks = share.numBlocks();
+        int half = numBlocks / 2;
         AtomicInteger next = new AtomicInteger();
         AtomicInteger slot = new AtomicInteger();
         ProgressReporter progress = new ProgressReporter(LOG, "likelihood", numBlocks, report);
@@ -106,6 +109,9 @@ final class LikelihoodPass {
             wk.acc.reset();
             int b;
             while ((b = next.getAndIncrement()) < numBlocks) {
+                if (b == half) {
+                    atHalf.run();
+                }
                 wk.block(b, model, scale, beta, logProbMin);
                 progress.step();
             }

@@ -74,9 +74,12 @@ final class SliceMerger {
 
     /**
      * Merges every local rotation and sums across ranks; returns the interleaved (sum, weight) pairs of all
-     * ranks, the merger's own buffer, valid until the next call.
+     * ranks, the merger's own buffer, valid until the next call. {@code atHalf} runs once, on the thread that
+     * takes the middle block, before it, and {@code beforeReduce} just before the sum across ranks (the engine's
+     * test pause points).
      */
-    double[] merge(double[] frameFactor, double[] frameWeight, MergeRule rule, Communicator comm, WorkerPool pool) {
+    double[] merge(double[] frameFactor, double[] frameWeight, MergeRule rule, Communicator comm, WorkerPool pool,
+                   Runnable atHalf, Runnable beforeReduce) {
         int len = 2 * n * n * n;
         for (int v = 0; v < pairs.length; v++) {
             if (pairs[v] == null) {
@@ -89,6 +92,7 @@ final class SliceMerger {
             }
         });
         int numBlocks = share.numBlocks();
+        int half = numBlocks / 2;
         AtomicInteger next = new AtomicInteger();
         AtomicInteger slot = new AtomicInteger();
         pool.onEachWorker(w -> {
@@ -99,6 +103,9 @@ final class SliceMerger {
             Worker wk = workers[me];
             int b;
             while ((b = next.getAndIncrement()) < numBlocks) {
+                if (b == half) {
+                    atHalf.run();
+                }
                 wk.block(b, frameFactor, frameWeight, rule);
             }
         });
@@ -113,6 +120,7 @@ final class SliceMerger {
                 }
             });
         }
+        beforeReduce.run();
         comm.allreduceSum(total);
         merged = true;
         return total;

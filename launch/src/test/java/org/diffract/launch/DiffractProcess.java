@@ -46,6 +46,23 @@ final class DiffractProcess {
         return pb;
     }
 
+    /**
+     * SIGKILL to the command's whole process tree (launcher, starter, rank JVMs) in one kill(1) call, so no process
+     * of it sees another end first, as when a node dies; waits until all have ended. Returns how many there were.
+     */
+    static int killTree(Process p) throws Exception {
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(p.toHandle());
+        p.descendants().forEach(tree::add);
+        List<String> cmd = new ArrayList<>(List.of("kill", "-KILL"));
+        tree.forEach(h -> cmd.add(Long.toString(h.pid())));
+        new ProcessBuilder(cmd).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+        for (ProcessHandle h : tree) {
+            h.onExit().get(30, TimeUnit.SECONDS);
+        }
+        return tree.size();
+    }
+
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
         return run(workDir, Map.of(), args);
     }

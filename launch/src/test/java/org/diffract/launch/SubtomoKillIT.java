@@ -68,20 +68,6 @@ class SubtomoKillIT {
         }
     }
 
-    /** SIGKILL to the command's whole process tree in one kill(1) call, so no process of it sees another end first. */
-    static void killTree(Process p) throws Exception {
-        List<ProcessHandle> tree = new ArrayList<>();
-        tree.add(p.toHandle());
-        p.descendants().forEach(tree::add);
-        List<String> cmd = new ArrayList<>(List.of("kill", "-KILL"));
-        tree.forEach(h -> cmd.add(Long.toString(h.pid())));
-        new ProcessBuilder(cmd).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
-        for (ProcessHandle h : tree) {
-            h.onExit().get(30, TimeUnit.SECONDS);
-        }
-        assertTrue(tree.size() >= 3, "launcher, starter and rank JVM: " + tree.size() + " processes");
-    }
-
     /**
      * Runs the command with the pause at {@code point} of {@code iteration} on {@code rank}, kills it there, checks what
      * is left, resumes, and compares the outcome with the uninterrupted run's.
@@ -101,7 +87,7 @@ class SubtomoKillIT {
             assertTrue(System.nanoTime() < deadline, point + ": no pause after 5 minutes");
             Thread.sleep(50);
         }
-        killTree(p);
+        assertTrue(DiffractProcess.killTree(p) >= 3, "launcher, starter and rank JVM");
 
         assertEquals(checkpointLeft, checkpointIteration(out), point + ": the checkpoint left is whole and of iteration "
                 + checkpointLeft);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 import org.diffract.core.UserError;
 
@@ -33,6 +35,7 @@ public final class AtomicFiles {
      * class loaders, so each rank has its own copy of this counter: starting it at a random value keeps
      * two ranks from picking the same temp name.
      */
+    private static final Pattern UNFINISHED = Pattern.compile(".+\\.tmp-\\d+-\\d+");
     private static final AtomicLong COUNTER = new AtomicLong(new SecureRandom().nextInt() & 0x7fffffffL);
 
     private AtomicFiles() {
@@ -109,6 +112,31 @@ public final class AtomicFiles {
             }
         }
         return reason(e);
+    }
+
+    /**
+     * Removes the temporary files ({@code NAME.tmp-PID-N}, see {@link #write}) that a killed run left in
+     * {@code folder}: each is an unfinished copy of a file whose previous version, if any, is still whole. For a
+     * stage to call when it starts (or resumes) in a folder, before it writes anything there. Returns how many.
+     *
+     * @throws UserError naming the folder when they cannot be removed
+     */
+    public static int removeUnfinished(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(folder,
+                p -> UNFINISHED.matcher(p.getFileName().toString()).matches())) {
+            for (Path p : s) {
+                Files.deleteIfExists(p);
+                removed++;
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot remove the unfinished temporary files in " + folder + ": " + reason(e)
+                    + "; check the folder is writable");
+        }
+        return removed;
     }
 
     public static void writeBytes(Path target, byte[] content) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.diffract.core.UserError;
@@ -103,5 +104,23 @@ class AtomicFilesTest {
         assertEquals("cannot create output folder " + blocker.resolve("a/b") + ": " + blocker
                 + " is a file, not a folder; choose a writable folder", e.getMessage());
         assertEquals("x", Files.readString(blocker));
+    }
+
+    @Test
+    void removeUnfinishedTakesOnlyTheTemporaryNamesOfWrite() throws IOException {
+        Files.writeString(dir.resolve("model.h5"), "whole");
+        Files.writeString(dir.resolve("model.h5.tmp-123-45"), "half");
+        Files.writeString(dir.resolve("checkpoint.h5.tmp-7-1.tmp-7-2"), "half of a half");
+        Files.writeString(dir.resolve("notes.tmp"), "a user's file");
+        Files.writeString(dir.resolve("x.tmp-12"), "not our pattern");
+        Files.createDirectories(dir.resolve("sub"));
+        Files.writeString(dir.resolve("sub/y.tmp-1-2"), "in a subfolder: not this folder's");
+        assertEquals(2, AtomicFiles.removeUnfinished(dir));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of("model.h5", "notes.tmp", "sub", "x.tmp-12"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertTrue(Files.exists(dir.resolve("sub/y.tmp-1-2")));
+        assertEquals(0, AtomicFiles.removeUnfinished(dir.resolve("absent")));
     }
 }

@@ -3,6 +3,7 @@ package org.diffract.refine.subtomo;
 import java.util.Arrays;
 
 import org.diffract.core.parallel.Communicator;
+import org.diffract.core.parallel.PausePoint;
 
 /**
  * The averaging phase: each class's kept members, brought onto the reference by their alignments and

@@ -14,6 +14,7 @@ import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.io.H5Reader;
 import org.diffract.core.io.H5Writer;
 import org.diffract.core.parallel.Communicator;
+import org.diffract.core.parallel.PausePoint;
 
 /**
  * {@code checkpoint.h5} in --path: everything a refinement needs to go on after a complete iteration, in one HDF5

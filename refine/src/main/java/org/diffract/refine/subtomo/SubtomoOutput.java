@@ -1,8 +1,5 @@
 package org.diffract.refine.subtomo;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,11 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.io.H5Writer;
 import org.diffract.core.io.MrcFile;
 import org.diffract.core.parallel.Communicator;
+import org.diffract.core.parallel.PausePoint;
 import org.diffract.core.plot.LinePlot;
 import org.diffract.core.plot.SlicePlot;
 
@@ -62,20 +59,7 @@ public final class SubtomoOutput {
      * is an unfinished copy of a file whose previous version is still whole. Returns how many.
      */
     int removeUnfinished() {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        int removed = 0;
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().matches(".+\\.tmp-\\d+-\\d+"))) {
-            for (Path p : s) {
-                Files.deleteIfExists(p);
-                removed++;
-            }
-        } catch (IOException e) {
-            throw new UserError("cannot remove the unfinished temporary files in " + dir + ": " + e.getMessage()
-                    + "; check the folder is writable");
-        }
-        return removed;
+        return AtomicFiles.removeUnfinished(dir);
     }
 
     public void writeParameters() {

@@ -10,6 +10,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.diffract.core.UserError;
 import org.diffract.core.parallel.Communicator;
+import org.diffract.core.parallel.PausePoint;
 import org.diffract.core.parallel.WorkerPool;
 
 /**

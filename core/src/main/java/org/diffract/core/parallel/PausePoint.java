@@ -1,19 +1,19 @@
-package org.diffract.refine.subtomo;
+package org.diffract.core.parallel;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A test-only stop at a named moment of an iteration, so the kill test (launch's SubtomoKillIT) can SIGKILL a
- * real run exactly there rather than at a guessed time: with {@code DIFFRACT_TEST_PAUSE=POINT:ITERATION:RANK:FILE}
- * in the environment, that rank creates FILE when it reaches POINT of ITERATION and then waits to be killed.
- * Points: align (half the coarse search done), reduce (before the alignments are summed across the ranks), average
- * (between two classes' averages), checkpoint (the new checkpoint complete under its temporary name, not yet
- * renamed), outputs (the iteration's first output files written, the others not). Without the variable, as in
- * every real run, {@link #at} only compares one field with null.
+ * A test-only stop at a named moment of an iteration, so the kill tests (launch's SubtomoKillIT, EmcKillIT) can
+ * SIGKILL a real run exactly there rather than at a guessed time: with
+ * {@code DIFFRACT_TEST_PAUSE=POINT:ITERATION:RANK:FILE} in the environment, that rank creates FILE when it reaches
+ * POINT of ITERATION and then waits to be killed. Each stage names its points where it calls {@link #at} (refine
+ * subtomo: align, reduce, average, checkpoint, outputs; emc: likelihood, merge, reduce, checkpoint, outputs).
+ * Without the variable, as in every real run, {@link #at} only compares one field with null: call it once per
+ * phase or per block of work, never per element.
  */
-final class PausePoint {
+public final class PausePoint {
     private static final String[] SPEC = parse(System.getenv("DIFFRACT_TEST_PAUSE"));
 
     private PausePoint() {
@@ -30,7 +30,12 @@ final class PausePoint {
         return p;
     }
 
-    static void at(String point, int iteration, int rank) {
+    /** Whether a pause is asked for at all (lets a caller skip building the arguments of {@link #at}). */
+    public static boolean armed() {
+        return SPEC != null;
+    }
+
+    public static void at(String point, int iteration, int rank) {
         if (SPEC == null || !SPEC[0].equals(point) || !SPEC[1].equals(Integer.toString(iteration))
                 || !SPEC[2].equals(Integer.toString(rank))) {
             return;
