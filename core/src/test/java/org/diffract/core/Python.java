@@ -1,7 +1,5 @@
 package org.diffract.core;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +16,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
+
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The one way tests run Python: the reference scripts that prove the tools our users have (Debian's python3 with
@@ -40,7 +40,8 @@ public final class Python {
     /** Importing scipy or gemmi on a loaded machine takes seconds, never minutes. */
     private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(2);
     /** Prints the importable ones of the modules named in argv, one a line. */
-    private static final String PROBE = String.join("\n",
+    private static final String PROBE = String.join(
+            "\n",
             "import importlib, sys",
             "for m in sys.argv[1:]:",
             "    try:",
@@ -52,6 +53,7 @@ public final class Python {
 
     /** Per interpreter, the modules asked about so far and whether they import; absent interpreters map to null. */
     private static final Map<String, Map<String, Boolean>> KNOWN = new HashMap<>();
+
     private static int probes;
 
     private final String path;
@@ -237,8 +239,7 @@ public final class Python {
         return Set.copyOf(o.stdout().lines().map(String::strip).toList());
     }
 
-    private record Output(int exit, String stdout, String stderr) {
-    }
+    private record Output(int exit, String stdout, String stderr) {}
 
     /** The interpreter could not be started (not installed), told apart from other I/O trouble such as a full /tmp. */
     private static final class NotStarted extends IOException {
@@ -257,7 +258,10 @@ public final class Python {
         try {
             Process p;
             try {
-                p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                p = new ProcessBuilder(cmd)
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .start();
             } catch (IOException e) {
                 throw new NotStarted(e);
             }
@@ -268,7 +272,9 @@ public final class Python {
                 p.waitFor();
                 return null;
             }
-            return new Output(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Output(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);

@@ -1,11 +1,5 @@
 package org.diffract.core;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PythonTest {
     @TempDir
@@ -40,9 +40,12 @@ class PythonTest {
 
     @Test
     void stderrIsKeptOutOfTheResult() throws Exception {
-        assertEquals("out", Python.require().run("import sys, warnings\nprint('out')\n"
-                + "warnings.warn('expected: PythonTest shows stderr')\n"
-                + "sys.stderr.write('expected: and keeps it out of the result\\n')"));
+        assertEquals(
+                "out",
+                Python.require()
+                        .run("import sys, warnings\nprint('out')\n"
+                                + "warnings.warn('expected: PythonTest shows stderr')\n"
+                                + "sys.stderr.write('expected: and keeps it out of the result\\n')"));
     }
 
     @Test
@@ -52,8 +55,10 @@ class PythonTest {
 
     @Test
     void nonZeroExitFailsTheTestWithPythonsOutput() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> Python.require().run(
-                "import sys\nprint('before')\nraise ValueError('broken input ' + sys.argv[1])", "x.h5"));
+        AssertionFailedError e = assertThrows(
+                AssertionFailedError.class,
+                () -> Python.require()
+                        .run("import sys\nprint('before')\nraise ValueError('broken input ' + sys.argv[1])", "x.h5"));
         assertTrue(e.getMessage().contains("exited with 1"), e.getMessage());
         assertTrue(e.getMessage().contains("before"), e.getMessage());
         assertTrue(e.getMessage().contains("ValueError: broken input x.h5"), e.getMessage());
@@ -62,8 +67,8 @@ class PythonTest {
     @Test
     void aFailureNamesTheScriptButNotAWholeArrayPassedAsArgument() {
         String array = "1.5,".repeat(5000);
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> Python.require().run("import sys\nsys.exit(3)", "x.h5", array));
+        AssertionFailedError e = assertThrows(
+                AssertionFailedError.class, () -> Python.require().run("import sys\nsys.exit(3)", "x.h5", array));
         assertTrue(e.getMessage().startsWith("python -c 'import sys...' x.h5 1.5,1.5,"), e.getMessage());
         assertTrue(e.getMessage().contains("exited with 3"), e.getMessage());
         assertTrue(e.getMessage().length() < 400, e.getMessage());
@@ -71,7 +76,8 @@ class PythonTest {
 
     @Test
     void aScriptOverItsTimeIsKilledAndFails() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
+        AssertionFailedError e = assertThrows(
+                AssertionFailedError.class,
                 () -> Python.require().withTimeout(Duration.ofSeconds(1)).run("import time\ntime.sleep(120)"));
         assertTrue(e.getMessage().contains("did not finish in 1 s"), e.getMessage());
     }
@@ -82,7 +88,8 @@ class PythonTest {
         String module = "diffract_no_such_module";
         assertFalse(Python.has(module));
         TestAbortedException e = assertThrows(TestAbortedException.class, () -> Python.require(module));
-        assertTrue(e.getMessage().contains("python3-" + module + " is not installed (apt-get install python3-" + module),
+        assertTrue(
+                e.getMessage().contains("python3-" + module + " is not installed (apt-get install python3-" + module),
                 e.getMessage());
         String why = Python.missing("sys", module);
         assertTrue(why.contains("python3-" + module), why);

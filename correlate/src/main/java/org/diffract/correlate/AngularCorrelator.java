@@ -62,8 +62,7 @@ public final class AngularCorrelator {
      * Adds the correlation of pair (a, b) to {@code sums}. Images and masks are {@code [k * nphi + j]} at
      * the given offsets; masks are 1 = good.
      */
-    public void addPair(double[] a, int offA, double[] b, int offB, byte[] maskA, byte[] maskB,
-                        CorrelationSums sums) {
+    public void addPair(double[] a, int offA, double[] b, int offB, byte[] maskA, byte[] maskB, CorrelationSums sums) {
         addPair(a, offA, b, offB, maskA, maskB, sums, null);
     }
 
@@ -71,8 +70,15 @@ public final class AngularCorrelator {
      * As above, and when {@code pairOut} is not null also stores this pair's correlation there as
      * {@code [k * nphi + d]}, NaN at lags no good sample pair reaches.
      */
-    public void addPair(double[] a, int offA, double[] b, int offB, byte[] maskA, byte[] maskB,
-                        CorrelationSums sums, double[] pairOut) {
+    public void addPair(
+            double[] a,
+            int offA,
+            double[] b,
+            int offB,
+            byte[] maskA,
+            byte[] maskB,
+            CorrelationSums sums,
+            double[] pairOut) {
         int n = nq * nphi;
         for (int s = 0; s < n; s++) {
             double m = maskA[s] == 1 && maskB[s] == 1 ? 1 : 0;
@@ -120,8 +126,13 @@ public final class AngularCorrelator {
             for (int q = 0; q < nq; q++) {
                 for (int q2 = q; q2 < nq; q2++) {
                     productInverse(spec, q, q2, buf);
-                    accumulate(buf, allMaskCorr, CorrelationSums.ringPair(q, q2, nq) * nphi, sums.allSum,
-                            sums.allSumSq, sums.allCount);
+                    accumulate(
+                            buf,
+                            allMaskCorr,
+                            CorrelationSums.ringPair(q, q2, nq) * nphi,
+                            sums.allSum,
+                            sums.allSumSq,
+                            sums.allCount);
                 }
             }
         }

@@ -6,8 +6,7 @@ package org.diffract.correlate;
  * an item's predecessor is in the same part or the one before.
  */
 final class Blocks {
-    private Blocks() {
-    }
+    private Blocks() {}
 
     /** First item of part {@code p}; part p holds [start(p), start(p + 1)). */
     static int start(int n, int parts, int p) {

@@ -55,29 +55,58 @@ final class CenterStep {
         double[] result = new double[7];
         if (comm.rank() == 0) {
             s.createOutputFolder();
-            RingFit f = RingFitter.fit(mean, mask, nx, ny, c.guessX(), c.guessY(), c.guessR(), c.ringWidth(),
-                    c.dropBrightest(), c.ellipse());
+            RingFit f = RingFitter.fit(
+                    mean,
+                    mask,
+                    nx,
+                    ny,
+                    c.guessX(),
+                    c.guessY(),
+                    c.guessR(),
+                    c.ringWidth(),
+                    c.dropBrightest(),
+                    c.ellipse());
             long[] tags = shots.tags();
             long[] used = new long[n];
             for (int k = 0; k < n; k++) {
                 used[k] = tags[chosen[k]];
             }
-            LOG.info(String.format(Locale.ROOT, "center: x %.3f y %.3f radius %.3f px (rx %.3f ry %.3f), "
-                            + "residual %.3f px from %d pixels of the mean of %d shots (%s)", f.xCenter(), f.yCenter(),
-                    f.radius(), f.radiusX(), f.radiusY(), f.residual(), f.pixels(), n, c.tags().isEmpty()
+            LOG.info(String.format(
+                    Locale.ROOT,
+                    "center: x %.3f y %.3f radius %.3f px (rx %.3f ry %.3f), "
+                            + "residual %.3f px from %d pixels of the mean of %d shots (%s)",
+                    f.xCenter(),
+                    f.yCenter(),
+                    f.radius(),
+                    f.radiusX(),
+                    f.radiusY(),
+                    f.residual(),
+                    f.pixels(),
+                    n,
+                    c.tags().isEmpty()
                             ? "tags " + TagNames.name(used[0]) + ".." + TagNames.name(used[n - 1]) + " after "
-                            + c.skipDark() + " dark shots" : "the [center] tags; num_shots and skip_dark not used"));
-            new H5Writer().put("x_center", f.xCenter()).put("y_center", f.yCenter()).put("radius", f.radius())
-                    .put("radius_x", f.radiusX()).put("radius_y", f.radiusY()).put("residual", f.residual())
-                    .put("pixels_used", f.pixels()).put("ellipse", f.ellipse() ? 1 : 0)
-                    .put("num_shots", n).put("shot_tags", used).write(s.centerFile());
+                                    + c.skipDark() + " dark shots"
+                            : "the [center] tags; num_shots and skip_dark not used"));
+            new H5Writer()
+                    .put("x_center", f.xCenter())
+                    .put("y_center", f.yCenter())
+                    .put("radius", f.radius())
+                    .put("radius_x", f.radiusX())
+                    .put("radius_y", f.radiusY())
+                    .put("residual", f.residual())
+                    .put("pixels_used", f.pixels())
+                    .put("ellipse", f.ellipse() ? 1 : 0)
+                    .put("num_shots", n)
+                    .put("shot_tags", used)
+                    .write(s.centerFile());
             CorrelatePlots.ringFit(s.outputFolder().resolve("center_fit.png"), mean, mask, nx, ny, f);
-            result = new double[] {f.xCenter(), f.yCenter(), f.radius(), f.radiusX(), f.radiusY(), f.residual(),
-                f.pixels()};
+            result = new double[] {
+                f.xCenter(), f.yCenter(), f.radius(), f.radiusX(), f.radiusY(), f.residual(), f.pixels()
+            };
         }
         comm.broadcast(result, 0);
-        return new RingFit(result[0], result[1], result[2], result[3], result[4], result[5], (int) result[6],
-                c.ellipse());
+        return new RingFit(
+                result[0], result[1], result[2], result[3], result[4], result[5], (int) result[6], c.ellipse());
     }
 
     /**

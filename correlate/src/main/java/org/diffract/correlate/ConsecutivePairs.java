@@ -17,14 +17,15 @@ final class ConsecutivePairs implements PolarStep.Listener {
     private final PairSink sink;
     /** The pair that starts at each shot, or -1. */
     private final int[] pairAt;
+
     private final PairWorker[] workers;
     private final double[][] first;
     private final double[][] last;
     private final int[] from;
     private final int[] to;
 
-    ConsecutivePairs(PolarMeta meta, TagPairs pairs, CorrelateSettings.Correlation options, PairSink sink,
-                     int threads) {
+    ConsecutivePairs(
+            PolarMeta meta, TagPairs pairs, CorrelateSettings.Correlation options, PairSink sink, int threads) {
         if (!applies(pairs)) {
             throw new IllegalArgumentException("not consecutive pairs");
         }

@@ -25,8 +25,7 @@ import org.diffract.core.parallel.WorkerPool;
  * them. The shots are made on the fly (a modulated ring), so the bench needs no data file and no disk.
  */
 public final class CorrelateBench {
-    private CorrelateBench() {
-    }
+    private CorrelateBench() {}
 
     /** Images and masks of {@code pool} random shots for timing pairs, with the numpy script's masked gap. */
     public static PolarData randomPolarData(int nq, int nphi, int pool) {
@@ -86,8 +85,14 @@ public final class CorrelateBench {
             Path script = Files.createTempFile("diffcorr_numpy", ".py");
             try {
                 Files.write(script, in.readAllBytes());
-                ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "bench", Integer.toString(nq),
-                        Integer.toString(nphi), Integer.toString(pairs)).redirectErrorStream(true);
+                ProcessBuilder pb = new ProcessBuilder(
+                                python,
+                                script.toString(),
+                                "bench",
+                                Integer.toString(nq),
+                                Integer.toString(nphi),
+                                Integer.toString(pairs))
+                        .redirectErrorStream(true);
                 // pin numpy's BLAS threads so its figure is a 1-core one (its pocketfft is single-threaded)
                 pb.environment().put("OMP_NUM_THREADS", "1");
                 pb.environment().put("OPENBLAS_NUM_THREADS", "1");
@@ -108,8 +113,7 @@ public final class CorrelateBench {
     }
 
     /** One streaming run: shots, pairs, the largest live heap seen, seconds, and what a polar stack would take. */
-    public record Streaming(int shots, long pairs, long liveHeapMax, double seconds, long stackBytes) {
-    }
+    public record Streaming(int shots, long pairs, long liveHeapMax, double seconds, long stackBytes) {}
 
     /**
      * Streams {@code shots} synthetic shots of {@code detector}^2 pixels through the polar step and the
@@ -124,8 +128,8 @@ public final class CorrelateBench {
             throw new UserError("bench: " + nq + " rings do not fit a " + detector + "^2 detector (or fewer than 2 "
                     + "shots or 4 angles); use a larger --detector or fewer --nq");
         }
-        PolarGrid grid = new PolarGrid(detector, detector, null, c, c, rmin, nq, nphi,
-                PolarGrid.Interpolation.BILINEAR);
+        PolarGrid grid =
+                new PolarGrid(detector, detector, null, c, c, rmin, nq, nphi, PolarGrid.Interpolation.BILINEAR);
         long[] tags = new long[shots];
         Arrays.setAll(tags, i -> i);
         QMapping qm = new QMapping(1e-4, 0.05, 1.0);
@@ -135,20 +139,23 @@ public final class CorrelateBench {
             q[k] = qm.pix2invang(radii[k]);
         }
         PolarMeta meta = new PolarMeta(tags, grid.mask(), nq, nphi, radii, q, c, c);
-        CorrelateSettings s = new CorrelateSettings(null,
+        CorrelateSettings s = new CorrelateSettings(
+                null,
                 new CorrelateSettings.Input(Path.of("bench"), "auto", "auto", null, 0),
                 new CorrelateSettings.Geometry(1.0, 1e-4, 0.05, c, c),
                 new CorrelateSettings.Center(c, c, rmin, 5, 10, false, 10, 0, List.of()),
                 new CorrelateSettings.Polar(q[0], q[nq - 1], nphi, PolarGrid.Interpolation.BILINEAR),
                 new CorrelateSettings.Pairs(CorrelateSettings.PairMode.NON_OVERLAPPING, 0, null),
-                new CorrelateSettings.Correlation(-1, -1, false, 0, false), Path.of("bench-output"));
+                new CorrelateSettings.Correlation(-1, -1, false, 0, false),
+                Path.of("bench-output"));
         TagPairs pairs = TagPairs.consecutive(tags, 0);
         LocalCommunicator comm = new LocalCommunicator();
         // the steps' progress lines would drown the bench's own
         Configurator.setLevel(PolarStep.class.getName(), Level.WARN);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long[] live = {0};
-        try (WorkerPool pool = new WorkerPool(threads, "bench"); RingShots source = new RingShots(detector, shots)) {
+        try (WorkerPool pool = new WorkerPool(threads, "bench");
+                RingShots source = new RingShots(detector, shots)) {
             ConsecutivePairs correlator = new ConsecutivePairs(meta, pairs, s.correlation(), null, threads);
             PolarStep.Listener sampled = (w, a, b) -> {
                 PolarStep.Segment inner = correlator.segment(w, a, b);
@@ -158,7 +165,8 @@ public final class CorrelateBench {
                     if (w == 0 && (i - a) % every == every - 1) {
                         System.gc();
                         synchronized (live) {
-                            live[0] = Math.max(live[0], memory.getHeapMemoryUsage().getUsed());
+                            live[0] = Math.max(
+                                    live[0], memory.getHeapMemoryUsage().getUsed());
                         }
                     }
                 };
@@ -248,7 +256,6 @@ public final class CorrelateBench {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

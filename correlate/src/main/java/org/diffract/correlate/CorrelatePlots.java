@@ -8,19 +8,31 @@ import org.diffract.core.plot.SlicePlot;
 
 /** The pictures a scientist checks: the ring fit over the image, one polar image, the mean correlation map. */
 public final class CorrelatePlots {
-    private CorrelatePlots() {
-    }
+    private CorrelatePlots() {}
 
     /** Percentiles of the good pixels that bound center_fit.png's colours. */
     static final double LOW_PERCENTILE = 1;
+
     static final double HIGH_PERCENTILE = 99.5;
 
     /** The mean image with the fitted ring and centre burnt in: see {@link #ringFitImage}. */
     public static void ringFit(Path png, double[] image, byte[] mask, int nx, int ny, RingFit fit) {
-        SlicePlot.writeImage(png, ringFitImage(image, mask, nx, ny, fit), ny, nx, String.format(Locale.ROOT,
-                "ring fit: centre x %.2f y %.2f, r %.2f px, residual %.2f px (fit at the top colour; image "
-                        + "%.0f-%.1fth percentile of good pixels)", fit.xCenter(), fit.yCenter(), fit.radius(),
-                fit.residual(), LOW_PERCENTILE, HIGH_PERCENTILE), false);
+        SlicePlot.writeImage(
+                png,
+                ringFitImage(image, mask, nx, ny, fit),
+                ny,
+                nx,
+                String.format(
+                        Locale.ROOT,
+                        "ring fit: centre x %.2f y %.2f, r %.2f px, residual %.2f px (fit at the top colour; image "
+                                + "%.0f-%.1fth percentile of good pixels)",
+                        fit.xCenter(),
+                        fit.yCenter(),
+                        fit.radius(),
+                        fit.residual(),
+                        LOW_PERCENTILE,
+                        HIGH_PERCENTILE),
+                false);
     }
 
     /**
@@ -50,7 +62,12 @@ public final class CorrelatePlots {
         int steps = (int) Math.ceil(8 * Math.PI * Math.max(fit.radiusX(), fit.radiusY())) + 16;
         for (int s = 0; s < steps; s++) {
             double a = 2 * Math.PI * s / steps;
-            set(img, nx, ny, fit.xCenter() + fit.radiusX() * Math.cos(a), fit.yCenter() + fit.radiusY() * Math.sin(a),
+            set(
+                    img,
+                    nx,
+                    ny,
+                    fit.xCenter() + fit.radiusX() * Math.cos(a),
+                    fit.yCenter() + fit.radiusY() * Math.sin(a),
                     mark);
         }
         for (int d = -3; d <= 3; d++) {
@@ -70,9 +87,18 @@ public final class CorrelatePlots {
 
     /** One shot on the polar grid: rows are rings (q), columns angles. */
     public static void polarImage(Path png, double[] image, PolarMeta p, long tag) {
-        SlicePlot.writeImage(png, image, p.nq(), p.nphi(), String.format(Locale.ROOT,
-                "polar image of tag %d: q %.3f..%.3f 1/A down, phi 0..2pi across", tag, p.q()[0],
-                p.q()[p.nq() - 1]), false);
+        SlicePlot.writeImage(
+                png,
+                image,
+                p.nq(),
+                p.nphi(),
+                String.format(
+                        Locale.ROOT,
+                        "polar image of tag %d: q %.3f..%.3f 1/A down, phi 0..2pi across",
+                        tag,
+                        p.q()[0],
+                        p.q()[p.nq() - 1]),
+                false);
     }
 
     /**
@@ -88,8 +114,17 @@ public final class CorrelatePlots {
                 img[k * cols + d] = Double.isNaN(v) ? 0 : v;
             }
         }
-        SlicePlot.writeImage(png, img, nq, cols, String.format(Locale.ROOT,
-                "mean difference correlation: q %.3f..%.3f 1/A down, delta-phi 2pi/%d..pi across", q[0], q[nq - 1],
-                nphi), false);
+        SlicePlot.writeImage(
+                png,
+                img,
+                nq,
+                cols,
+                String.format(
+                        Locale.ROOT,
+                        "mean difference correlation: q %.3f..%.3f 1/A down, delta-phi 2pi/%d..pi across",
+                        q[0],
+                        q[nq - 1],
+                        nphi),
+                false);
     }
 }

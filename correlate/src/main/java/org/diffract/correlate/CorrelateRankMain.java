@@ -10,8 +10,7 @@ import org.diffract.core.parallel.RankMain;
  * STEP one of center, polar, pairs, diffcorr, run (the default).
  */
 public final class CorrelateRankMain {
-    private CorrelateRankMain() {
-    }
+    private CorrelateRankMain() {}
 
     public static void main(String[] argv) {
         RankMain.run(argv, ctx -> {

@@ -93,8 +93,8 @@ public final class CorrelateRun implements AutoCloseable {
         }
     }
 
-    private CorrelationSums finish(DiffCorrStep step, PolarMeta meta, TagPairs pairs, CorrelationSums sums,
-                                   PairOutput perPair) {
+    private CorrelationSums finish(
+            DiffCorrStep step, PolarMeta meta, TagPairs pairs, CorrelationSums sums, PairOutput perPair) {
         if (perPair != null) {
             perPair.finish();
         }
@@ -124,12 +124,12 @@ public final class CorrelateRun implements AutoCloseable {
         }
         PairOutput perPair = s.correlation().perPair() ? PairOutput.open(s, comm, layout.meta(), pairs) : null;
         try {
-            ConsecutivePairs stream = new ConsecutivePairs(layout.meta(), pairs, s.correlation(), perPair,
-                    pool.threads());
+            ConsecutivePairs stream =
+                    new ConsecutivePairs(layout.meta(), pairs, s.correlation(), perPair, pool.threads());
             PolarMeta meta = polar.run(layout, stream, true);
             int n = meta.shots();
-            CorrelationSums sums = stream.finish(comm, Blocks.start(n, comm.size(), comm.rank()),
-                    Blocks.end(n, comm.size(), comm.rank()));
+            CorrelationSums sums = stream.finish(
+                    comm, Blocks.start(n, comm.size(), comm.rank()), Blocks.end(n, comm.size(), comm.rank()));
             return finish(diffcorr, meta, pairs, sums, perPair);
         } finally {
             if (perPair != null) {
@@ -143,10 +143,18 @@ public final class CorrelateRun implements AutoCloseable {
     }
 
     /** Sums pairs [from, to) of in-memory images with the pool's workers (the bench's entry). */
-    public static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, WorkerPool pool, int q1,
-                                           int q2) {
-        return DiffCorrStep.sumPairs(p, p.meta(), pairs, from, to, pool,
-                new CorrelateSettings.Correlation(q1, q2, false, 0, false), null, false);
+    public static CorrelationSums sumPairs(
+            PolarData p, TagPairs pairs, int from, int to, WorkerPool pool, int q1, int q2) {
+        return DiffCorrStep.sumPairs(
+                p,
+                p.meta(),
+                pairs,
+                from,
+                to,
+                pool,
+                new CorrelateSettings.Correlation(q1, q2, false, 0, false),
+                null,
+                false);
     }
 
     @Override

@@ -17,12 +17,18 @@ import org.diffract.core.io.AtomicFiles;
  * are refused. The launcher writes the effective config (overrides applied, paths absolute) into the
  * output folder and the ranks read that file, so every rank sees the same settings.
  */
-public record CorrelateSettings(Path configFile, Input input, Geometry geometry, Center center, Polar polar,
-                                Pairs pairs, Correlation correlation, Path outputFolder) {
+public record CorrelateSettings(
+        Path configFile,
+        Input input,
+        Geometry geometry,
+        Center center,
+        Polar polar,
+        Pairs pairs,
+        Correlation correlation,
+        Path outputFolder) {
 
     /** [input]: the shots. {@code maxShots} 0 = all. */
-    public record Input(Path dataFile, String dataset, String run, Path maskFile, int maxShots) {
-    }
+    public record Input(Path dataFile, String dataset, String run, Path maskFile, int maxShots) {}
 
     /** [geometry]: wavelength (A), pixel size and distance (m), beam centre (NaN = from the center step). */
     public record Geometry(double wavelen, double pixsize, double detdist, double xCenter, double yCenter) {
@@ -40,39 +46,56 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
      * {@code numShots} shots after {@code skipDark} dark ones (by default [pairs] skip_dark), or of the listed
      * {@code tags} when there are any.
      */
-    public record Center(double guessX, double guessY, double guessR, double ringWidth, int dropBrightest,
-                         boolean ellipse, int numShots, int skipDark, List<Long> tags) {
+    public record Center(
+            double guessX,
+            double guessY,
+            double guessR,
+            double ringWidth,
+            int dropBrightest,
+            boolean ellipse,
+            int numShots,
+            int skipDark,
+            List<Long> tags) {
         public Center {
             tags = List.copyOf(tags);
         }
     }
 
     /** [polar]: q range (1/A), angles per ring (0 = auto) and interpolation. */
-    public record Polar(double qmin, double qmax, int nphi, PolarGrid.Interpolation interpolation) {
-    }
+    public record Polar(double qmin, double qmax, int nphi, PolarGrid.Interpolation interpolation) {}
 
     /** Consecutive pairs: (a, a+1), (a+2, a+3), ... or RingData's (a, a+1), (a+1, a+2), ... */
-    public enum PairMode { NON_OVERLAPPING, OVERLAPPING }
+    public enum PairMode {
+        NON_OVERLAPPING,
+        OVERLAPPING
+    }
 
     /**
      * [pairs]: consecutive pairs in {@code mode} after {@code skipDark} dark shots, or a JSON list of tag pairs
      * (null = none).
      */
-    public record Pairs(PairMode mode, int skipDark, Path pairsFile) {
-    }
+    public record Pairs(PairMode mode, int skipDark, Path pairsFile) {}
 
     /**
      * [correlate]: optional ring cross-correlation (-1 = off), all ring pairs, Legendre order (0 = off), and
      * whether every pair's own correlation is written (pair_correlations.h5).
      */
-    public record Correlation(int crossQ1, int crossQ2, boolean allCross, int legendreLmax, boolean perPair) {
-    }
+    public record Correlation(int crossQ1, int crossQ2, boolean allCross, int legendreLmax, boolean perPair) {}
 
     public static final Map<String, Set<String>> KNOWN = Map.of(
             "input", Set.of("data_file", "dataset", "run", "mask_file", "max_shots"),
             "geometry", Set.of("wavelen", "pixsize", "detdist", "x_center", "y_center"),
-            "center", Set.of("guess_x", "guess_y", "guess_r", "ring_width", "drop_brightest", "ellipse", "num_shots",
-                    "skip_dark", "tags"),
+            "center",
+                    Set.of(
+                            "guess_x",
+                            "guess_y",
+                            "guess_r",
+                            "ring_width",
+                            "drop_brightest",
+                            "ellipse",
+                            "num_shots",
+                            "skip_dark",
+                            "tags"),
             "polar", Set.of("qmin", "qmax", "nphi", "interpolation"),
             "pairs", Set.of("mode", "skip_dark", "pairs_file"),
             "correlate", Set.of("cross_q1", "cross_q2", "all_cross", "legendre_lmax", "per_pair"),
@@ -82,8 +105,8 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
      * The keys whose values are file or folder paths, as {@code section.key}: relative ones resolve against
      * the config file's folder, so a copy of the config written elsewhere must make them absolute.
      */
-    public static final Set<String> PATH_KEYS = Set.of("input.data_file", "input.mask_file", "pairs.pairs_file",
-            "output.output_folder");
+    public static final Set<String> PATH_KEYS =
+            Set.of("input.data_file", "input.mask_file", "pairs.pairs_file", "output.output_folder");
 
     public static CorrelateSettings read(Path file) {
         return from(IniConfig.read(file));
@@ -94,8 +117,15 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
         Path src = c.source();
         String name = src == null ? "config" : src.getFileName().toString();
         Path folder = c.folder().resolve("output");
-        return new CorrelateSettings(src, input(c, name), geometry(c, name), center(c, name), polar(c, name),
-                pairs(c, name), correlation(c, name), c.getPath("output", "output_folder", folder));
+        return new CorrelateSettings(
+                src,
+                input(c, name),
+                geometry(c, name),
+                center(c, name),
+                polar(c, name),
+                pairs(c, name),
+                correlation(c, name),
+                c.getPath("output", "output_folder", folder));
     }
 
     private static Input input(IniConfig c, String name) {
@@ -107,13 +137,21 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
         if (maxShots < 0) {
             throw new UserError(name + ": [input] max_shots must be >= 0 (0 = all shots)");
         }
-        return new Input(data, c.getString("input", "dataset", "auto"), c.getString("input", "run", "auto"),
-                c.getPath("input", "mask_file", null), maxShots);
+        return new Input(
+                data,
+                c.getString("input", "dataset", "auto"),
+                c.getString("input", "run", "auto"),
+                c.getPath("input", "mask_file", null),
+                maxShots);
     }
 
     private static Geometry geometry(IniConfig c, String name) {
-        return new Geometry(positive(c, name, "wavelen"), positive(c, name, "pixsize"), positive(c, name, "detdist"),
-                optionalDouble(c, "geometry", "x_center"), optionalDouble(c, "geometry", "y_center"));
+        return new Geometry(
+                positive(c, name, "wavelen"),
+                positive(c, name, "pixsize"),
+                positive(c, name, "detdist"),
+                optionalDouble(c, "geometry", "x_center"),
+                optionalDouble(c, "geometry", "y_center"));
     }
 
     private static Center center(IniConfig c, String name) {
@@ -127,7 +165,8 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
             throw new UserError(name + ": [center] drop_brightest must be >= 0 and num_shots >= 1");
         }
         int pairsSkip = c.getInt("pairs", "skip_dark", 0);
-        int skip = c.getString("center", "skip_dark", "auto").equalsIgnoreCase("auto") ? pairsSkip
+        int skip = c.getString("center", "skip_dark", "auto").equalsIgnoreCase("auto")
+                ? pairsSkip
                 : c.getInt("center", "skip_dark", pairsSkip);
         if (skip < 0) {
             throw new UserError(name + ": [center] skip_dark must be >= 0");
@@ -139,9 +178,16 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
                 tags.add(TagNames.parse(t, name + ": [center] tags"));
             }
         }
-        return new Center(optionalDouble(c, "center", "guess_x"), optionalDouble(c, "center", "guess_y"),
-                optionalDouble(c, "center", "guess_r"), ringWidth, drop, c.getBool("center", "ellipse", false),
-                centerShots, skip, tags);
+        return new Center(
+                optionalDouble(c, "center", "guess_x"),
+                optionalDouble(c, "center", "guess_y"),
+                optionalDouble(c, "center", "guess_r"),
+                ringWidth,
+                drop,
+                c.getBool("center", "ellipse", false),
+                centerShots,
+                skip,
+                tags);
     }
 
     private static Polar polar(IniConfig c, String name) {
@@ -156,7 +202,9 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
             throw new UserError(name + ": [polar] nphi must be auto or >= 4");
         }
         PolarGrid.Interpolation interp = c.getChoice("polar", "interpolation", "bilinear", "bilinear", "nearest")
-                .equals("nearest") ? PolarGrid.Interpolation.NEAREST : PolarGrid.Interpolation.BILINEAR;
+                        .equals("nearest")
+                ? PolarGrid.Interpolation.NEAREST
+                : PolarGrid.Interpolation.BILINEAR;
         return new Polar(qmin, qmax, nphi, interp);
     }
 
@@ -167,7 +215,9 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
         }
         Path file = c.getPath("pairs", "pairs_file", null);
         PairMode mode = c.getChoice("pairs", "mode", "non_overlapping", "non_overlapping", "overlapping")
-                .equals("overlapping") ? PairMode.OVERLAPPING : PairMode.NON_OVERLAPPING;
+                        .equals("overlapping")
+                ? PairMode.OVERLAPPING
+                : PairMode.NON_OVERLAPPING;
         if (file != null && mode == PairMode.OVERLAPPING) {
             throw new UserError(name + ": [pairs] mode = overlapping is for consecutive pairs but pairs_file is set; "
                     + "set pairs_file = None, or mode = non_overlapping to use the file's pairs as listed");
@@ -185,8 +235,8 @@ public record CorrelateSettings(Path configFile, Input input, Geometry geometry,
         if (lmax < 0 || lmax > 60) {
             throw new UserError(name + ": [correlate] legendre_lmax must be 0 (off) .. 60");
         }
-        return new Correlation(q1, q2, c.getBool("correlate", "all_cross", false), lmax,
-                c.getBool("correlate", "per_pair", false));
+        return new Correlation(
+                q1, q2, c.getBool("correlate", "all_cross", false), lmax, c.getBool("correlate", "per_pair", false));
     }
 
     private static double positive(IniConfig c, String name, String key) {

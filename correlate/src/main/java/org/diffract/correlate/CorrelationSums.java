@@ -19,6 +19,7 @@ public final class CorrelationSums {
     final double[] crossCount;
     /** Cross-correlations of every ring pair q <= q' (index {@link #ringPair}), when asked for; else empty. */
     final double[] allSum;
+
     final double[] allSumSq;
     final double[] allCount;
     private double pairs;

@@ -7,8 +7,7 @@ import org.diffract.core.io.MaskFile;
 
 /** The detector mask for correlate: .npy or raw uint8 .byt/.bin, 1 = good pixel, 0 = bad (RingData's convention). */
 public final class DetectorMask {
-    private DetectorMask() {
-    }
+    private DetectorMask() {}
 
     /** The mask in {@code [y * width + x]} order, or null (all good) when no file is given. */
     public static byte[] read(Path file, int height, int width) {
@@ -19,8 +18,8 @@ public final class DetectorMask {
         int good = 0;
         for (int t = 0; t < m.length; t++) {
             if (m[t] > 1) {
-                throw new UserError(file + ": mask value " + m[t] + " at pixel " + t + "; correlate masks are 1 = good, "
-                        + "0 = bad (not Dragonfly's 0/1/2)");
+                throw new UserError(file + ": mask value " + m[t] + " at pixel " + t
+                        + "; correlate masks are 1 = good, " + "0 = bad (not Dragonfly's 0/1/2)");
             }
             good += m[t];
         }

@@ -42,8 +42,13 @@ final class DiffCorrStep {
         checkRings(meta);
         int from = Blocks.start(pairs.size(), comm.size(), comm.rank());
         int to = Blocks.end(pairs.size(), comm.size(), comm.rank());
-        LOG.info("diffcorr: {} pairs over {} rank(s) x {} thread(s), {} rings x {} angles", pairs.size(),
-                comm.size(), pool.threads(), meta.nq(), meta.nphi());
+        LOG.info(
+                "diffcorr: {} pairs over {} rank(s) x {} thread(s), {} rings x {} angles",
+                pairs.size(),
+                comm.size(),
+                pool.threads(),
+                meta.nq(),
+                meta.nphi());
         return sumPairs(images, meta, pairs, from, to, pool, s.correlation(), sink, comm.rank() == 0);
     }
 
@@ -51,9 +56,16 @@ final class DiffCorrStep {
      * Sums pairs [from, to) over the pool's workers, one contiguous range and one correlator each (so the
      * sums do not depend on scheduling), logging the first worker's progress when {@code progress}.
      */
-    static CorrelationSums sumPairs(PolarImages images, PolarMeta meta, TagPairs pairs, int from, int to,
-                                    WorkerPool pool, CorrelateSettings.Correlation o, PairSink sink,
-                                    boolean progress) {
+    static CorrelationSums sumPairs(
+            PolarImages images,
+            PolarMeta meta,
+            TagPairs pairs,
+            int from,
+            int to,
+            WorkerPool pool,
+            CorrelateSettings.Correlation o,
+            PairSink sink,
+            boolean progress) {
         int workers = Math.max(1, Math.min(pool.threads(), to - from));
         CorrelationSums[] parts = new CorrelationSums[workers];
         pool.onEachWorker(w -> {
@@ -121,7 +133,9 @@ final class DiffCorrStep {
             for (int c = 0; c < nq; c++) {
                 System.arraycopy(all, (a * nq + c) * nphi, curve, 0, nphi);
                 boolean enough = LegendreExpansion.defined(curve) >= 2 * ls.length;
-                double[] f = enough ? LegendreExpansion.fit(curve, q[a], q[c], s.geometry().wavelen(), lmax) : null;
+                double[] f = enough
+                        ? LegendreExpansion.fit(curve, q[a], q[c], s.geometry().wavelen(), lmax)
+                        : null;
                 for (int li = 0; li < ls.length; li++) {
                     b[(li * nq + a) * nq + c] = enough ? f[li] : Double.NaN;
                 }
@@ -144,17 +158,25 @@ final class DiffCorrStep {
                 .put("correlations/count", sums.count(), nq, nphi)
                 .put("correlations/num_pairs", sums.pairs())
                 .put("correlations/skipped_pairs", pairs.skipped())
-                .attribute("correlations", "definition", "mean over pairs of sum_phi d(phi) d(phi+dphi) m m / "
-                        + "sum_phi m(phi) m(phi+dphi), d = difference of ring-normalised polar images, m = mask");
+                .attribute(
+                        "correlations",
+                        "definition",
+                        "mean over pairs of sum_phi d(phi) d(phi+dphi) m m / "
+                                + "sum_phi m(phi) m(phi+dphi), d = difference of ring-normalised polar images, m = mask");
         if (o.crossQ1() >= 0) {
-            w.put("correlations/cross_mean", sums.crossMean()).put("correlations/cross_variance", sums.crossVariance())
-                    .put("correlations/cross_count", sums.crossCount()).put("correlations/cross_q1", o.crossQ1())
+            w.put("correlations/cross_mean", sums.crossMean())
+                    .put("correlations/cross_variance", sums.crossVariance())
+                    .put("correlations/cross_count", sums.crossCount())
+                    .put("correlations/cross_q1", o.crossQ1())
                     .put("correlations/cross_q2", o.crossQ2());
         }
         double[] all = sums.hasAllCross() ? sums.allCrossMean() : null;
         if (all != null) {
-            w.put("correlations/all_cross_mean", all, nq, nq, nphi).attribute("correlations/all_cross_mean",
-                    "definition", "[q, q', dphi]: mean over pairs of sum_phi d_q(phi+dphi) d_q'(phi) m m / (same for m)");
+            w.put("correlations/all_cross_mean", all, nq, nq, nphi)
+                    .attribute(
+                            "correlations/all_cross_mean",
+                            "definition",
+                            "[q, q', dphi]: mean over pairs of sum_phi d_q(phi+dphi) d_q'(phi) m m / (same for m)");
         }
         if (o.legendreLmax() > 0) {
             int[] ls = LegendreExpansion.orders(o.legendreLmax());
@@ -170,16 +192,22 @@ final class DiffCorrStep {
                 double[] b = LegendreExpansion.fit(ring, p.q()[k], p.q()[k], wavelen, o.legendreLmax());
                 System.arraycopy(b, 0, bl, k * ls.length, ls.length);
             }
-            w.put("legendre/l", ls).put("legendre/B_l_diagonal", bl, nq, ls.length)
+            w.put("legendre/l", ls)
+                    .put("legendre/B_l_diagonal", bl, nq, ls.length)
                     .attribute("legendre", "definition", "C(q,q,dphi) = sum over even l of B_l(q,q) P_l(cos psi)");
             if (all != null) {
                 w.put("legendre/B_l", legendreAll(all, p.q(), nq, nphi, ls), ls.length, nq, nq)
-                        .attribute("legendre/B_l", "definition", "[l index, q, q']: C(q,q',dphi) = sum over even l "
-                                + "of B_l(q,q') P_l(cos psi), cos psi = sin t sin t' + cos t cos t' cos dphi");
+                        .attribute(
+                                "legendre/B_l",
+                                "definition",
+                                "[l index, q, q']: C(q,q',dphi) = sum over even l "
+                                        + "of B_l(q,q') P_l(cos psi), cos psi = sin t sin t' + cos t cos t' cos dphi");
             }
             if (o.crossQ1() >= 0) {
-                w.put("legendre/B_l_cross", LegendreExpansion.fit(sums.crossMean(), p.q()[o.crossQ1()],
-                        p.q()[o.crossQ2()], wavelen, o.legendreLmax()));
+                w.put(
+                        "legendre/B_l_cross",
+                        LegendreExpansion.fit(
+                                sums.crossMean(), p.q()[o.crossQ1()], p.q()[o.crossQ2()], wavelen, o.legendreLmax()));
             }
         }
         w.write(s.correlationsFile());

@@ -13,8 +13,7 @@ import org.diffract.core.UserError;
  * Bragg half angles asin(q lambda / 4 pi); only even l appear for Friedel-symmetric intensities.
  */
 public final class LegendreExpansion {
-    private LegendreExpansion() {
-    }
+    private LegendreExpansion() {}
 
     /** Even orders 0, 2, ..., lmax. */
     public static int[] orders(int lmax) {
@@ -80,8 +79,10 @@ public final class LegendreExpansion {
             r++;
         }
         try {
-            return new QRDecomposition(new Array2DRowRealMatrix(a, false)).getSolver()
-                    .solve(new ArrayRealVector(b, false)).toArray();
+            return new QRDecomposition(new Array2DRowRealMatrix(a, false))
+                    .getSolver()
+                    .solve(new ArrayRealVector(b, false))
+                    .toArray();
         } catch (SingularMatrixException e) {
             throw new UserError("the Legendre fit is singular (too few distinct angles for l = " + lmax
                     + "); lower [correlate] legendre_lmax or raise nphi");

@@ -42,8 +42,10 @@ final class PairOutput implements PairSink, AutoCloseable {
         if (comm.rank() == 0) {
             s.createOutputFolder();
             double[] maskCorr = new AngularCorrelator(meta.nq(), meta.nphi(), -1, -1).maskAutocorrelation(meta.mask());
-            H5Writer small = new H5Writer().put("tag_pairs", pairs.tagArray(), pairs.size(), 2)
-                    .put("q_ring", meta.q()).put("num_phi", meta.nphi())
+            H5Writer small = new H5Writer()
+                    .put("tag_pairs", pairs.tagArray(), pairs.size(), 2)
+                    .put("q_ring", meta.q())
+                    .put("num_phi", meta.nphi())
                     .put("mask_corr", maskCorr, meta.nq(), meta.nphi())
                     .attribute("tag_pairs", "order", "row p of dif_cors is the pair tag_pairs[p]")
                     .attribute("q_ring", "units", "1/A");

@@ -38,12 +38,18 @@ final class PairsStep {
     /** Makes the pairs of the shots {@code tags}; rank 0 writes pairs.json and its settings record. */
     TagPairs run(long[] tags) {
         CorrelateSettings.Pairs o = s.pairs();
-        TagPairs p = o.pairsFile() != null ? TagPairs.fromJson(o.pairsFile(), tags)
+        TagPairs p = o.pairsFile() != null
+                ? TagPairs.fromJson(o.pairsFile(), tags)
                 : TagPairs.consecutive(tags, o.skipDark(), o.mode());
         if (comm.rank() == 0) {
-            LOG.info("pairs: {} pairs from {} shots ({}), {} skipped for a missing tag", p.size(), tags.length,
-                    o.pairsFile() != null ? o.pairsFile() : "consecutive, " + o.mode().name().toLowerCase(Locale.ROOT)
-                            + ", after " + o.skipDark() + " dark shots",
+            LOG.info(
+                    "pairs: {} pairs from {} shots ({}), {} skipped for a missing tag",
+                    p.size(),
+                    tags.length,
+                    o.pairsFile() != null
+                            ? o.pairsFile()
+                            : "consecutive, " + o.mode().name().toLowerCase(Locale.ROOT) + ", after " + o.skipDark()
+                                    + " dark shots",
                     p.skipped());
             s.createOutputFolder();
             p.writeJson(s.pairsOut());
@@ -77,8 +83,8 @@ final class PairsStep {
         if (!Files.isRegularFile(json)) {
             why = "there is no " + json + " from a pairs step";
         } else {
-            List<String> changes = Files.isRegularFile(recordFile) ? changes(IniConfig.read(recordFile), record(s))
-                    : List.of();
+            List<String> changes =
+                    Files.isRegularFile(recordFile) ? changes(IniConfig.read(recordFile), record(s)) : List.of();
             if (changes.isEmpty()) {
                 kept = TagPairs.fromJson(json, tags);
             } else {
@@ -94,7 +100,10 @@ final class PairsStep {
             return run(tags);
         }
         if (comm.rank() == 0) {
-            LOG.info("diffcorr: {} pairs from {} as the pairs step wrote it{}{}", kept.size(), json,
+            LOG.info(
+                    "diffcorr: {} pairs from {} as the pairs step wrote it{}{}",
+                    kept.size(),
+                    json,
                     Files.isRegularFile(recordFile) ? "" : " (it has no " + SETTINGS_FILE + ": using it as it is)",
                     kept.skipped() > 0 ? ", " + kept.skipped() + " naming a shot not in polar.h5 skipped" : "");
         }
@@ -107,13 +116,21 @@ final class PairsStep {
         CorrelateSettings.Input in = s.input();
         CorrelateSettings.Pairs p = s.pairs();
         IniConfig c = IniConfig.empty(null)
-                .set("input", "data_file", in.dataFile().toAbsolutePath().normalize().toString())
-                .set("input", "dataset", in.dataset()).set("input", "run", in.run())
+                .set(
+                        "input",
+                        "data_file",
+                        in.dataFile().toAbsolutePath().normalize().toString())
+                .set("input", "dataset", in.dataset())
+                .set("input", "run", in.run())
                 .set("input", "max_shots", Integer.toString(in.maxShots()))
                 .set("pairs", "mode", p.mode().name().toLowerCase(Locale.ROOT))
                 .set("pairs", "skip_dark", Integer.toString(p.skipDark()))
-                .set("pairs", "pairs_file", p.pairsFile() == null ? "None"
-                        : p.pairsFile().toAbsolutePath().normalize().toString());
+                .set(
+                        "pairs",
+                        "pairs_file",
+                        p.pairsFile() == null
+                                ? "None"
+                                : p.pairsFile().toAbsolutePath().normalize().toString());
         if (p.pairsFile() != null) {
             c.set("pairs", "pairs_file_sha256", sha256(p.pairsFile()));
         }

@@ -5,8 +5,18 @@ package org.diffract.correlate;
  * (tag {@code tags[i]}), ring k at radius {@code radii[k]} pixels and q {@code q[k]} 1/A, angle j; the same
  * ring-normalised; and the polar mask (1 = good) shared by all shots. Runs stream polar.h5 instead.
  */
-public record PolarData(long[] tags, double[] polar, double[] normalized, byte[] mask, int nq, int nphi,
-                        double[] radii, double[] q, double xCenter, double yCenter) implements PolarImages {
+public record PolarData(
+        long[] tags,
+        double[] polar,
+        double[] normalized,
+        byte[] mask,
+        int nq,
+        int nphi,
+        double[] radii,
+        double[] q,
+        double xCenter,
+        double yCenter)
+        implements PolarImages {
     public int shots() {
         return tags.length;
     }

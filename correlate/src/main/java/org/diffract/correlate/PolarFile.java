@@ -31,10 +31,16 @@ final class PolarFile implements PolarImages, AutoCloseable {
     /** Everything but the stacks, with the run's geometry. */
     static H5Writer metaFields(H5Writer w, PolarMeta m, CorrelateSettings.Geometry g) {
         return w.putUnsigned("polar_mask", reshape(m.mask(), m.nq(), m.nphi()))
-                .put("x_center", m.xCenter()).put("y_center", m.yCenter())
-                .put("q_ring", m.q()).put("ring_radius_pix", m.radii()).put("num_phi", m.nphi())
-                .put("wavelen", g.wavelen()).put("pixsize", g.pixsize()).put("detdist", g.detdist())
-                .put("q_mapping", m.qMappingTable(), m.nq(), 2).put("tag_map", m.tags())
+                .put("x_center", m.xCenter())
+                .put("y_center", m.yCenter())
+                .put("q_ring", m.q())
+                .put("ring_radius_pix", m.radii())
+                .put("num_phi", m.nphi())
+                .put("wavelen", g.wavelen())
+                .put("pixsize", g.pixsize())
+                .put("detdist", g.detdist())
+                .put("q_mapping", m.qMappingTable(), m.nq(), 2)
+                .put("tag_map", m.tags())
                 .attribute("polar_mask", "convention", "1 = good sample, 0 = masked")
                 .attribute("q_mapping", "columns", "ring index, q (1/A)")
                 .attribute("q_ring", "units", "1/A");
@@ -52,7 +58,11 @@ final class PolarFile implements PolarImages, AutoCloseable {
     static void writeTagMap(Path file, long[] tags) {
         StringBuilder sb = new StringBuilder(tags.length * 24).append('{');
         for (int i = 0; i < tags.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append('"').append(TagNames.name(tags[i])).append("\": ").append(i);
+            sb.append(i == 0 ? "" : ", ")
+                    .append('"')
+                    .append(TagNames.name(tags[i]))
+                    .append("\": ")
+                    .append(i);
         }
         AtomicFiles.writeString(file, sb.append('}').toString());
     }
@@ -81,15 +91,22 @@ final class PolarFile implements PolarImages, AutoCloseable {
             for (int i = 0; i < m.length; i++) {
                 mask[i] = (byte) m[i];
             }
-            meta = new PolarMeta(tags, mask, dims[0], dims[1], r.doubles("ring_radius_pix"), r.doubles("q_ring"),
-                    r.scalar("x_center", Double.NaN), r.scalar("y_center", Double.NaN));
+            meta = new PolarMeta(
+                    tags,
+                    mask,
+                    dims[0],
+                    dims[1],
+                    r.doubles("ring_radius_pix"),
+                    r.doubles("q_ring"),
+                    r.scalar("x_center", Double.NaN),
+                    r.scalar("y_center", Double.NaN));
         }
         H5RowReader rows = H5RowReader.open(file, NORMALIZED);
         int[] d = rows.dims();
         if (d.length != 3 || d[0] != meta.shots() || d[1] != meta.nq() || d[2] != meta.nphi()) {
             rows.close();
-            throw new UserError(file + ": " + NORMALIZED + " does not match tag_map and polar_mask; rerun the polar "
-                    + "step");
+            throw new UserError(
+                    file + ": " + NORMALIZED + " does not match tag_map and polar_mask; rerun the polar " + "step");
         }
         return new PolarFile(meta, rows);
     }

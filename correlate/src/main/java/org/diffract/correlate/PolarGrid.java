@@ -10,7 +10,10 @@ import org.diffract.core.UserError;
  * A polar sample is good (mask 1) only when every detector pixel it draws on is inside the image and good.
  */
 public final class PolarGrid {
-    public enum Interpolation { NEAREST, BILINEAR }
+    public enum Interpolation {
+        NEAREST,
+        BILINEAR
+    }
 
     private final int nq;
     private final int nphi;
@@ -23,8 +26,16 @@ public final class PolarGrid {
     /**
      * @param detMask detector mask {@code [y * nx + x]}, 1 = good, or null for all good
      */
-    public PolarGrid(int nx, int ny, byte[] detMask, double xCenter, double yCenter, double rmin, int nq, int nphi,
-                     Interpolation interp) {
+    public PolarGrid(
+            int nx,
+            int ny,
+            byte[] detMask,
+            double xCenter,
+            double yCenter,
+            double rmin,
+            int nq,
+            int nphi,
+            Interpolation interp) {
         if (nq < 1 || nphi < 2) {
             throw new UserError("polar grid needs at least 1 ring and 2 angles (got nq " + nq + ", nphi " + nphi
                     + "); widen [polar] qmin..qmax or raise nphi");
@@ -51,7 +62,8 @@ public final class PolarGrid {
                 int s = k * nphi + j;
                 double x = xCenter + r * cos[j];
                 double y = yCenter + r * sin[j];
-                mask[s] = interp == Interpolation.NEAREST ? nearest(s, x, y, nx, ny, detMask)
+                mask[s] = interp == Interpolation.NEAREST
+                        ? nearest(s, x, y, nx, ny, detMask)
                         : bilinear(s, x, y, nx, ny, detMask);
             }
         }
@@ -114,8 +126,10 @@ public final class PolarGrid {
         } else {
             for (int s = 0; s < ns; s++) {
                 int o = s * 4;
-                out[offset + s] = weight[o] * image[source[o]] + weight[o + 1] * image[source[o + 1]]
-                        + weight[o + 2] * image[source[o + 2]] + weight[o + 3] * image[source[o + 3]];
+                out[offset + s] = weight[o] * image[source[o]]
+                        + weight[o + 1] * image[source[o + 1]]
+                        + weight[o + 2] * image[source[o + 2]]
+                        + weight[o + 3] * image[source[o + 3]];
             }
         }
     }

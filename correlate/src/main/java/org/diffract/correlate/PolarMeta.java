@@ -5,8 +5,8 @@ package org.diffract.correlate;
  * {@code radii[k]} pixels and {@code q[k]} 1/A, nphi angles, the polar mask {@code [k * nphi + j]}
  * (1 = good) and the beam centre (x = column, y = row, pixels).
  */
-public record PolarMeta(long[] tags, byte[] mask, int nq, int nphi, double[] radii, double[] q, double xCenter,
-                        double yCenter) {
+public record PolarMeta(
+        long[] tags, byte[] mask, int nq, int nphi, double[] radii, double[] q, double xCenter, double yCenter) {
     public int shots() {
         return tags.length;
     }

@@ -36,8 +36,7 @@ final class PolarStep {
     }
 
     /** The polar grid of this run and what its images share. */
-    record Layout(PolarGrid grid, PolarMeta meta) {
-    }
+    record Layout(PolarGrid grid, PolarMeta meta) {}
 
     private final CorrelateSettings s;
     private final Communicator comm;
@@ -60,17 +59,18 @@ final class PolarStep {
         int nq = (int) Math.floor(rmax - rmin) + 1;
         int nphi = o.nphi() > 0 ? o.nphi() : (int) (2 * Math.PI * rmax);
         byte[] detMask = DetectorMask.read(s.input().maskFile(), shots.height(), shots.width());
-        PolarGrid grid = new PolarGrid(shots.width(), shots.height(), detMask, centre[0], centre[1], rmin, nq, nphi,
-                o.interpolation());
+        PolarGrid grid = new PolarGrid(
+                shots.width(), shots.height(), detMask, centre[0], centre[1], rmin, nq, nphi, o.interpolation());
         byte[] mask = grid.mask();
         int good = 0;
         for (byte b : mask) {
             good += b;
         }
         if (good == 0) {
-            throw new UserError(s.name() + ": no good polar sample: rings " + String.format(Locale.ROOT,
-                    "%.1f..%.1f", rmin, rmax) + " px around (" + centre[0] + ", " + centre[1] + ") miss the "
-                    + "detector or its mask; check [polar] qmin/qmax and the centre");
+            throw new UserError(
+                    s.name() + ": no good polar sample: rings " + String.format(Locale.ROOT, "%.1f..%.1f", rmin, rmax)
+                            + " px around (" + centre[0] + ", " + centre[1] + ") miss the "
+                            + "detector or its mask; check [polar] qmin/qmax and the centre");
         }
         double[] radii = grid.radii();
         double[] q = new double[nq];
@@ -97,8 +97,11 @@ final class PolarStep {
         double[] where = new double[2];
         if (write && comm.rank() == 0) {
             s.createOutputFolder();
-            long[] a = H5RowWriter.layout(partial, PolarFile.metaFields(new H5Writer(), meta, s.geometry()),
-                    List.of(PolarFile.RAW, PolarFile.NORMALIZED), shapes);
+            long[] a = H5RowWriter.layout(
+                    partial,
+                    PolarFile.metaFields(new H5Writer(), meta, s.geometry()),
+                    List.of(PolarFile.RAW, PolarFile.NORMALIZED),
+                    shapes);
             where = new double[] {a[0], a[1]};
         }
         if (write) {
@@ -107,14 +110,22 @@ final class PolarStep {
         int from = Blocks.start(n, comm.size(), comm.rank());
         int to = Blocks.end(n, comm.size(), comm.rank());
         int workers = Math.max(1, Math.min(pool.threads(), to - from));
-        LOG.info("polar: {} shots, {} rings x {} angles ({} interpolation), centre ({}, {}), {} rank(s) x {} "
-                        + "thread(s){}", n, meta.nq(), meta.nphi(),
-                s.polar().interpolation().name().toLowerCase(Locale.ROOT), meta.xCenter(), meta.yCenter(),
-                comm.size(), pool.threads(), write ? "" : ", polar images not stored");
+        LOG.info(
+                "polar: {} shots, {} rings x {} angles ({} interpolation), centre ({}, {}), {} rank(s) x {} "
+                        + "thread(s){}",
+                n,
+                meta.nq(),
+                meta.nphi(),
+                s.polar().interpolation().name().toLowerCase(Locale.ROOT),
+                meta.xCenter(),
+                meta.yCenter(),
+                comm.size(),
+                pool.threads(),
+                write ? "" : ", polar images not stored");
         double[] firstRaw = new double[per];
         boolean root = comm.rank() == 0;
-        try (H5RowWriter rows = write ? H5RowWriter.open(partial, new long[] {(long) where[0], (long) where[1]},
-                shapes) : null) {
+        try (H5RowWriter rows =
+                write ? H5RowWriter.open(partial, new long[] {(long) where[0], (long) where[1]}, shapes) : null) {
             pool.onEachWorker(w -> {
                 if (w >= workers || from >= to) {
                     return;

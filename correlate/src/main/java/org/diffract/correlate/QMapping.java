@@ -15,8 +15,8 @@ public final class QMapping {
 
     public QMapping(double pixsize, double detdist, double wavelen) {
         if (!(pixsize > 0) || !(detdist > 0) || !(wavelen > 0)) {
-            throw new UserError("pixsize, detdist and wavelen must all be > 0 (got " + pixsize + ", " + detdist
-                    + ", " + wavelen + "); set them in [geometry]");
+            throw new UserError("pixsize, detdist and wavelen must all be > 0 (got " + pixsize + ", " + detdist + ", "
+                    + wavelen + "); set them in [geometry]");
         }
         this.pixsize = pixsize;
         this.detdist = detdist;

@@ -5,6 +5,12 @@ package org.diffract.correlate;
  * x and y), the intensity-weighted RMS radial distance of the used pixels from the fitted curve, and how
  * many pixels the last fit used.
  */
-public record RingFit(double xCenter, double yCenter, double radius, double radiusX, double radiusY,
-                      double residual, int pixels, boolean ellipse) {
-}
+public record RingFit(
+        double xCenter,
+        double yCenter,
+        double radius,
+        double radiusX,
+        double radiusY,
+        double residual,
+        int pixels,
+        boolean ellipse) {}

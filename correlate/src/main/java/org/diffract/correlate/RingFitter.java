@@ -2,11 +2,11 @@ package org.diffract.correlate;
 
 import java.util.Arrays;
 
+import org.apache.commons.math3.exception.TooManyEvaluationsException;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresBuilder;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresOptimizer;
 import org.apache.commons.math3.fitting.leastsquares.LevenbergMarquardtOptimizer;
 import org.apache.commons.math3.fitting.leastsquares.MultivariateJacobianFunction;
-import org.apache.commons.math3.exception.TooManyEvaluationsException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.RealVector;
@@ -25,16 +25,24 @@ import org.diffract.core.UserError;
 public final class RingFitter {
     private static final int MAX_ROUNDS = 8;
 
-    private RingFitter() {
-    }
+    private RingFitter() {}
 
     /**
      * @param image  row-major {@code image[y * width + x]}
      * @param mask   1 = good pixel, or null for all good
      * @param drop   number of brightest annulus pixels to leave out
      */
-    public static RingFit fit(double[] image, byte[] mask, int nx, int ny, double x0, double y0, double r0,
-                              double ringWidth, int drop, boolean ellipse) {
+    public static RingFit fit(
+            double[] image,
+            byte[] mask,
+            int nx,
+            int ny,
+            double x0,
+            double y0,
+            double r0,
+            double ringWidth,
+            int drop,
+            boolean ellipse) {
         if (!(r0 > 0) || !(ringWidth > 0)) {
             throw new UserError("ring guess radius and ring_width must be > 0; set [center] guess_r and ring_width");
         }
@@ -56,11 +64,10 @@ public final class RingFitter {
     }
 
     /** Pixel positions and weights of the annulus around the current curve. */
-    private record Selection(double[] x, double[] y, double[] w, int n) {
-    }
+    private record Selection(double[] x, double[] y, double[] w, int n) {}
 
-    private static Selection select(double[] image, byte[] mask, int nx, int ny, double[] p, double ringWidth,
-                                    int drop) {
+    private static Selection select(
+            double[] image, byte[] mask, int nx, int ny, double[] p, double ringWidth, int drop) {
         double rx = p[2];
         double ry = p.length == 4 ? p[3] : p[2];
         double rmax = Math.max(rx, ry) + ringWidth;
@@ -83,8 +90,8 @@ public final class RingFitter {
             }
         }
         if (n - drop < 8) {
-            throw new UserError("only " + n + " good pixels lie within ring_width of the guessed ring (x "
-                    + p[0] + ", y " + p[1] + ", r " + p[2] + "); check [center] guess_x, guess_y, guess_r");
+            throw new UserError("only " + n + " good pixels lie within ring_width of the guessed ring (x " + p[0]
+                    + ", y " + p[1] + ", r " + p[2] + "); check [center] guess_x, guess_y, guess_r");
         }
         // sort the annulus by intensity to drop the brightest and find the floor
         double[] v = new double[n];
@@ -186,9 +193,15 @@ public final class RingFitter {
         };
         LeastSquaresOptimizer.Optimum opt;
         try {
-            opt = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
-                    .start(start).model(model).target(new double[n]).lazyEvaluation(false)
-                    .maxEvaluations(1000).maxIterations(1000).build());
+            opt = new LevenbergMarquardtOptimizer()
+                    .optimize(new LeastSquaresBuilder()
+                            .start(start)
+                            .model(model)
+                            .target(new double[n])
+                            .lazyEvaluation(false)
+                            .maxEvaluations(1000)
+                            .maxIterations(1000)
+                            .build());
         } catch (TooManyEvaluationsException e) {
             throw new UserError("the ring fit did not converge; improve [center] guess_x, guess_y, guess_r");
         }

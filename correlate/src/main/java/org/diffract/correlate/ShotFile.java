@@ -35,9 +35,7 @@ public final class ShotFile implements Shots {
     static final int CHECK_BATCH = 8192;
 
     /** What every reader of one run shares: where each shot is. */
-    private record Index(Path file, long[] tags, String group, long[] addresses, String stack, int height,
-                         int width) {
-    }
+    private record Index(Path file, long[] tags, String group, long[] addresses, String stack, int height, int width) {}
 
     private final Index index;
     private final H5Reader h5;
@@ -98,8 +96,9 @@ public final class ShotFile implements Shots {
         String runName;
         if (run == null || run.equalsIgnoreCase("auto")) {
             if (runs.size() != 1) {
-                throw new UserError(h5.file() + ": " + (runs.isEmpty() ? "no run_N group (not a SACLA run file)"
-                        : "several runs " + runs) + "; set [input] run = N, or [input] dataset to an (N, H, W) dataset");
+                throw new UserError(h5.file() + ": "
+                        + (runs.isEmpty() ? "no run_N group (not a SACLA run file)" : "several runs " + runs)
+                        + "; set [input] run = N, or [input] dataset to an (N, H, W) dataset");
             }
             runName = runs.get(0);
         } else {
@@ -111,8 +110,9 @@ public final class ShotFile implements Shots {
         Node det = ((Group) root.get(runName)).getChildren().get(SACLA_DETECTOR);
         String group = runName + "/" + SACLA_DETECTOR;
         if (!(det instanceof Group detGroup)) {
-            throw new UserError(h5.file() + ": no group /" + group + "; this is not an assembled SACLA run file: give one, "
-                    + "or set [input] dataset to the file's (N, H, W) dataset");
+            throw new UserError(
+                    h5.file() + ": no group /" + group + "; this is not an assembled SACLA run file: give one, "
+                            + "or set [input] dataset to the file's (N, H, W) dataset");
         }
         TreeMap<Long, String> byTag = new TreeMap<>();
         for (String name : detGroup.getChildren().keySet()) {
@@ -126,8 +126,8 @@ public final class ShotFile implements Shots {
             }
         }
         if (byTag.isEmpty()) {
-            throw new UserError(h5.file() + ": /" + group + " holds no tag_T groups, so the run has no shots; give a run "
-                    + "file with shots");
+            throw new UserError(h5.file() + ": /" + group
+                    + " holds no tag_T groups, so the run has no shots; give a run " + "file with shots");
         }
         long[] tags = new long[byTag.size()];
         int i = 0;
@@ -175,7 +175,11 @@ public final class ShotFile implements Shots {
 
     private static void checkNumeric(Path file, Dataset ds, String where) {
         Class<?> t = ds.getJavaType();
-        if (t != double.class && t != float.class && t != int.class && t != long.class && t != short.class
+        if (t != double.class
+                && t != float.class
+                && t != int.class
+                && t != long.class
+                && t != short.class
                 && t != byte.class) {
             throw new UserError(file + ": " + where + " has type " + t.getSimpleName()
                     + " but detector data must be numeric; write it as float32/64 or integers");
@@ -216,7 +220,8 @@ public final class ShotFile implements Shots {
     @Override
     public double[] read(int i, double[] out) {
         Object data;
-        String where = stack != null ? stack.getPath() + "[" + i + "]"
+        String where = stack != null
+                ? stack.getPath() + "[" + i + "]"
                 : "/" + index.group + "/tag_" + index.tags[i] + "/detector_data";
         try {
             if (stack != null) {
@@ -229,8 +234,10 @@ public final class ShotFile implements Shots {
                         .getDataFlat();
             }
         } catch (HdfException e) {
-            throw new UserError(index.file + ": cannot read " + where + " (" + e.getMessage()
-                    + "); the file may be truncated or use an unsupported filter", e);
+            throw new UserError(
+                    index.file + ": cannot read " + where + " (" + e.getMessage()
+                            + "); the file may be truncated or use an unsupported filter",
+                    e);
         }
         int n = flatten(data, out, 0);
         if (n != out.length) {

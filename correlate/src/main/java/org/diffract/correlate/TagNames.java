@@ -9,8 +9,7 @@ import org.diffract.core.UserError;
 final class TagNames {
     static final String PREFIX = "tag_";
 
-    private TagNames() {
-    }
+    private TagNames() {}
 
     static String name(long tag) {
         return PREFIX + tag;

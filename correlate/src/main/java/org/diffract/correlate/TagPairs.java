@@ -60,8 +60,8 @@ public record TagPairs(int[] first, int[] second, long[] tagFirst, long[] tagSec
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new UserError(file + ": no such pairs file; fix [pairs] pairs_file or set it to None for "
-                    + "consecutive pairs");
+            throw new UserError(
+                    file + ": no such pairs file; fix [pairs] pairs_file or set it to None for " + "consecutive pairs");
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
         }
@@ -96,10 +96,12 @@ public record TagPairs(int[] first, int[] second, long[] tagFirst, long[] tagSec
                 }
                 t1 = tag(p.get(0), file, i);
                 t2 = tag(p.get(1), file, i);
-            } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException
-                     | ArithmeticException e) {
-                throw new UserError(file + ": entry " + i + " is not a pair of tags; write [[\"tag_N\", \"tag_M\"], ...] "
-                        + "or [[N, M], ...]");
+            } catch (IllegalStateException
+                    | UnsupportedOperationException
+                    | NumberFormatException
+                    | ArithmeticException e) {
+                throw new UserError(file + ": entry " + i
+                        + " is not a pair of tags; write [[\"tag_N\", \"tag_M\"], ...] " + "or [[N, M], ...]");
             }
             Integer i1 = index.get(t1);
             Integer i2 = index.get(t2);
@@ -113,8 +115,8 @@ public record TagPairs(int[] first, int[] second, long[] tagFirst, long[] tagSec
             tb[m] = t2;
             m++;
         }
-        return new TagPairs(Arrays.copyOf(a, m), Arrays.copyOf(b, m),
-                Arrays.copyOf(ta, m), Arrays.copyOf(tb, m), skipped);
+        return new TagPairs(
+                Arrays.copyOf(a, m), Arrays.copyOf(b, m), Arrays.copyOf(ta, m), Arrays.copyOf(tb, m), skipped);
     }
 
     /** A tag given as "tag_N", "N" or an integer N. */
@@ -144,8 +146,12 @@ public record TagPairs(int[] first, int[] second, long[] tagFirst, long[] tagSec
     public void writeJson(Path file) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append("[\"").append(TagNames.name(tagFirst[i])).append("\", \"")
-                    .append(TagNames.name(tagSecond[i])).append("\"]");
+            sb.append(i == 0 ? "" : ", ")
+                    .append("[\"")
+                    .append(TagNames.name(tagFirst[i]))
+                    .append("\", \"")
+                    .append(TagNames.name(tagSecond[i]))
+                    .append("\"]");
         }
         AtomicFiles.writeString(file, sb.append("]").toString());
     }

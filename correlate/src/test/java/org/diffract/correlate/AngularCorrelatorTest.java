@@ -1,8 +1,5 @@
 package org.diffract.correlate;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -11,6 +8,9 @@ import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
 import org.diffract.core.parallel.WorkerPool;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AngularCorrelatorTest {
     /** sum_phi x(phi + d) y(phi), straight from the definition. */
@@ -53,8 +53,8 @@ class AngularCorrelatorTest {
         return modulated(shots, nq, nphi, fold, a, mask, seed, true);
     }
 
-    private static PolarData modulated(int shots, int nq, int nphi, int fold, double a, byte[] mask, long seed,
-                                       boolean normalize) {
+    private static PolarData modulated(
+            int shots, int nq, int nphi, int fold, double a, byte[] mask, long seed, boolean normalize) {
         Random rnd = new Random(seed);
         double[] p = new double[shots * nq * nphi];
         for (int i = 0; i < shots; i++) {
@@ -148,7 +148,8 @@ class AngularCorrelatorTest {
         worstCorrected = Math.sqrt(worstCorrected);
         worstNaive = Math.sqrt(worstNaive);
         assertTrue(worstCorrected < 0.03 * 9 * a * a, "corrected correlation rms error " + worstCorrected);
-        assertTrue(worstNaive > 0.15 * 9 * a * a, "the uncorrected correlation should be biased; rms error " + worstNaive);
+        assertTrue(
+                worstNaive > 0.15 * 9 * a * a, "the uncorrected correlation should be biased; rms error " + worstNaive);
     }
 
     @Test
@@ -232,7 +233,8 @@ class AngularCorrelatorTest {
                 if (q2 == q) {
                     continue;
                 }
-                double[] cross = sumPairs(data, pairs, 0, pairs.size(), 1, q, q2).crossMean();
+                double[] cross =
+                        sumPairs(data, pairs, 0, pairs.size(), 1, q, q2).crossMean();
                 for (int d = 0; d < nphi; d++) {
                     assertEquals(cross[d], full[(q * nq + q2) * nphi + d], 1e-12, "q " + q + " q' " + q2 + " d " + d);
                 }
@@ -240,15 +242,32 @@ class AngularCorrelatorTest {
         }
     }
 
-    private static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, int threads, int q1, int q2) {
+    private static CorrelationSums sumPairs(
+            PolarData p, TagPairs pairs, int from, int to, int threads, int q1, int q2) {
         return sumPairs(p, pairs, from, to, threads, q1, q2, false, false);
     }
 
-    private static CorrelationSums sumPairs(PolarData p, TagPairs pairs, int from, int to, int threads, int q1, int q2,
-                                            boolean allCross, boolean progress) {
+    private static CorrelationSums sumPairs(
+            PolarData p,
+            TagPairs pairs,
+            int from,
+            int to,
+            int threads,
+            int q1,
+            int q2,
+            boolean allCross,
+            boolean progress) {
         try (WorkerPool pool = new WorkerPool(threads, "test")) {
-            return DiffCorrStep.sumPairs(p, p.meta(), pairs, from, to, pool,
-                    new CorrelateSettings.Correlation(q1, q2, allCross, 0, false), null, progress);
+            return DiffCorrStep.sumPairs(
+                    p,
+                    p.meta(),
+                    pairs,
+                    from,
+                    to,
+                    pool,
+                    new CorrelateSettings.Correlation(q1, q2, allCross, 0, false),
+                    null,
+                    progress);
         }
     }
 }

@@ -1,10 +1,5 @@
 package org.diffract.correlate;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,6 +12,11 @@ import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.plot.ColorScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 11.6: the ring fit on the right shots (after the dark ones, or a list of tags) and a picture whose
@@ -43,12 +43,21 @@ class CenterStepTest {
     }
 
     private IniConfig config(Path data, String out) {
-        return IniConfig.empty(dir.resolve("c.ini")).set("input", "data_file", data.toString())
-                .set("input", "dataset", "shots").set("geometry", "wavelen", "1.0")
-                .set("geometry", "pixsize", "0.0001").set("geometry", "detdist", "0.05")
-                .set("center", "guess_x", "37").set("center", "guess_y", "29").set("center", "guess_r", "21.5")
-                .set("center", "ring_width", "8").set("center", "drop_brightest", "3").set("center", "num_shots", "3")
-                .set("polar", "qmin", "0.5").set("polar", "qmax", "1").set("pairs", "skip_dark", "3")
+        return IniConfig.empty(dir.resolve("c.ini"))
+                .set("input", "data_file", data.toString())
+                .set("input", "dataset", "shots")
+                .set("geometry", "wavelen", "1.0")
+                .set("geometry", "pixsize", "0.0001")
+                .set("geometry", "detdist", "0.05")
+                .set("center", "guess_x", "37")
+                .set("center", "guess_y", "29")
+                .set("center", "guess_r", "21.5")
+                .set("center", "ring_width", "8")
+                .set("center", "drop_brightest", "3")
+                .set("center", "num_shots", "3")
+                .set("polar", "qmin", "0.5")
+                .set("polar", "qmax", "1")
+                .set("pairs", "skip_dark", "3")
                 .set("output", "output_folder", dir.resolve(out).toString());
     }
 
@@ -91,7 +100,8 @@ class CenterStepTest {
         assertArrayEquals(new long[] {6, 7}, shotTags("c"));
         UserError e = assertThrows(UserError.class, () -> fit(config(data, "d").set("center", "tags", "tag_6 tag_99")));
         assertTrue(e.getMessage().contains("tag_99") && e.getMessage().contains("[center] tags"), e.getMessage());
-        e = assertThrows(UserError.class, () -> CorrelateSettings.from(config(data, "e").set("center", "tags", "x1")));
+        e = assertThrows(
+                UserError.class, () -> CorrelateSettings.from(config(data, "e").set("center", "tags", "x1")));
         assertTrue(e.getMessage().contains("x1"), e.getMessage());
         e = assertThrows(UserError.class, () -> fit(config(data, "f").set("center", "skip_dark", "8")));
         assertTrue(e.getMessage().contains("skip_dark"), e.getMessage());

@@ -1,9 +1,9 @@
 package org.diffract.correlate;
 
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.Test;
 
 /**
  * Issue 11.7: a rank's live heap while streaming does not grow with the number of shots. 20x more shots

@@ -1,11 +1,5 @@
 package org.diffract.correlate;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +20,12 @@ import org.diffract.core.parallel.WorkerPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** The whole workflow on a small SACLA-layout run with known centre, radius and 6-fold symmetry. */
 class CorrelateRunTest {
     @TempDir
@@ -34,15 +34,24 @@ class CorrelateRunTest {
     /** Geometry where the synthetic ring (r = 20 px) sits inside qmin..qmax. */
     private IniConfig config(Path data, String dataset, String out) {
         IniConfig c = IniConfig.empty(dir.resolve("correlate.ini"));
-        c.set("input", "data_file", data.toString()).set("input", "dataset", dataset)
-                .set("geometry", "wavelen", "1.0").set("geometry", "pixsize", "0.0001").set("geometry", "detdist", "0.05")
-                .set("center", "guess_x", "36.5").set("center", "guess_y", "29.5").set("center", "guess_r", "21")
-                .set("center", "ring_width", "8").set("center", "drop_brightest", "3")
+        c.set("input", "data_file", data.toString())
+                .set("input", "dataset", dataset)
+                .set("geometry", "wavelen", "1.0")
+                .set("geometry", "pixsize", "0.0001")
+                .set("geometry", "detdist", "0.05")
+                .set("center", "guess_x", "36.5")
+                .set("center", "guess_y", "29.5")
+                .set("center", "guess_r", "21")
+                .set("center", "ring_width", "8")
+                .set("center", "drop_brightest", "3")
                 .set("polar", "qmin", String.valueOf(new QMapping(0.0001, 0.05, 1.0).pix2invang(12)))
                 .set("polar", "qmax", String.valueOf(new QMapping(0.0001, 0.05, 1.0).pix2invang(26)))
-                .set("polar", "nphi", "96").set("pairs", "skip_dark", "2")
-                .set("correlate", "cross_q1", "3").set("correlate", "cross_q2", "5")
-                .set("correlate", "legendre_lmax", "8").set("correlate", "all_cross", "yes")
+                .set("polar", "nphi", "96")
+                .set("pairs", "skip_dark", "2")
+                .set("correlate", "cross_q1", "3")
+                .set("correlate", "cross_q2", "5")
+                .set("correlate", "legendre_lmax", "8")
+                .set("correlate", "all_cross", "yes")
                 .set("output", "output_folder", out);
         return c;
     }
@@ -63,8 +72,14 @@ class CorrelateRunTest {
         CorrelateSettings s = CorrelateSettings.from(config(data, "auto", "out"));
         new CorrelateRun(s, new LocalCommunicator(), 2).step("run");
         Path out = dir.resolve("out");
-        for (String f : List.of("center.h5", "center_fit.png", "polar.h5", "polar.png", "pairs.json",
-                "correlations.h5", "correlation.png")) {
+        for (String f : List.of(
+                "center.h5",
+                "center_fit.png",
+                "polar.h5",
+                "polar.png",
+                "pairs.json",
+                "correlations.h5",
+                "correlation.png")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         try (H5Reader r = H5Reader.open(out.resolve("correlations.h5"))) {
@@ -86,7 +101,9 @@ class CorrelateRunTest {
             assertEquals(shots.expectedPeak(2), mean[k * 96 + 16], 0.05 * shots.expectedPeak(2));
             assertEquals(5, r.doubles("legendre/l").length);
             assertArrayEquals(new int[] {5, 15, 15}, r.dataset("legendre/B_l").getDimensions());
-            assertArrayEquals(new int[] {15, 15, 96}, r.dataset("correlations/all_cross_mean").getDimensions());
+            assertArrayEquals(
+                    new int[] {15, 15, 96},
+                    r.dataset("correlations/all_cross_mean").getDimensions());
             // the diagonal of the all-pairs expansion is the ring-by-ring one
             double[] bl = r.doubles("legendre/B_l");
             double[] diag = r.doubles("legendre/B_l_diagonal");
@@ -95,25 +112,33 @@ class CorrelateRunTest {
         try (H5Reader r = H5Reader.open(out.resolve("center.h5"))) {
             assertEquals(shots.radius, r.scalar("radius", 0), 0.1);
         }
-        String py = Python.require("h5py", "numpy").run("import h5py, sys\n"
-                + "f = h5py.File(sys.argv[1], 'r')\n"
-                + "p = h5py.File(sys.argv[2], 'r')\n"
-                + "meta = ['polar_mask', 'x_center', 'y_center', 'q_ring', 'num_phi', 'wavelen', 'pixsize', 'detdist',\n"
-                + "        'q_mapping', 'tag_map']\n"
-                + "names = meta + ['tag_pairs', 'correlations/mean', 'correlations/variance', 'correlations/count']\n"
-                + "assert all(n in f for n in names), [n for n in names if n not in f]\n"
-                + "names = meta + ['polar_data', 'normalized_polar_data']\n"
-                + "assert all(n in p for n in names), [n for n in names if n not in p]\n"
-                + "print(p['polar_data'].shape, f['polar_mask'].dtype, f['q_mapping'].shape, int(f['num_phi'][()]))\n",
-                out.resolve("correlations.h5").toString(), out.resolve("polar.h5").toString());
+        String py = Python.require("h5py", "numpy")
+                .run(
+                        "import h5py, sys\n"
+                                + "f = h5py.File(sys.argv[1], 'r')\n"
+                                + "p = h5py.File(sys.argv[2], 'r')\n"
+                                + "meta = ['polar_mask', 'x_center', 'y_center', 'q_ring', 'num_phi', 'wavelen', 'pixsize', 'detdist',\n"
+                                + "        'q_mapping', 'tag_map']\n"
+                                + "names = meta + ['tag_pairs', 'correlations/mean', 'correlations/variance', 'correlations/count']\n"
+                                + "assert all(n in f for n in names), [n for n in names if n not in f]\n"
+                                + "names = meta + ['polar_data', 'normalized_polar_data']\n"
+                                + "assert all(n in p for n in names), [n for n in names if n not in p]\n"
+                                + "print(p['polar_data'].shape, f['polar_mask'].dtype, f['q_mapping'].shape, int(f['num_phi'][()]))\n",
+                        out.resolve("correlations.h5").toString(),
+                        out.resolve("polar.h5").toString());
         assertEquals("(22, 15, 96) uint8 (15, 2) 96", py);
         // numpy's FFT on the same file, an independent implementation of the estimator, agrees
         String script;
         try (var in = CorrelateRun.class.getResourceAsStream("diffcorr_numpy.py")) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String[] numpy = Python.require("h5py", "numpy").run(script, "check", out.resolve("correlations.h5").toString(),
-                out.resolve("polar.h5").toString()).split("\n");
+        String[] numpy = Python.require("h5py", "numpy")
+                .run(
+                        script,
+                        "check",
+                        out.resolve("correlations.h5").toString(),
+                        out.resolve("polar.h5").toString())
+                .split("\n");
         double[] java;
         try (H5Reader r = H5Reader.open(out.resolve("correlations.h5"))) {
             java = r.doubles("correlations/mean");
@@ -154,16 +179,20 @@ class CorrelateRunTest {
         SyntheticShots shots = SyntheticShots.small(11, 9);
         Path data = dir.resolve("stack.h5");
         shots.writeStack(data, "/data/shots");
-        IniConfig c = config(data, "/data/shots", "one").set("geometry", "x_center", "35.3")
-                .set("geometry", "y_center", "30.6").set("polar", "interpolation", "nearest");
+        IniConfig c = config(data, "/data/shots", "one")
+                .set("geometry", "x_center", "35.3")
+                .set("geometry", "y_center", "30.6")
+                .set("polar", "interpolation", "nearest");
         double[] reference = runOn(CorrelateSettings.from(c), new LocalCommunicator(), 1, false);
         assertArrayEquals(reference, runOn(CorrelateSettings.from(c), new LocalCommunicator(), 3, true), 1e-12);
         for (int ranks : new int[] {2, 3}) {
             for (boolean stream : new boolean[] {false, true}) {
-                IniConfig cr = config(data, "/data/shots", "r" + ranks + stream).set("geometry", "x_center", "35.3")
-                        .set("geometry", "y_center", "30.6").set("polar", "interpolation", "nearest");
-                List<double[]> got = ThreadCommunicator.run(ranks, comm -> runOn(CorrelateSettings.from(cr), comm, 2,
-                        stream));
+                IniConfig cr = config(data, "/data/shots", "r" + ranks + stream)
+                        .set("geometry", "x_center", "35.3")
+                        .set("geometry", "y_center", "30.6")
+                        .set("polar", "interpolation", "nearest");
+                List<double[]> got =
+                        ThreadCommunicator.run(ranks, comm -> runOn(CorrelateSettings.from(cr), comm, 2, stream));
                 for (double[] m : got) {
                     assertArrayEquals(reference, m, 1e-12, ranks + " ranks, streaming " + stream);
                 }
@@ -180,19 +209,29 @@ class CorrelateRunTest {
         SyntheticShots shots = SyntheticShots.small(12, 2);
         Path data = dir.resolve("t.h5");
         shots.writeStack(data, "/s");
-        CorrelateSettings s = CorrelateSettings.from(config(data, "/s", "t").set("geometry", "x_center", "35.3")
-                .set("geometry", "y_center", "30.6"));
+        CorrelateSettings s = CorrelateSettings.from(
+                config(data, "/s", "t").set("geometry", "x_center", "35.3").set("geometry", "y_center", "30.6"));
         for (int threads : new int[] {1, 3}) {
             Set<Thread> polar = ConcurrentHashMap.newKeySet();
             Set<Thread> pairs = ConcurrentHashMap.newKeySet();
-            try (WorkerPool pool = new WorkerPool(threads, "t"); ShotFile f = s.openShots()) {
+            try (WorkerPool pool = new WorkerPool(threads, "t");
+                    ShotFile f = s.openShots()) {
                 PolarStep step = new PolarStep(s, new LocalCommunicator(), pool, f);
-                step.run(step.layout(new double[] {35.3, 30.6}), (w, a, b) -> (i, norm) -> polar.add(Thread.currentThread()),
+                step.run(
+                        step.layout(new double[] {35.3, 30.6}),
+                        (w, a, b) -> (i, norm) -> polar.add(Thread.currentThread()),
                         false);
                 PolarData p = CorrelateBench.randomPolarData(4, 16, 12);
-                DiffCorrStep.sumPairs(p, p.meta(), TagPairs.consecutive(p.tags(), 0), 0, 6, pool,
+                DiffCorrStep.sumPairs(
+                        p,
+                        p.meta(),
+                        TagPairs.consecutive(p.tags(), 0),
+                        0,
+                        6,
+                        pool,
                         new CorrelateSettings.Correlation(-1, -1, false, 0, true),
-                        (pair, c) -> pairs.add(Thread.currentThread()), false);
+                        (pair, c) -> pairs.add(Thread.currentThread()),
+                        false);
             }
             // a fast worker may take another's share, so T workers show up as 1..T threads, all the pool's
             for (Set<Thread> seen : List.of(polar, pairs)) {
@@ -239,7 +278,8 @@ class CorrelateRunTest {
         e = assertThrows(UserError.class, () -> DetectorMask.read(mask, 64, 72));
         assertTrue(e.getMessage().contains("1 = good"), e.getMessage());
         // q range off the detector: nothing written
-        IniConfig far = config(data, "auto", "far").set("geometry", "x_center", "500").set("geometry", "y_center", "500");
+        IniConfig far =
+                config(data, "auto", "far").set("geometry", "x_center", "500").set("geometry", "y_center", "500");
         CorrelateRun run = new CorrelateRun(CorrelateSettings.from(far), new LocalCommunicator(), 1);
         e = assertThrows(UserError.class, () -> run.step("polar"));
         assertTrue(e.getMessage().contains("qmin/qmax"), e.getMessage());

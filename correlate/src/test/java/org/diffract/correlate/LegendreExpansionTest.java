@@ -1,8 +1,8 @@
 package org.diffract.correlate;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class LegendreExpansionTest {
     @Test

@@ -1,10 +1,10 @@
 package org.diffract.correlate;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class PolarGridTest {
     private static final int NX = 50;

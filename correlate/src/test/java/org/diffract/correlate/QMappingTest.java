@@ -1,11 +1,11 @@
 package org.diffract.correlate;
 
+import org.diffract.core.UserError;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.diffract.core.UserError;
-import org.junit.jupiter.api.Test;
 
 class QMappingTest {
     @Test

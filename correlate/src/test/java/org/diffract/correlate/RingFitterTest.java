@@ -1,18 +1,17 @@
 package org.diffract.correlate;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import java.util.Arrays;
 import java.util.Random;
 
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RingFitterTest {
-    private static double[] ring(int nx, int ny, double cx, double cy, double rx, double ry, double sigma,
-                                 long seed) {
+    private static double[] ring(int nx, int ny, double cx, double cy, double rx, double ry, double sigma, long seed) {
         Random rnd = new Random(seed);
         double[] img = new double[nx * ny];
         for (int y = 0; y < ny; y++) {

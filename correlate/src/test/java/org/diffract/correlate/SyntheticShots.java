@@ -25,8 +25,18 @@ public final class SyntheticShots {
     /** The random phase of each shot's modulation. */
     public final double[] theta;
 
-    public SyntheticShots(int width, int height, double xCenter, double yCenter, double radius, double sigma, int fold,
-                          double amplitude, int shots, long firstTag, long seed) {
+    public SyntheticShots(
+            int width,
+            int height,
+            double xCenter,
+            double yCenter,
+            double radius,
+            double sigma,
+            int fold,
+            double amplitude,
+            int shots,
+            long firstTag,
+            long seed) {
         this.width = width;
         this.height = height;
         this.xCenter = xCenter;

@@ -25,7 +25,11 @@ public record BetaSchedule(double start, double factor, double jump, int period,
         if (!(start > 0) && !Double.isNaN(start) || Double.isInfinite(start)) {
             throw new IllegalArgumentException("beta must be > 0 (or automatic)");
         }
-        if (!(factor > 0) || !(jump > 0) || !(max > 0) || period < 0 || Double.isInfinite(factor)
+        if (!(factor > 0)
+                || !(jump > 0)
+                || !(max > 0)
+                || period < 0
+                || Double.isInfinite(factor)
                 || Double.isInfinite(jump)) {
             throw new IllegalArgumentException("beta_factor, the schedule's factor and beta_max must be > 0");
         }

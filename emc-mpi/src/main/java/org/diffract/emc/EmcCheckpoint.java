@@ -21,11 +21,9 @@ import org.diffract.core.parallel.PausePoint;
 public final class EmcCheckpoint {
     public static final String FILE = "checkpoint.h5";
 
-    private EmcCheckpoint() {
-    }
+    private EmcCheckpoint() {}
 
-    public record Loaded(EmcState state, List<IterationStats> history) {
-    }
+    public record Loaded(EmcState state, List<IterationStats> history) {}
 
     public static Path path(Path outputFolder) {
         return outputFolder.resolve(FILE);
@@ -33,8 +31,14 @@ public final class EmcCheckpoint {
 
     public static void write(Path outputFolder, EmcState s, int numDiv, int numRot, List<IterationStats> history) {
         int k = history.size();
-        double[] secs = new double[k], rms = new double[k], mi = new double[k], ll = new double[k], beta = new double[k],
-                kept = new double[k], rss = new double[k], cpu = new double[k];
+        double[] secs = new double[k],
+                rms = new double[k],
+                mi = new double[k],
+                ll = new double[k],
+                beta = new double[k],
+                kept = new double[k],
+                rss = new double[k],
+                cpu = new double[k];
         int[] it = new int[k];
         for (int i = 0; i < k; i++) {
             IterationStats h = history.get(i);
@@ -57,9 +61,14 @@ public final class EmcCheckpoint {
                 .put("num_div", numDiv)
                 .put("num_rot", numRot);
         if (k > 0) {
-            w.put("history/iteration", it).put("history/seconds", secs).put("history/rms_change", rms)
-                    .put("history/mutual_info", mi).put("history/log_likelihood", ll).put("history/beta", beta)
-                    .put("history/kept_per_frame", kept).put("history/peak_rss", rss)
+            w.put("history/iteration", it)
+                    .put("history/seconds", secs)
+                    .put("history/rms_change", rms)
+                    .put("history/mutual_info", mi)
+                    .put("history/log_likelihood", ll)
+                    .put("history/beta", beta)
+                    .put("history/kept_per_frame", kept)
+                    .put("history/peak_rss", rss)
                     .put("history/cpu_seconds", cpu);
         }
         // complete under a temporary name, renamed only after the test pause point: a run killed at any moment
@@ -109,13 +118,14 @@ public final class EmcCheckpoint {
             double[] mi = r.doubles("history/mutual_info");
             double[] ll = r.doubles("history/log_likelihood");
             double[] beta = r.doubles("history/beta");
-            double[] kept = r.has("history/kept_per_frame") ? r.doubles("history/kept_per_frame") : new double[it.length];
+            double[] kept =
+                    r.has("history/kept_per_frame") ? r.doubles("history/kept_per_frame") : new double[it.length];
             double[] rss = r.has("history/peak_rss") ? r.doubles("history/peak_rss") : new double[it.length];
             double[] cpu = r.has("history/cpu_seconds") ? r.doubles("history/cpu_seconds") : new double[it.length];
             int numRot = (int) r.scalar("num_rot", 0);
             for (int i = 0; i < it.length; i++) {
-                history.add(new IterationStats((int) it[i], secs[i], rms[i], mi[i], ll[i], beta[i], numRot, kept[i],
-                        (long) rss[i], cpu[i]));
+                history.add(new IterationStats(
+                        (int) it[i], secs[i], rms[i], mi[i], ll[i], beta[i], numRot, kept[i], (long) rss[i], cpu[i]));
             }
         }
         return history;

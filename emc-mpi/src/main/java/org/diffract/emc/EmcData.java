@@ -18,12 +18,14 @@ public final class EmcData {
     public final int numFrames;
     /** Orientation photons (mask 0): frame d's single-photon pixels are oOnes[oOnesStart[d]..oOnesStart[d+1]). */
     final int[] oOnesStart;
+
     final int[] oOnes;
     final int[] oMultiStart;
     final int[] oMulti;
     final int[] oMultiCount;
     /** Merge-only photons (mask 1), same layout. */
     final int[] mOnesStart;
+
     final int[] mOnes;
     final int[] mMultiStart;
     final int[] mMulti;
@@ -164,7 +166,9 @@ public final class EmcData {
     /** Bytes held by the photon arrays, for the memory estimate. */
     public long bytes() {
         return 4L * (oOnes.length + mOnes.length + 2L * oMulti.length + 2L * mMulti.length)
-                + 4L * 4 * (numFrames + 1) + 8L * 3 * numFrames + 4L * sourceIndex.length;
+                + 4L * 4 * (numFrames + 1)
+                + 8L * 3 * numFrames
+                + 4L * sourceIndex.length;
     }
 
     private double mean(double[] v) {

@@ -44,6 +44,7 @@ public final class EmcEngine implements AutoCloseable {
     private final int[][] keptByWorker;
     /** A float copy of the model, what the likelihood slices (half the memory traffic of the double one). */
     private float[] modelFloat;
+
     private long lastStoreBytes;
 
     public EmcEngine(EmcData data, EmcParams params, int n, Communicator comm) {
@@ -67,9 +68,17 @@ public final class EmcEngine implements AutoCloseable {
         this.beta = new double[data.numFrames];
         this.keptByWorker = new int[threads][];
         if (comm.rank() == 0) {
-            LOG.info("EMC: {} rotations (num_div {}{}), {} frames, {} pixels, model {}^3, {} ranks x {} threads, kernel {}",
-                    share.numRot, params.numDiv(), params.symIcosahedral() ? ", icosahedral" : "", data.numFrames,
-                    data.detector.numPix(), n, comm.size(), threads, kernel.name());
+            LOG.info(
+                    "EMC: {} rotations (num_div {}{}), {} frames, {} pixels, model {}^3, {} ranks x {} threads, kernel {}",
+                    share.numRot,
+                    params.numDiv(),
+                    params.symIcosahedral() ? ", icosahedral" : "",
+                    data.numFrames,
+                    data.detector.numPix(),
+                    n,
+                    comm.size(),
+                    threads,
+                    kernel.name());
         }
     }
 
@@ -131,8 +140,8 @@ public final class EmcEngine implements AutoCloseable {
         for (int d = 0; d < nd; d++) {
             factor[d] = params.mergeRule() == MergeRule.SCALED_FRAMES ? 1 / newScale[d] : 1;
         }
-        double[] pairs = merger.merge(factor, weight, params.mergeRule(), comm, pool, pause("merge", iter),
-                pause("reduce", iter));
+        double[] pairs = merger.merge(
+                factor, weight, params.mergeRule(), comm, pool, pause("merge", iter), pause("reduce", iter));
         long storeBytes = store.allocatedBytes();
         lastStoreBytes = storeBytes;
         store.release();
@@ -171,19 +180,35 @@ public final class EmcEngine implements AutoCloseable {
         }
         int[] orientations = normaliser.best.clone();
         EmcState next = new EmcState(model, n, newScale, orientations, iter);
-        FrameResults frames = new FrameResults(orientations.clone(), normaliser.bestProb.clone(), frameMi, frameLike,
-                kept);
+        FrameResults frames =
+                new FrameResults(orientations.clone(), normaliser.bestProb.clone(), frameMi, frameLike, kept);
         long t5 = System.nanoTime();
         double secs = (t5 - t0) / 1e9;
         long cpu1 = ProcessMemory.cpuNanos();
         if (comm.rank() == 0) {
-            LOG.debug(String.format(Locale.ROOT, "phases: likelihood %.2f s (%.1f CPU s), normalise %.2f s, keep %.2f s, "
-                    + "merge %.2f s (%.1f CPU s), model %.2f s; probability store %.0f MiB", (t1 - t0) / 1e9,
-                    (c1 - cpu0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9, (c4 - c3) / 1e9,
-                    (t5 - t4) / 1e9, storeBytes / 1048576.0));
+            LOG.debug(String.format(
+                    Locale.ROOT,
+                    "phases: likelihood %.2f s (%.1f CPU s), normalise %.2f s, keep %.2f s, "
+                            + "merge %.2f s (%.1f CPU s), model %.2f s; probability store %.0f MiB",
+                    (t1 - t0) / 1e9,
+                    (c1 - cpu0) / 1e9,
+                    (t2 - t1) / 1e9,
+                    (t3 - t2) / 1e9,
+                    (t4 - t3) / 1e9,
+                    (c4 - c3) / 1e9,
+                    (t5 - t4) / 1e9,
+                    storeBytes / 1048576.0));
         }
-        IterationStats stats = new IterationStats(iter, secs, Math.sqrt(change / model.length), nd == 0 ? 0 : mi / nd,
-                nd == 0 ? 0 : ll / nd, betaMean, share.numRot, nd == 0 ? 0 : keptTotal / nd, ProcessMemory.peakRss(),
+        IterationStats stats = new IterationStats(
+                iter,
+                secs,
+                Math.sqrt(change / model.length),
+                nd == 0 ? 0 : mi / nd,
+                nd == 0 ? 0 : ll / nd,
+                betaMean,
+                share.numRot,
+                nd == 0 ? 0 : keptTotal / nd,
+                ProcessMemory.peakRss(),
                 cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) / 1e9);
         return new Iteration(next, stats, frames);
     }

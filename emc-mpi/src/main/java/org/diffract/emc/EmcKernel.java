@@ -21,22 +21,30 @@ public abstract class EmcKernel {
      * Likelihood sums: {@code acc[k] = sum over the frame's photons of count * lw[pixel * BLOCK + k]}, for
      * single photons {@code ones[o0..o1)} and multi-photon pixels {@code multi[m0..m1)} with counts.
      */
-    public abstract void frameSums(float[] lw, int[] ones, int o0, int o1, int[] multi, int[] count, int m0,
-                                   int m1, double[] acc);
+    public abstract void frameSums(
+            float[] lw, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1, double[] acc);
 
     /**
      * Merge sums: adds {@code count * weight[k]} to {@code view[pixel * BLOCK + k]} for every photon of the
      * frame, all lanes at once ({@code weight} has BLOCK lanes, zero where a rotation is not kept).
      */
-    public abstract void mergeAdd(float[] view, int[] ones, int o0, int o1, int[] multi, int[] count, int m0,
-                                  int m1, float[] weight);
+    public abstract void mergeAdd(
+            float[] view, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1, float[] weight);
 
     /**
      * {@link EmcSlicer#merge}: the adjoint of a trilinear slice into interleaved (sum, weight) pairs. The two
      * z-neighbour corners of a voxel row are 4 adjacent doubles, one vector add each.
      */
-    public void mergeSlice(double[] view, double scale, double[] r, double[] qx, double[] qy, double[] qz,
-                           boolean[] use, double[] pairs, int n) {
+    public void mergeSlice(
+            double[] view,
+            double scale,
+            double[] r,
+            double[] qx,
+            double[] qy,
+            double[] qz,
+            boolean[] use,
+            double[] pairs,
+            int n) {
         EmcSlicer.merge(view, scale, r, qx, qy, qz, use, pairs, n);
     }
 

@@ -37,8 +37,7 @@ public final class EmcMemory {
     /** Heap the JVM needs besides the ranks' data (class metadata is off-heap; this is headroom for small objects). */
     static final long JVM_BASE = 96 * MIB;
 
-    private EmcMemory() {
-    }
+    private EmcMemory() {}
 
     /**
      * @param data          photon arrays (and, while loading, the raw photons read from the files)
@@ -48,8 +47,15 @@ public final class EmcMemory {
      * @param output        rank 0's transient buffers while writing an iteration's files
      * @param keptPerFrame  expected kept entries per frame (over all ranks) at the first iteration
      */
-    public record Estimate(long data, long loading, long models, long scratch, long probabilities, long output,
-                           double keptPerFrame, int numRot) {
+    public record Estimate(
+            long data,
+            long loading,
+            long models,
+            long scratch,
+            long probabilities,
+            long output,
+            double keptPerFrame,
+            int numRot) {
         /**
          * Bytes one rank needs at its peak (rank 0, which also writes the output): the kept probabilities are
          * released after the merge, before the output is written.
@@ -59,9 +65,18 @@ public final class EmcMemory {
         }
 
         public String describe() {
-            return String.format(Locale.ROOT, "%s (data %s, models and merge volumes %s, scratch %s, kept probabilities "
-                    + "%s for about %.0f of %d rotations per frame, output %s)", gib(total()), gib(data), gib(models),
-                    gib(scratch), gib(probabilities), keptPerFrame, numRot, gib(output));
+            return String.format(
+                    Locale.ROOT,
+                    "%s (data %s, models and merge volumes %s, scratch %s, kept probabilities "
+                            + "%s for about %.0f of %d rotations per frame, output %s)",
+                    gib(total()),
+                    gib(data),
+                    gib(models),
+                    gib(scratch),
+                    gib(probabilities),
+                    keptPerFrame,
+                    numRot,
+                    gib(output));
         }
     }
 
@@ -100,7 +115,8 @@ public final class EmcMemory {
         // next model joins them at the end of an iteration
         long models = 8 * vox * (2 + 2L * volumes) + 4 * vox;
         long scratch = threads * (LikelihoodPass.bytesPerThread(numPix, nd) + SliceMerger.bytesPerThread(numPix))
-                + 8L * 16 * nd + 4L * threads * nd;
+                + 8L * 16 * nd
+                + 4L * threads * nd;
         double kept = keptPerFrame(settings, data, sampling, n);
         double share = kept / numRot;
         double perRecord = Math.max(1, Math.min(RotationShare.BLOCK, RotationShare.BLOCK * share));
@@ -109,7 +125,8 @@ public final class EmcMemory {
         // kept, about log(numRot / kept) times the kept ones when few are (records of sharp frames).
         double candidates = Math.min(numRot, Math.max(kept, 1) * (1 + Math.log(numRot / Math.max(kept, 1))));
         long probabilities = (long) (candidates * nd * ((double) localRot / numRot) * bytesPerEntry)
-                + localBlocks * 2 * ProbabilityStore.CHUNK + (1 << 20);
+                + localBlocks * 2 * ProbabilityStore.CHUNK
+                + (1 << 20);
         // rank 0 writes the iteration: jhdf holds a nested copy of each volume of a file (Dragonfly's has two)
         // while the previous model is already garbage
         long output = 8 * vox + 64L * nd;
@@ -186,10 +203,18 @@ public final class EmcMemory {
     public static void checkHeap(Estimate e, int ranksPerJvm, long heapBytes, String what) {
         long need = needed(e, ranksPerJvm);
         if (need > heapBytes) {
-            throw new UserError(String.format(Locale.ROOT, "EMC needs about %s of heap (%d rank%s x %s, see the "
-                    + "estimate) but %s allows %s; give --heap %dg, or use more machines, fewer ranks per machine or a "
-                    + "lower num_div", gib(need), ranksPerJvm, ranksPerJvm == 1 ? "" : "s", gib(e.total()), what,
-                    gib(heapBytes), (long) Math.ceil(need * 1.2 / (1L << 30))));
+            throw new UserError(String.format(
+                    Locale.ROOT,
+                    "EMC needs about %s of heap (%d rank%s x %s, see the "
+                            + "estimate) but %s allows %s; give --heap %dg, or use more machines, fewer ranks per machine or a "
+                            + "lower num_div",
+                    gib(need),
+                    ranksPerJvm,
+                    ranksPerJvm == 1 ? "" : "s",
+                    gib(e.total()),
+                    what,
+                    gib(heapBytes),
+                    (long) Math.ceil(need * 1.2 / (1L << 30))));
         }
     }
 
@@ -214,7 +239,8 @@ public final class EmcMemory {
             while (b.remaining() >= 16) {
                 perJvm.merge(b.getLong() + "@" + b.getLong(), 1, Integer::sum);
             }
-            count[0] = perJvm.values().stream().mapToInt(Integer::intValue).max().orElse(1);
+            count[0] =
+                    perJvm.values().stream().mapToInt(Integer::intValue).max().orElse(1);
         }
         comm.broadcast(count, 0);
         return Math.max(1, (int) count[0]);

@@ -1,12 +1,9 @@
 package org.diffract.emc;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.io.H5Writer;
 import org.diffract.core.io.VolumeFile;
@@ -56,8 +53,8 @@ public final class EmcOutput {
     }
 
     /** The iteration's files in our layout and in Dragonfly's. */
-    public void writeIteration(Iteration it, EmcData data, double[] quaternions, double[][][][] interWeight,
-                               boolean needScaling) {
+    public void writeIteration(
+            Iteration it, EmcData data, double[] quaternions, double[][][][] interWeight, boolean needScaling) {
         EmcState s = it.state();
         int n = s.n();
         int nd = data.numFrames;
@@ -98,26 +95,48 @@ public final class EmcOutput {
 
     /** The log line of one iteration (diffract.log). */
     public static String logLine(IterationStats s) {
-        return String.format(Locale.ROOT, "iter %4d  %8.2f s  rms_change %.6e  mutual_info %.5f  log_likelihood %.6e  "
-                + "beta %.4g  rotations %d  kept/frame %.1f  peak RSS %.2f GiB", s.iteration(), s.seconds(), s.rmsChange(),
-                s.mutualInfo(), s.logLikelihood(), s.beta(), s.numRotations(), s.keptPerFrame(),
+        return String.format(
+                Locale.ROOT,
+                "iter %4d  %8.2f s  rms_change %.6e  mutual_info %.5f  log_likelihood %.6e  "
+                        + "beta %.4g  rotations %d  kept/frame %.1f  peak RSS %.2f GiB",
+                s.iteration(),
+                s.seconds(),
+                s.rmsChange(),
+                s.mutualInfo(),
+                s.logLikelihood(),
+                s.beta(),
+                s.numRotations(),
+                s.keptPerFrame(),
                 s.peakRss() / (double) (1L << 30));
     }
 
     /** EMC.log: a header line, then one tab-separated line per iteration. */
     public void writeLog(List<IterationStats> history) {
-        StringBuilder sb = new StringBuilder("# iter  seconds  rms_change  mutual_info  log_likelihood  beta  rotations\n");
+        StringBuilder sb =
+                new StringBuilder("# iter  seconds  rms_change  mutual_info  log_likelihood  beta  rotations\n");
         for (IterationStats s : history) {
-            sb.append(String.format(Locale.ROOT, "%d\t%.3f\t%.6e\t%.6f\t%.6e\t%.6g\t%d%n", s.iteration(), s.seconds(),
-                    s.rmsChange(), s.mutualInfo(), s.logLikelihood(), s.beta(), s.numRotations()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%d\t%.3f\t%.6e\t%.6f\t%.6e\t%.6g\t%d%n",
+                    s.iteration(),
+                    s.seconds(),
+                    s.rmsChange(),
+                    s.mutualInfo(),
+                    s.logLikelihood(),
+                    s.beta(),
+                    s.numRotations()));
         }
         AtomicFiles.writeString(folder.resolve(LOG_FILE), sb.toString());
     }
 
     /** Central slices of the model and the convergence curves. */
     public void writePictures(EmcState s, List<IterationStats> history) {
-        SlicePlot.writeCentralSlices(folder.resolve("slices.png"), s.modelArray(), s.n(),
-                "EMC model after iteration " + s.iterationsDone() + " (log10 intensity)", true);
+        SlicePlot.writeCentralSlices(
+                folder.resolve("slices.png"),
+                s.modelArray(),
+                s.n(),
+                "EMC model after iteration " + s.iterationsDone() + " (log10 intensity)",
+                true);
         int k = history.size();
         double[] it = new double[k], rms = new double[k], mi = new double[k], ll = new double[k];
         for (int i = 0; i < k; i++) {
@@ -127,9 +146,15 @@ public final class EmcOutput {
             mi[i] = h.mutualInfo();
             ll[i] = h.logLikelihood();
         }
-        LinePlot.write(folder.resolve("convergence.png"), "EMC convergence", "iteration", List.of(
-                new LinePlot.Panel("rms change", true, List.of(new LinePlot.Series("rms change", it, rms))),
-                new LinePlot.Panel("mutual information", false, List.of(new LinePlot.Series("mutual info", it, mi))),
-                new LinePlot.Panel("log-likelihood", false, List.of(new LinePlot.Series("log-likelihood", it, ll)))));
+        LinePlot.write(
+                folder.resolve("convergence.png"),
+                "EMC convergence",
+                "iteration",
+                List.of(
+                        new LinePlot.Panel("rms change", true, List.of(new LinePlot.Series("rms change", it, rms))),
+                        new LinePlot.Panel(
+                                "mutual information", false, List.of(new LinePlot.Series("mutual info", it, mi))),
+                        new LinePlot.Panel(
+                                "log-likelihood", false, List.of(new LinePlot.Series("log-likelihood", it, ll)))));
     }
 }

@@ -14,8 +14,15 @@ package org.diffract.emc;
  * @param probMin        kept-entry rule: a (rotation, frame) probability is kept when it is at least this
  *                       fraction of the frame's total (Dragonfly's PROB_MIN)
  */
-public record EmcParams(int numDiv, boolean needScaling, BetaSchedule beta, boolean symIcosahedral, int threads,
-                        long seed, MergeRule mergeRule, double probMin) {
+public record EmcParams(
+        int numDiv,
+        boolean needScaling,
+        BetaSchedule beta,
+        boolean symIcosahedral,
+        int threads,
+        long seed,
+        MergeRule mergeRule,
+        double probMin) {
 
     /** Dragonfly's PROB_MIN: probabilities below this share of a frame are not kept. */
     public static final double PROB_MIN = 1e-6;
@@ -43,8 +50,15 @@ public record EmcParams(int numDiv, boolean needScaling, BetaSchedule beta, bool
 
     /** A builder holding these values, to change some of them. */
     public Builder toBuilder() {
-        return new Builder().numDiv(numDiv).needScaling(needScaling).beta(beta).symIcosahedral(symIcosahedral)
-                .threads(threads).seed(seed).mergeRule(mergeRule).probMin(probMin);
+        return new Builder()
+                .numDiv(numDiv)
+                .needScaling(needScaling)
+                .beta(beta)
+                .symIcosahedral(symIcosahedral)
+                .threads(threads)
+                .seed(seed)
+                .mergeRule(mergeRule)
+                .probMin(probMin);
     }
 
     public EmcParams withThreads(int t) {
@@ -62,8 +76,7 @@ public record EmcParams(int numDiv, boolean needScaling, BetaSchedule beta, bool
         private MergeRule mergeRule = MergeRule.DEFAULT;
         private double probMin = PROB_MIN;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder numDiv(int v) {
             numDiv = v;

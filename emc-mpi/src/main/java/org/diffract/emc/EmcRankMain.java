@@ -8,8 +8,7 @@ import org.diffract.core.parallel.RankMain;
  * {@code --config FILE [--threads T] [--resume] [--status-file F]} (see {@link RankMain}).
  */
 public final class EmcRankMain {
-    private EmcRankMain() {
-    }
+    private EmcRankMain() {}
 
     public static void main(String[] argv) {
         RankMain.run(argv, ctx -> {

@@ -39,7 +39,8 @@ public final class EmcRun {
         if (root) {
             LOG.info("memory estimate per rank: {}", memory.describe());
         }
-        EmcMemory.checkHeap(memory, EmcMemory.ranksInThisJvm(comm), Runtime.getRuntime().maxMemory(), "the JVM's -Xmx");
+        EmcMemory.checkHeap(
+                memory, EmcMemory.ranksInThisJvm(comm), Runtime.getRuntime().maxMemory(), "the JVM's -Xmx");
         EmcOutput out = new EmcOutput(settings.outputFolder());
         EmcState state;
         List<IterationStats> history = new ArrayList<>();
@@ -48,7 +49,10 @@ public final class EmcRun {
             state = l.state();
             history.addAll(l.history());
             if (root) {
-                LOG.info("resuming from {} after iteration {}", EmcCheckpoint.path(out.folder()), state.iterationsDone());
+                LOG.info(
+                        "resuming from {} after iteration {}",
+                        EmcCheckpoint.path(out.folder()),
+                        state.iterationsDone());
             }
         } else {
             if (resume && root) {
@@ -57,7 +61,10 @@ public final class EmcRun {
             state = EmcSetup.startState(settings, data, n);
         }
         if (root) {
-            LOG.info("beta: {}; merge rule {}", settings.describeBeta(), params.mergeRule().key());
+            LOG.info(
+                    "beta: {}; merge rule {}",
+                    settings.describeBeta(),
+                    params.mergeRule().key());
             out.create();
             int removed = AtomicFiles.removeUnfinished(out.folder());
             if (removed > 0) {
@@ -87,7 +94,10 @@ public final class EmcRun {
             if (root) {
                 out.writePictures(state, history);
                 LOG.info("model: {}", out.modelFile(state.iterationsDone()));
-                LOG.info("pictures: {} and {}", out.folder().resolve("slices.png"), out.folder().resolve("convergence.png"));
+                LOG.info(
+                        "pictures: {} and {}",
+                        out.folder().resolve("slices.png"),
+                        out.folder().resolve("convergence.png"));
             }
         }
         return state;
@@ -99,9 +109,15 @@ public final class EmcRun {
      */
     private static UserError outOfHeap(int iteration, EmcEngine engine, EmcMemory.Estimate estimate) {
         long max = Runtime.getRuntime().maxMemory();
-        return new UserError(String.format(Locale.ROOT, "EMC ran out of heap (%s) in iteration %d: the kept "
-                + "probabilities grew to %s (the estimate foresaw %s at the first iteration); continue with --resume "
-                + "and --heap %dg", EmcMemory.gib(max), iteration, EmcMemory.gib(engine.probabilityBytes()),
-                EmcMemory.gib(estimate.probabilities()), (long) Math.ceil(1.5 * max / (1L << 30))));
+        return new UserError(String.format(
+                Locale.ROOT,
+                "EMC ran out of heap (%s) in iteration %d: the kept "
+                        + "probabilities grew to %s (the estimate foresaw %s at the first iteration); continue with --resume "
+                        + "and --heap %dg",
+                EmcMemory.gib(max),
+                iteration,
+                EmcMemory.gib(engine.probabilityBytes()),
+                EmcMemory.gib(estimate.probabilities()),
+                (long) Math.ceil(1.5 * max / (1L << 30))));
     }
 }

@@ -29,31 +29,68 @@ import org.diffract.core.config.IniConfig;
  * {@code beta_factor} multiplies the start, {@code beta_schedule = jump period} multiplies it by jump
  * every period iterations, and {@code beta_max} caps it (Dragonfly's fixed cap of 1 is the default).
  */
-public record EmcSettings(Path configFile, List<PhotonsSource> photons, Path patternsFile, String patternsDataset,
-                          Path detectorFile, Path maskFile, DetectorSpec detectorSpec, String selection,
-                          Path startModelFile, Path outputFolder, int iterations, EmcParams params) {
+public record EmcSettings(
+        Path configFile,
+        List<PhotonsSource> photons,
+        Path patternsFile,
+        String patternsDataset,
+        Path detectorFile,
+        Path maskFile,
+        DetectorSpec detectorSpec,
+        String selection,
+        Path startModelFile,
+        Path outputFolder,
+        int iterations,
+        EmcParams params) {
 
     /** One photons file of a run; {@code denseDataset} names dense HDF5 frames, null for sparse photons. */
-    public record PhotonsSource(Path file, String denseDataset) {
-    }
+    public record PhotonsSource(Path file, String denseDataset) {}
 
     /** Experiment geometry from [parameters], for making a detector when no detector file is given. */
-    public record DetectorSpec(double detdMm, double lambdaA, int nx, int ny, double pixsizeMm, double stopradPx,
-                               String polarization, double ewaldRadPx, double centerX, double centerY) {
-    }
+    public record DetectorSpec(
+            double detdMm,
+            double lambdaA,
+            int nx,
+            int ny,
+            double pixsizeMm,
+            double stopradPx,
+            String polarization,
+            double ewaldRadPx,
+            double centerX,
+            double centerY) {}
 
     public static final Map<String, Set<String>> KNOWN = Map.of(
-            "parameters", Set.of("detd", "lambda", "detsize", "pixsize", "stoprad", "polarization", "ewald_rad",
-                    "center"),
+            "parameters",
+                    Set.of("detd", "lambda", "detsize", "pixsize", "stoprad", "polarization", "ewald_rad", "center"),
             "make_detector", Set.of("in_mask_file", "out_detector_file"),
-            "emc", Set.of("in_photons_file", "in_photons_list", "in_patterns_file", "in_patterns_dataset",
-                    "in_detector_file", "in_mask_file", "num_div", "need_scaling", "beta", "beta_factor", "beta_max",
-                    "beta_schedule", "merge_rule", "sym_icosahedral", "selection", "start_model_file", "output_folder",
-                    "num_iter", "random_seed", "log_file"));
+            "emc",
+                    Set.of(
+                            "in_photons_file",
+                            "in_photons_list",
+                            "in_patterns_file",
+                            "in_patterns_dataset",
+                            "in_detector_file",
+                            "in_mask_file",
+                            "num_div",
+                            "need_scaling",
+                            "beta",
+                            "beta_factor",
+                            "beta_max",
+                            "beta_schedule",
+                            "merge_rule",
+                            "sym_icosahedral",
+                            "selection",
+                            "start_model_file",
+                            "output_folder",
+                            "num_iter",
+                            "random_seed",
+                            "log_file"));
 
     /** The single photons file, or null when there is none or several. */
     public Path photonsFile() {
-        return photons.size() == 1 && photons.get(0).denseDataset() == null ? photons.get(0).file() : null;
+        return photons.size() == 1 && photons.get(0).denseDataset() == null
+                ? photons.get(0).file()
+                : null;
     }
 
     public static EmcSettings read(Path file, int threads) {
@@ -73,7 +110,8 @@ public record EmcSettings(Path configFile, List<PhotonsSource> photons, Path pat
             throw new UserError(name + ": give exactly one of [emc] in_photons_file (Dragonfly .emc or HDF5 photons), "
                     + "in_photons_list (a text file of photons files) or in_patterns_file (HDF5 patterns)");
         }
-        List<PhotonsSource> photons = photonsFile != null ? List.of(new PhotonsSource(photonsFile, null))
+        List<PhotonsSource> photons = photonsFile != null
+                ? List.of(new PhotonsSource(photonsFile, null))
                 : photonsList != null ? readList(photonsList) : List.of();
         String dataset = c.getString("emc", "in_patterns_dataset", "/patterns");
         Path detector = c.getPath("emc", "in_detector_file", null);
@@ -84,15 +122,22 @@ public record EmcSettings(Path configFile, List<PhotonsSource> photons, Path pat
             if (detsize == null) {
                 throw new UserError(name + ": no [emc] in_detector_file and no [parameters] detsize; give one of them");
             }
-            double[] center = c.has("parameters", "center") && !c.getString("parameters", "center", "none")
-                    .equalsIgnoreCase("none") ? c.getDoubles("parameters", "center", 2, null)
+            double[] center = c.has("parameters", "center")
+                            && !c.getString("parameters", "center", "none").equalsIgnoreCase("none")
+                    ? c.getDoubles("parameters", "center", 2, null)
                     : new double[] {Double.NaN, Double.NaN};
             String ewald = c.getString("parameters", "ewald_rad", "none");
-            spec = new DetectorSpec(positive(c, name, "detd"), positive(c, name, "lambda"), (int) detsize[0],
-                    (int) detsize[1], positive(c, name, "pixsize"), c.getDouble("parameters", "stoprad", 0),
+            spec = new DetectorSpec(
+                    positive(c, name, "detd"),
+                    positive(c, name, "lambda"),
+                    (int) detsize[0],
+                    (int) detsize[1],
+                    positive(c, name, "pixsize"),
+                    c.getDouble("parameters", "stoprad", 0),
                     c.getChoice("parameters", "polarization", "x", "x", "y", "none"),
                     ewald.equalsIgnoreCase("none") ? Double.NaN : c.getDouble("parameters", "ewald_rad", 0),
-                    center[0], center[1]);
+                    center[0],
+                    center[1]);
         }
         String selection = c.getChoice("emc", "selection", "none", "even_only", "odd_only", "none", "None");
         Path start = c.getPath("emc", "start_model_file", null);
@@ -103,7 +148,8 @@ public record EmcSettings(Path configFile, List<PhotonsSource> photons, Path pat
         }
         int numDiv = c.getInt("emc", "num_div", 4);
         if (numDiv < 1 || numDiv > 40) {
-            throw new UserError(name + ": [emc] num_div " + numDiv + " is out of range; use 1..40 (4 gives 3240 rotations)");
+            throw new UserError(
+                    name + ": [emc] num_div " + numDiv + " is out of range; use 1..40 (4 gives 3240 rotations)");
         }
         String mergeRule = c.getString("emc", "merge_rule", MergeRule.DEFAULT.key());
         EmcParams params = EmcParams.builder()
@@ -115,8 +161,8 @@ public record EmcSettings(Path configFile, List<PhotonsSource> photons, Path pat
                 .seed(c.getLong("emc", "random_seed", 1L))
                 .mergeRule(MergeRule.parse(mergeRule, name + " [emc]"))
                 .build();
-        return new EmcSettings(file, photons, patterns, dataset, detector, mask, spec, selection, start, out,
-                iterations, params);
+        return new EmcSettings(
+                file, photons, patterns, dataset, detector, mask, spec, selection, start, out, iterations, params);
     }
 
     private static BetaSchedule beta(IniConfig c, String name) {
@@ -142,8 +188,9 @@ public record EmcSettings(Path configFile, List<PhotonsSource> photons, Path pat
             throw new UserError(name + ": [emc] beta_max must be > 0 (Dragonfly caps beta at 1)");
         }
         double[] schedule = c.has("emc", "beta_schedule")
-                && !c.getString("emc", "beta_schedule", "none").equalsIgnoreCase("none")
-                ? c.getDoubles("emc", "beta_schedule", 2, null) : new double[] {1, 0};
+                        && !c.getString("emc", "beta_schedule", "none").equalsIgnoreCase("none")
+                ? c.getDoubles("emc", "beta_schedule", 2, null)
+                : new double[] {1, 0};
         if (!(schedule[0] > 0) || schedule[1] < 0 || schedule[1] != Math.rint(schedule[1])) {
             throw new UserError(name + ": [emc] beta_schedule must be 'factor every' with factor > 0 and a whole "
                     + "number of iterations, e.g. '1.41421356 10'");
@@ -173,8 +220,8 @@ public record EmcSettings(Path configFile, List<PhotonsSource> photons, Path pat
                         + " words; give 'photons_file' or 'patterns_file dataset' per line");
             }
             Path p = Path.of(words[0]);
-            out.add(new PhotonsSource(p.isAbsolute() ? p : folder.resolve(p).normalize(),
-                    words.length == 2 ? words[1] : null));
+            out.add(new PhotonsSource(
+                    p.isAbsolute() ? p : folder.resolve(p).normalize(), words.length == 2 ? words[1] : null));
         }
         if (out.isEmpty()) {
             throw new UserError(list + ": names no photons files; give one photons file per line");
@@ -197,8 +244,13 @@ public record EmcSettings(Path configFile, List<PhotonsSource> photons, Path pat
     /** The config's beta described for the log. */
     public String describeBeta() {
         BetaSchedule b = params.beta();
-        return String.format(Locale.ROOT, "%s x %.4g, x %.4g every %d iterations, at most %.4g",
-                b.automatic() ? "auto" : String.format(Locale.ROOT, "%.4g", b.start()), b.factor(), b.jump(),
-                b.period(), b.max());
+        return String.format(
+                Locale.ROOT,
+                "%s x %.4g, x %.4g every %d iterations, at most %.4g",
+                b.automatic() ? "auto" : String.format(Locale.ROOT, "%.4g", b.start()),
+                b.factor(),
+                b.jump(),
+                b.period(),
+                b.max());
     }
 }

@@ -20,8 +20,7 @@ import org.diffract.core.io.VolumeFile;
  * start model (Dragonfly's random start or a model file).
  */
 public final class EmcSetup {
-    private EmcSetup() {
-    }
+    private EmcSetup() {}
 
     /** Reads the detector the settings describe; {@code framesNx} > 0 checks it against the frames' shape. */
     public static Detector loadDetector(EmcSettings s, int framesNx, int framesNy) {
@@ -33,11 +32,21 @@ public final class EmcSetup {
             int nx = d.nx(), ny = d.ny();
             if (framesNx > 0 && (framesNx != nx || framesNy != ny)) {
                 throw new UserError(s.configFile().getFileName() + ": [parameters] detsize " + nx + " " + ny
-                        + " does not match the patterns' frame shape " + framesNx + " x " + framesNy + "; set detsize = "
+                        + " does not match the patterns' frame shape " + framesNx + " x " + framesNy
+                        + "; set detsize = "
                         + framesNx + " " + framesNy);
             }
-            det = DetectorGeometry.make(new DetectorGeometry.Params(d.detdMm(), d.lambdaA(), nx, ny, d.pixsizeMm(),
-                    d.stopradPx(), d.polarization(), d.ewaldRadPx(), d.centerX(), d.centerY()));
+            det = DetectorGeometry.make(new DetectorGeometry.Params(
+                    d.detdMm(),
+                    d.lambdaA(),
+                    nx,
+                    ny,
+                    d.pixsizeMm(),
+                    d.stopradPx(),
+                    d.polarization(),
+                    d.ewaldRadPx(),
+                    d.centerX(),
+                    d.centerY()));
         }
         if (s.maskFile() != null) {
             det = det.withMask(MaskFile.read(s.maskFile(), det.numPix()));
@@ -78,7 +87,8 @@ public final class EmcSetup {
             }
             return p.photons();
         }
-        return EmcPhotonsH5.isHdf5(src.file()) ? EmcPhotonsH5.read(src.file(), det.numPix())
+        return EmcPhotonsH5.isHdf5(src.file())
+                ? EmcPhotonsH5.read(src.file(), det.numPix())
                 : EmcPhotonsFile.read(src.file(), det.numPix());
     }
 
@@ -90,8 +100,9 @@ public final class EmcSetup {
         }
         VolumeFile.Cube cube = VolumeFile.readCube(settings.startModelFile());
         if (cube.n() != n) {
-            throw new UserError(settings.startModelFile() + ": start model is " + cube.n() + "^3 but this detector needs "
-                    + n + "^3; make it with the same detector or drop start_model_file");
+            throw new UserError(
+                    settings.startModelFile() + ": start model is " + cube.n() + "^3 but this detector needs " + n
+                            + "^3; make it with the same detector or drop start_model_file");
         }
         for (double v : cube.data()) {
             if (!Double.isFinite(v) || v < 0) {

@@ -8,8 +8,7 @@ package org.diffract.emc;
  * (sum, weight) pairs, so one cache line serves both.
  */
 final class EmcSlicer {
-    private EmcSlicer() {
-    }
+    private EmcSlicer() {}
 
     /** out[t] = V(R q_t) for pixels t in [0, out.length), V given as a float cube; 0 outside. */
     static void slice(float[] vol, int n, double[] r, double[] qx, double[] qy, double[] qz, double[] out) {
@@ -29,8 +28,9 @@ final class EmcSlicer {
             double gx = 1 - fx, gy = 1 - fy, gz = 1 - fz;
             int i = (ix * n + iy) * n + iz;
             out[t] = gx * (gy * (gz * vol[i] + fz * vol[i + 1]) + fy * (gz * vol[i + n] + fz * vol[i + n + 1]))
-                    + fx * (gy * (gz * vol[i + nn] + fz * vol[i + nn + 1])
-                    + fy * (gz * vol[i + nn + n] + fz * vol[i + nn + n + 1]));
+                    + fx
+                            * (gy * (gz * vol[i + nn] + fz * vol[i + nn + 1])
+                                    + fy * (gz * vol[i + nn + n] + fz * vol[i + nn + n + 1]));
         }
     }
 
@@ -39,8 +39,16 @@ final class EmcSlicer {
      * trilinear weights into the sums {@code pairs[2 i]} and {@code scale} times them into the weights
      * {@code pairs[2 i + 1]} of voxel i.
      */
-    static void merge(double[] view, double scale, double[] r, double[] qx, double[] qy, double[] qz, boolean[] use,
-                      double[] pairs, int n) {
+    static void merge(
+            double[] view,
+            double scale,
+            double[] r,
+            double[] qx,
+            double[] qy,
+            double[] qz,
+            boolean[] use,
+            double[] pairs,
+            int n) {
         final int c = n / 2;
         final int nn = n * n;
         final int numPix = view.length;

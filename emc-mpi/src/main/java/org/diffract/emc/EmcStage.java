@@ -74,7 +74,8 @@ public final class EmcStage implements Stage {
             }
             shape = new long[] {dims[0], dims[1], dims[2]};
         }
-        config.remove("emc", "in_photons_file").remove("emc", "in_detector_file")
+        config.remove("emc", "in_photons_file")
+                .remove("emc", "in_detector_file")
                 .set("emc", "in_patterns_file", data)
                 .set("emc", "in_patterns_dataset", dataset)
                 .set("parameters", "detsize", shape[1] + " " + shape[2]);
@@ -93,19 +94,28 @@ public final class EmcStage implements Stage {
             return new double[0];
         }
         try {
-            return Files.readAllLines(log).stream().filter(l -> !l.isBlank() && !l.startsWith("#"))
-                    .mapToDouble(l -> Double.parseDouble(l.split("\t")[1])).toArray();
+            return Files.readAllLines(log).stream()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .mapToDouble(l -> Double.parseDouble(l.split("\t")[1]))
+                    .toArray();
         } catch (IOException | RuntimeException e) {
-            throw new UserError(log + ": unreadable EMC log (" + e.getMessage() + "); it is rewritten by the next "
-                    + "iteration");
+            throw new UserError(
+                    log + ": unreadable EMC log (" + e.getMessage() + "); it is rewritten by the next " + "iteration");
         }
     }
 
     @Override
     public Set<String> pathKeys() {
-        return Set.of("emc.in_photons_file", "emc.in_patterns_file", "emc.in_detector_file", "emc.in_mask_file",
-                "make_detector.in_mask_file", "make_detector.out_detector_file", "emc.start_model_file",
-                "emc.output_folder", "emc.log_file");
+        return Set.of(
+                "emc.in_photons_file",
+                "emc.in_patterns_file",
+                "emc.in_detector_file",
+                "emc.in_mask_file",
+                "make_detector.in_mask_file",
+                "make_detector.out_detector_file",
+                "emc.start_model_file",
+                "emc.output_folder",
+                "emc.log_file");
     }
 
     /**

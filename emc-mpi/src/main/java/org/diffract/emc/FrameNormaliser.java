@@ -22,6 +22,7 @@ final class FrameNormaliser {
     final double[] meanLogPrior;
     /** 1 / sum exp(y - M): the probability of the most likely rotation. */
     final double[] bestProb;
+
     final int[] best;
     private final double[] scratch;
     private final double[] cand;

@@ -9,6 +9,5 @@ package org.diffract.emc;
  * @param likelihood       sum_r P (log w_r + L_r) - sum log K!, Dragonfly's per-frame log-likelihood
  * @param kept             number of kept (rotation, frame) probabilities per frame
  */
-public record FrameResults(int[] orientations, double[] bestProbability, double[] mutualInfo, double[] likelihood,
-                           int[] kept) {
-}
+public record FrameResults(
+        int[] orientations, double[] bestProbability, double[] mutualInfo, double[] likelihood, int[] kept) {}

@@ -13,7 +13,14 @@ package org.diffract.emc;
  * @param cpuSeconds     CPU seconds the process used in the iteration (all its threads; with MPJ's
  *                       multicore device, all ranks): on a shared machine, the work apart from the waiting
  */
-public record IterationStats(int iteration, double seconds, double rmsChange, double mutualInfo,
-                             double logLikelihood, double beta, int numRotations, double keptPerFrame,
-                             long peakRss, double cpuSeconds) {
-}
+public record IterationStats(
+        int iteration,
+        double seconds,
+        double rmsChange,
+        double mutualInfo,
+        double logLikelihood,
+        double beta,
+        int numRotations,
+        double keptPerFrame,
+        long peakRss,
+        double cpuSeconds) {}

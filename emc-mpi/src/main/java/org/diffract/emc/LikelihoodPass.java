@@ -24,6 +24,7 @@ final class LikelihoodPass {
     private static final Logger LOG = LogManager.getLogger(LikelihoodPass.class);
     /** log(W) floor: a photon on a voxel the model says is empty costs this much instead of -inf. */
     static final double MIN_W = 1e-12;
+
     private static final int B = RotationShare.BLOCK;
 
     private final EmcData data;
@@ -93,8 +94,14 @@ final class LikelihoodPass {
      * the photons' sum of K log(W corr). Fills every block's record stream with the candidates. {@code atHalf}
      * runs once, on the thread that takes the middle block, before it (the engine's test pause point).
      */
-    void run(float[] model, double[] scale, double[] beta, double logProbMin, WorkerPool pool, boolean report,
-             Runnable atHalf) {
+    void run(
+            float[] model,
+            double[] scale,
+            double[] beta,
+            double logProbMin,
+            WorkerPool pool,
+            boolean report,
+            Runnable atHalf) {
         int numBlocks = share.numBlocks();
         int half = numBlocks / 2;
         AtomicInteger next = new AtomicInteger();
@@ -141,8 +148,16 @@ final class LikelihoodPass {
             EmcData dt = data;
             int first = share.rotStart + r0;
             for (int d = 0; d < dt.numFrames; d++) {
-                kernel.frameSums(lw, dt.oOnes, dt.oOnesStart[d], dt.oOnesStart[d + 1], dt.oMulti, dt.oMultiCount,
-                        dt.oMultiStart[d], dt.oMultiStart[d + 1], sums);
+                kernel.frameSums(
+                        lw,
+                        dt.oOnes,
+                        dt.oOnesStart[d],
+                        dt.oOnesStart[d + 1],
+                        dt.oMulti,
+                        dt.oMultiCount,
+                        dt.oMultiStart[d],
+                        dt.oMultiStart[d + 1],
+                        sums);
                 double bd = beta[d];
                 double sc = scale[d];
                 double ymax = Double.NEGATIVE_INFINITY;

@@ -11,8 +11,7 @@ import org.diffract.core.volume.Slicer;
  * slice and form the probability-weighted mean of frames.
  */
 public final class MergeTools {
-    private MergeTools() {
-    }
+    private MergeTools() {}
 
     /** spipy's get_quaternion: one row (w, x, y, z, weight) per rotation of the num_div sampling. */
     public static double[][] quaternions(int numLevel) {
@@ -38,14 +37,23 @@ public final class MergeTools {
      * Adds {@code weight * slice} into {@code model} and {@code weight} into {@code weights} at this
      * orientation, for the pixels the mask lets merge (0 and 1); model / weights is then the merged mean.
      */
-    public static void mergeSlice(double[] model, double[] weights, int n, double[] quaternion, double[] slice,
-                                  double weight, Detector det) {
+    public static void mergeSlice(
+            double[] model, double[] weights, int n, double[] quaternion, double[] slice, double weight, Detector det) {
         boolean[] use = new boolean[det.numPix()];
         for (int t = 0; t < use.length; t++) {
             use[t] = det.mask(t) != Detector.MASK_UNUSED;
         }
-        Slicer.merge(slice, weight, Quaternions.toMatrix(quaternion), det.copyQx(), det.copyQy(), det.copyQz(), use, model,
-                weights, n);
+        Slicer.merge(
+                slice,
+                weight,
+                Quaternions.toMatrix(quaternion),
+                det.copyQx(),
+                det.copyQy(),
+                det.copyQz(),
+                use,
+                model,
+                weights,
+                n);
     }
 
     /**

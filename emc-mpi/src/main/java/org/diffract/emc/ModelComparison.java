@@ -19,8 +19,7 @@ import org.diffract.core.volume.VolumeAlignment;
  * model of its 1EI7 example: padded by one voxel on each side.
  */
 public final class ModelComparison {
-    private ModelComparison() {
-    }
+    private ModelComparison() {}
 
     /**
      * @param shells      correlation per shell s = 1 .. numShells, covering [0, rMax] in equal widths
@@ -29,8 +28,8 @@ public final class ModelComparison {
      * @param correlation overall correlation over rMin <= r <= rMax after the rotation
      * @param resized     how the reference was padded or cropped, or null when it had the model's size
      */
-    public record Result(double[] shells, boolean[] judged, double rMax, double[] quaternion, double correlation,
-                         String resized) {
+    public record Result(
+            double[] shells, boolean[] judged, double rMax, double[] quaternion, double correlation, String resized) {
         /** The lowest correlation over judged shells (NaN shells ignored). */
         public double worst() {
             double w = Double.POSITIVE_INFINITY;
@@ -48,14 +47,26 @@ public final class ModelComparison {
             if (resized != null) {
                 sb.append(resized).append('\n');
             }
-            sb.append(String.format(Locale.ROOT, "best rotation q = (%.4f, %.4f, %.4f, %.4f), overall correlation %.4f%n",
-                    quaternion[0], quaternion[1], quaternion[2], quaternion[3], correlation));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "best rotation q = (%.4f, %.4f, %.4f, %.4f), overall correlation %.4f%n",
+                    quaternion[0],
+                    quaternion[1],
+                    quaternion[2],
+                    quaternion[3],
+                    correlation));
             int k = shells.length;
             for (int s = 0; s < k; s++) {
                 double lo = rMax * s / k;
                 double hi = rMax * (s + 1) / k;
-                sb.append(String.format(Locale.ROOT, "shell %2d  r %5.1f-%5.1f voxels  correlation %.4f%s%n", s + 1, lo,
-                        hi, shells[s], judged[s] ? "" : "  (inside rmin, not judged)"));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "shell %2d  r %5.1f-%5.1f voxels  correlation %.4f%s%n",
+                        s + 1,
+                        lo,
+                        hi,
+                        shells[s],
+                        judged[s] ? "" : "  (inside rmin, not judged)"));
             }
             sb.append(String.format(Locale.ROOT, "lowest shell correlation %.4f%n", worst()));
             return sb.toString();
@@ -63,19 +74,31 @@ public final class ModelComparison {
     }
 
     /** Reads both files and compares; rMax null = the largest sphere inside the model's cube (n/2 - 1). */
-    public static Result compare(VolumeFile.Cube model, VolumeFile.Cube reference, int numShells, double rMin,
-                                 Double rMax, WorkerPool pool) {
+    public static Result compare(
+            VolumeFile.Cube model,
+            VolumeFile.Cube reference,
+            int numShells,
+            double rMin,
+            Double rMax,
+            WorkerPool pool) {
         int n = model.n();
         String resized = null;
         double[] ref = reference.data();
         if (reference.n() != n) {
             ref = recentre(reference.data(), reference.n(), n);
-            resized = String.format(Locale.ROOT, "reference %s from %d^3 to %d^3 around the centre voxel (%d -> %d)",
-                    reference.n() < n ? "padded" : "cropped", reference.n(), n, reference.n() / 2, n / 2);
+            resized = String.format(
+                    Locale.ROOT,
+                    "reference %s from %d^3 to %d^3 around the centre voxel (%d -> %d)",
+                    reference.n() < n ? "padded" : "cropped",
+                    reference.n(),
+                    n,
+                    reference.n() / 2,
+                    n / 2);
         }
         double outer = rMax != null ? rMax : n / 2 - 1;
         if (!(outer > rMin) || outer > n / 2.0) {
-            throw new UserError("--rmax " + outer + " must exceed --rmin " + rMin + " and fit in the " + n + "^3 model");
+            throw new UserError(
+                    "--rmax " + outer + " must exceed --rmin " + rMin + " and fit in the " + n + "^3 model");
         }
         VolumeAlignment.Result a = VolumeAlignment.align(model.data(), ref, n, 6, rMin, outer, pool);
         double[] cc = ShellCorrelation.compute(a.aligned(), ref, n, numShells, outer);

@@ -1,8 +1,8 @@
 package org.diffract.emc;
 
 import java.lang.invoke.MethodHandles;
-import java.lang.management.ManagementFactory;
 import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
@@ -38,12 +38,14 @@ final class ProbabilityStore {
     static final double STEP = 1.0 / 4096;
     /** The largest offset a record can hold: log-weights down to base - 16. */
     static final int MAX_OFFSET = 65535;
+
     private static final int CHUNK_BITS = 12;
     static final int CHUNK = 1 << CHUNK_BITS;
     /** Chunks per page: a G1 region's bytes (less the array header) in whole chunks. */
     private static final int PAGE_CHUNKS = (int) (pageBytes() / CHUNK);
     /** The longest record: 5-byte varint, mask, base, 8 offsets. */
     static final int MAX_RECORD = 5 + 1 + 8 + 2 * RotationShare.BLOCK;
+
     static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     /** EXP_MINUS[o] = exp(-o * STEP): turns an offset into a factor without calling exp per entry. */
@@ -62,6 +64,7 @@ final class ProbabilityStore {
     private int totalChunks;
     /** Current and spare stream of each block (the spare receives {@link #finish}'s rewrite). */
     private final Stream[] streams;
+
     private final Stream[] spare;
 
     ProbabilityStore(int numBlocks) {
@@ -315,6 +318,7 @@ final class ProbabilityStore {
         double base;
         /** Offsets by lane; only lanes whose mask bit is set are meaningful. */
         final int[] offsets = new int[RotationShare.BLOCK];
+
         private Stream stream;
         private boolean freeAsRead;
         private int chunkIndex;

@@ -13,8 +13,7 @@ import org.diffract.core.bench.PeakMemory;
  * what a cluster scheduler kills a job for. With MPJ's multicore device all ranks share this process.
  */
 public final class ProcessMemory {
-    private ProcessMemory() {
-    }
+    private ProcessMemory() {}
 
     /** Peak resident set size (VmHWM) in bytes, or -1 where /proc is not available. */
     public static long peakRss() {

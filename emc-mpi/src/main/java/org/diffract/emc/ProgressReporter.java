@@ -37,8 +37,9 @@ final class ProgressReporter {
                     lastReport = now;
                     double secs = (now - start) / 1e9;
                     double eta = k == 0 ? 0 : secs * (total - k) / k;
-                    log.info(String.format("  %s %3.0f%% (%d/%d blocks, %.0f s, about %.0f s left)", what,
-                            100.0 * k / total, k, total, secs, eta));
+                    log.info(String.format(
+                            "  %s %3.0f%% (%d/%d blocks, %.0f s, about %.0f s left)",
+                            what, 100.0 * k / total, k, total, secs, eta));
                 }
             }
         }

@@ -3,8 +3,8 @@ package org.diffract.emc;
 /** Plain-Java EMC loops, for JVMs without the Vector API; also the reference in tests. */
 final class ScalarEmcKernel extends EmcKernel {
     @Override
-    public void frameSums(float[] lw, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1,
-                          double[] acc) {
+    public void frameSums(
+            float[] lw, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1, double[] acc) {
         double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
         for (int i = o0; i < o1; i++) {
             int b = ones[i] << 3;
@@ -40,8 +40,8 @@ final class ScalarEmcKernel extends EmcKernel {
     }
 
     @Override
-    public void mergeAdd(float[] view, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1,
-                         float[] weight) {
+    public void mergeAdd(
+            float[] view, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1, float[] weight) {
         for (int i = o0; i < o1; i++) {
             int b = ones[i] << 3;
             for (int k = 0; k < BLOCK; k++) {

@@ -78,8 +78,14 @@ final class SliceMerger {
      * takes the middle block, before it, and {@code beforeReduce} just before the sum across ranks (the engine's
      * test pause points).
      */
-    double[] merge(double[] frameFactor, double[] frameWeight, MergeRule rule, Communicator comm, WorkerPool pool,
-                   Runnable atHalf, Runnable beforeReduce) {
+    double[] merge(
+            double[] frameFactor,
+            double[] frameWeight,
+            MergeRule rule,
+            Communicator comm,
+            WorkerPool pool,
+            Runnable atHalf,
+            Runnable beforeReduce) {
         int len = 2 * n * n * n;
         for (int v = 0; v < pairs.length; v++) {
             if (pairs[v] == null) {
@@ -198,10 +204,26 @@ final class SliceMerger {
                         weights[k] = 0;
                     }
                 }
-                kernel.mergeAdd(view8, dt.oOnes, dt.oOnesStart[d], dt.oOnesStart[d + 1], dt.oMulti, dt.oMultiCount,
-                        dt.oMultiStart[d], dt.oMultiStart[d + 1], weights);
-                kernel.mergeAdd(view8, dt.mOnes, dt.mOnesStart[d], dt.mOnesStart[d + 1], dt.mMulti, dt.mMultiCount,
-                        dt.mMultiStart[d], dt.mMultiStart[d + 1], weights);
+                kernel.mergeAdd(
+                        view8,
+                        dt.oOnes,
+                        dt.oOnesStart[d],
+                        dt.oOnesStart[d + 1],
+                        dt.oMulti,
+                        dt.oMultiCount,
+                        dt.oMultiStart[d],
+                        dt.oMultiStart[d + 1],
+                        weights);
+                kernel.mergeAdd(
+                        view8,
+                        dt.mOnes,
+                        dt.mOnesStart[d],
+                        dt.mOnesStart[d + 1],
+                        dt.mMulti,
+                        dt.mMultiCount,
+                        dt.mMultiStart[d],
+                        dt.mMultiStart[d + 1],
+                        weights);
             }
             r.end();
             for (int k = 0; k < count; k++) {

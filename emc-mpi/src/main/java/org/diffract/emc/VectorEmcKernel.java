@@ -19,8 +19,8 @@ final class VectorEmcKernel extends EmcKernel {
     }
 
     @Override
-    public void frameSums(float[] lw, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1,
-                          double[] acc) {
+    public void frameSums(
+            float[] lw, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1, double[] acc) {
         DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
         DoubleVector b0 = DoubleVector.zero(D), b1 = DoubleVector.zero(D);
         int i = o0;
@@ -48,8 +48,8 @@ final class VectorEmcKernel extends EmcKernel {
     }
 
     @Override
-    public void mergeAdd(float[] view, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1,
-                         float[] weight) {
+    public void mergeAdd(
+            float[] view, int[] ones, int o0, int o1, int[] multi, int[] count, int m0, int m1, float[] weight) {
         FloatVector w = FloatVector.fromArray(F, weight, 0);
         for (int i = o0; i < o1; i++) {
             int p = ones[i] << 3;
@@ -57,13 +57,22 @@ final class VectorEmcKernel extends EmcKernel {
         }
         for (int j = m0; j < m1; j++) {
             int p = multi[j] << 3;
-            w.fma(FloatVector.broadcast(F, (float) count[j]), FloatVector.fromArray(F, view, p)).intoArray(view, p);
+            w.fma(FloatVector.broadcast(F, (float) count[j]), FloatVector.fromArray(F, view, p))
+                    .intoArray(view, p);
         }
     }
 
     @Override
-    public void mergeSlice(double[] view, double scale, double[] r, double[] qx, double[] qy, double[] qz,
-                           boolean[] use, double[] pairs, int n) {
+    public void mergeSlice(
+            double[] view,
+            double scale,
+            double[] r,
+            double[] qx,
+            double[] qy,
+            double[] qz,
+            boolean[] use,
+            double[] pairs,
+            int n) {
         final int c = n / 2;
         final int nn = n * n;
         final int numPix = view.length;
@@ -97,7 +106,8 @@ final class VectorEmcKernel extends EmcKernel {
     }
 
     private static void addRow(double[] pairs, int j, DoubleVector w, double xy) {
-        w.fma(DoubleVector.broadcast(D, xy), DoubleVector.fromArray(D, pairs, j)).intoArray(pairs, j);
+        w.fma(DoubleVector.broadcast(D, xy), DoubleVector.fromArray(D, pairs, j))
+                .intoArray(pairs, j);
     }
 
     @Override
@@ -105,7 +115,10 @@ final class VectorEmcKernel extends EmcKernel {
         int i = 0;
         int upper = D.loopBound(n);
         for (; i < upper; i += D.length()) {
-            DoubleVector.fromArray(D, v, i).max(floor).lanewise(VectorOperators.LOG).intoArray(v, i);
+            DoubleVector.fromArray(D, v, i)
+                    .max(floor)
+                    .lanewise(VectorOperators.LOG)
+                    .intoArray(v, i);
         }
         for (; i < n; i++) {
             v[i] = Math.log(Math.max(v[i], floor));

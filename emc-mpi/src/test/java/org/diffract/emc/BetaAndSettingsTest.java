@@ -1,9 +1,5 @@
 package org.diffract.emc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +7,10 @@ import java.util.List;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Beta as Dragonfly computes it (src/iterate.c calc_beta, src/recon_emc.c update_beta), and the config keys. */
 class BetaAndSettingsTest {
@@ -35,15 +35,18 @@ class BetaAndSettingsTest {
 
     @Test
     void automaticBetaIsDragonflysEmpiricalFormula() {
-        // exp(-6.5 (340 * 1e-5)^0.15) by hand: ln 0.0034 = -5.683980, * 0.15 -> e^-0.852597 = 0.426306, * 6.5 = 2.770990
+        // exp(-6.5 (340 * 1e-5)^0.15) by hand: ln 0.0034 = -5.683980, * 0.15 -> e^-0.852597 = 0.426306, * 6.5 =
+        // 2.770990
         assertEquals(Math.exp(-2.770990), BetaSchedule.automaticStart(340), 1e-6);
         assertEquals(0.0626, BetaSchedule.automaticStart(340), 5e-5);
     }
 
     private EmcSettings read(String emc) throws Exception {
         Path cfg = dir.resolve("c.ini");
-        Files.writeString(cfg, "[parameters]\ndetd = 100\nlambda = 6.2\ndetsize = 9 9\npixsize = 0.5\n[emc]\n"
-                + "in_photons_file = p.emc\n" + emc + "\n");
+        Files.writeString(
+                cfg,
+                "[parameters]\ndetd = 100\nlambda = 6.2\ndetsize = 9 9\npixsize = 0.5\n[emc]\n"
+                        + "in_photons_file = p.emc\n" + emc + "\n");
         return EmcSettings.read(cfg, 1);
     }
 
@@ -61,9 +64,12 @@ class BetaAndSettingsTest {
         assertEquals(2, onlyFactor.factor());
         assertEquals(1.0, read("").params().beta().start(), "spipy's absolute default");
         assertEquals(8, read("beta_max = 8").params().beta().max());
-        assertEquals(MergeRule.DRAGONFLY, read("merge_rule = dragonfly").params().mergeRule());
+        assertEquals(
+                MergeRule.DRAGONFLY, read("merge_rule = dragonfly").params().mergeRule());
         assertEquals(MergeRule.DRAGONFLY, read("").params().mergeRule(), "the better rule on 1EI7");
-        assertEquals(MergeRule.SCALED_FRAMES, read("merge_rule = scaled_frames").params().mergeRule());
+        assertEquals(
+                MergeRule.SCALED_FRAMES,
+                read("merge_rule = scaled_frames").params().mergeRule());
         UserError e = assertThrows(UserError.class, () -> read("merge_rule = average"));
         assertTrue(e.getMessage().contains("merge_rule") && e.getMessage().contains("scaled_frames"), e.getMessage());
         e = assertThrows(UserError.class, () -> read("beta_max = 0"));

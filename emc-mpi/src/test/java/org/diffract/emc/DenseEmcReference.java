@@ -32,8 +32,16 @@ final class DenseEmcReference {
      * {@link MergeRule#SCALED_FRAMES} frames are divided by their new scale before averaging (sum P K/phi over
      * sum P); with {@link MergeRule#DRAGONFLY} a slice is sum P K over sum P phi with the old scale.
      */
-    static DenseEmcReference iterate(SparsePhotons photons, Detector det, int n, int numDiv, double[] model,
-                                     double[] scale, double beta, boolean needScaling, MergeRule rule) {
+    static DenseEmcReference iterate(
+            SparsePhotons photons,
+            Detector det,
+            int n,
+            int numDiv,
+            double[] model,
+            double[] scale,
+            double beta,
+            boolean needScaling,
+            MergeRule rule) {
         QuaternionSampling s = QuaternionSampling.of(numDiv);
         int numRot = s.count();
         int nd = photons.numFrames();

@@ -1,10 +1,5 @@
 package org.diffract.emc;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -18,6 +13,11 @@ import org.diffract.emc.sim.IntensityModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class EmcEngineTest {
     static Detector det;
     static EmcData data;
@@ -25,8 +25,8 @@ class EmcEngineTest {
 
     @BeforeAll
     static void simulate() {
-        det = DetectorGeometry.make(new DetectorGeometry.Params(100, 6.2, 21, 21, 0.5, 2, "x", Double.NaN,
-                Double.NaN, Double.NaN));
+        det = DetectorGeometry.make(
+                new DetectorGeometry.Params(100, 6.2, 21, 21, 0.5, 2, "x", Double.NaN, Double.NaN, Double.NaN));
         n = det.modelSize();
         double[] density = DensityModel.randomAtoms(n, 12, 1.0, n / 8.0, 7);
         double[] intens = IntensityModel.fromDensity(density, n);
@@ -35,7 +35,12 @@ class EmcEngineTest {
     }
 
     private static EmcState runRanks(int ranks, int threads, int iterations) throws Exception {
-        EmcParams p = EmcParams.builder().numDiv(2).needScaling(true).beta(1.0, 2.0, 2).threads(threads).seed(5)
+        EmcParams p = EmcParams.builder()
+                .numDiv(2)
+                .needScaling(true)
+                .beta(1.0, 2.0, 2)
+                .threads(threads)
+                .seed(5)
                 .build();
         List<EmcState> states = ThreadCommunicator.run(ranks, comm -> {
             EmcState s = EmcState.random(data, n, p.seed());
@@ -72,7 +77,12 @@ class EmcEngineTest {
 
     @Test
     void iterateReturnsANewStateAndLeavesTheOldOneAlone() {
-        EmcParams p = EmcParams.builder().numDiv(2).needScaling(true).threads(2).seed(3).build();
+        EmcParams p = EmcParams.builder()
+                .numDiv(2)
+                .needScaling(true)
+                .threads(2)
+                .seed(3)
+                .build();
         EmcState s0 = EmcState.random(data, n, 3L);
         double[] before = s0.model();
         try (EmcEngine e = new EmcEngine(data, p, n, new LocalCommunicator())) {
@@ -182,7 +192,13 @@ class EmcEngineTest {
     }
 
     private static org.diffract.core.io.SparsePhotons toPhotons() {
-        return FrameSimulator.simulate(IntensityModel.fromDensity(DensityModel.randomAtoms(n, 12, 1.0, n / 8.0, 7), n),
-                n, det, 300, 200, 11).photons();
+        return FrameSimulator.simulate(
+                        IntensityModel.fromDensity(DensityModel.randomAtoms(n, 12, 1.0, n / 8.0, 7), n),
+                        n,
+                        det,
+                        300,
+                        200,
+                        11)
+                .photons();
     }
 }

@@ -1,10 +1,5 @@
 package org.diffract.emc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,6 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** The memory estimate, its probe of kept entries, and the refusals built on it. */
 class EmcMemoryTest {
     @TempDir
@@ -28,18 +28,22 @@ class EmcMemoryTest {
 
     @BeforeAll
     static void data() {
-        Detector det = DetectorGeometry.make(new DetectorGeometry.Params(100, 6.2, 21, 21, 0.5, 2, "x", Double.NaN,
-                Double.NaN, Double.NaN));
+        Detector det = DetectorGeometry.make(
+                new DetectorGeometry.Params(100, 6.2, 21, 21, 0.5, 2, "x", Double.NaN, Double.NaN, Double.NaN));
         int n = det.modelSize();
         double[] intens = IntensityModel.fromDensity(DensityModel.randomAtoms(n, 12, 1.0, n / 8.0, 7), n);
-        EmcPhotonsFile.write(dir.resolve("photons.emc"), FrameSimulator.simulate(intens, n, det, 400, 300, 5).photons());
+        EmcPhotonsFile.write(
+                dir.resolve("photons.emc"),
+                FrameSimulator.simulate(intens, n, det, 400, 300, 5).photons());
         DetectorFile.writeH5(dir.resolve("det.h5"), det);
     }
 
     private static EmcSettings settings(String beta, int numDiv) throws Exception {
         Path cfg = dir.resolve("b" + beta + "-" + numDiv + ".ini");
-        Files.writeString(cfg, "[emc]\nin_photons_file = photons.emc\nin_detector_file = det.h5\nnum_div = " + numDiv
-                + "\nneed_scaling = 1\nbeta = " + beta + "\noutput_folder = out\n");
+        Files.writeString(
+                cfg,
+                "[emc]\nin_photons_file = photons.emc\nin_detector_file = det.h5\nnum_div = " + numDiv
+                        + "\nneed_scaling = 1\nbeta = " + beta + "\noutput_folder = out\n");
         return EmcSettings.read(cfg, 2);
     }
 
@@ -50,10 +54,14 @@ class EmcMemoryTest {
             EmcData data = EmcSetup.loadData(s);
             EmcMemory.Estimate e = EmcMemory.estimate(s, data, 1, 2);
             double actual;
-            try (EmcEngine engine = new EmcEngine(data, s.params(), data.detector.modelSize(), new LocalCommunicator())) {
-                actual = engine.iterate(EmcSetup.startState(s, data, data.detector.modelSize())).stats().keptPerFrame();
+            try (EmcEngine engine =
+                    new EmcEngine(data, s.params(), data.detector.modelSize(), new LocalCommunicator())) {
+                actual = engine.iterate(EmcSetup.startState(s, data, data.detector.modelSize()))
+                        .stats()
+                        .keptPerFrame();
             }
-            assertTrue(e.keptPerFrame() >= 0.5 * actual && e.keptPerFrame() <= 2 * actual + 8,
+            assertTrue(
+                    e.keptPerFrame() >= 0.5 * actual && e.keptPerFrame() <= 2 * actual + 8,
                     "beta " + beta + ": probe " + e.keptPerFrame() + ", first iteration " + actual);
         }
     }
@@ -69,7 +77,10 @@ class EmcMemoryTest {
         assertTrue(b.probabilities() > 2 * a.probabilities(), a.describe() + " vs " + b.describe());
         // per rank: a quarter of the entries (the fixed part is a MiB plus two chunks per block of 8 rotations)
         long fixedB = (1 << 20) + 173 * 2 * 4096L, fixedC = (1 << 20) + 44 * 2 * 4096L;
-        assertEquals((b.probabilities() - fixedB) / 4.0, c.probabilities() - fixedC, 0.05 * (b.probabilities() - fixedB),
+        assertEquals(
+                (b.probabilities() - fixedB) / 4.0,
+                c.probabilities() - fixedC,
+                0.05 * (b.probabilities() - fixedB),
                 c.describe());
         // dense (every rotation kept): about 3.25 bytes per (rotation, frame)
         assertEquals(3.25 * 420 * 400, a.probabilities() - 53 * 2 * 4096 - (1 << 20), 0.1 * 3.25 * 420 * 400);

@@ -1,13 +1,8 @@
 package org.diffract.emc;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.diffract.core.UserError;
 import org.diffract.core.geometry.Detector;
@@ -27,12 +22,18 @@ import org.diffract.emc.sim.IntensityModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** EmcRun in one JVM (no MPJ): every input layout the config allows, and the run's outputs. */
 class EmcRunTest {
     @TempDir
     static Path dir;
+
     static Detector det;
     static int n;
 
@@ -48,8 +49,8 @@ class EmcRunTest {
 
     @BeforeAll
     static void data() {
-        det = DetectorGeometry.make(new DetectorGeometry.Params(100, 6.2, 17, 17, 0.5, 2, "x", Double.NaN, Double.NaN,
-                Double.NaN));
+        det = DetectorGeometry.make(
+                new DetectorGeometry.Params(100, 6.2, 17, 17, 0.5, 2, "x", Double.NaN, Double.NaN, Double.NaN));
         n = det.modelSize();
         double[] intens = IntensityModel.fromDensity(DensityModel.randomAtoms(n, 10, 0.6, n / 7.0, 1), n);
         FrameSimulator.Result r = FrameSimulator.simulate(intens, n, det, 120, 150, 2);
@@ -60,8 +61,10 @@ class EmcRunTest {
 
     private static EmcState run(String name, String emcSection, int iterations) throws Exception {
         Path cfg = dir.resolve(name + ".ini");
-        Files.writeString(cfg, PARAMETERS + "\n[emc]\nnum_div = 1\nnum_iter = " + iterations + "\noutput_folder = out-"
-                + name + "\nneed_scaling = 1\nbeta = 0.2\n" + emcSection + "\n");
+        Files.writeString(
+                cfg,
+                PARAMETERS + "\n[emc]\nnum_div = 1\nnum_iter = " + iterations + "\noutput_folder = out-" + name
+                        + "\nneed_scaling = 1\nbeta = 0.2\n" + emcSection + "\n");
         return new EmcRun(EmcSettings.read(cfg, 2), new LocalCommunicator()).run(false);
     }
 
@@ -75,8 +78,17 @@ class EmcRunTest {
             assertEquals(am[i], bm[i], 1e-9 * (1 + Math.abs(am[i])), "voxel " + i);
         }
         Path out = dir.resolve("out-photons");
-        for (String f : new String[] {"intens_001.h5", "intens_002.h5", "intens_002.bin", "output_001.h5",
-                "output_002.h5", "EMC.log", "checkpoint.h5", "slices.png", "convergence.png"}) {
+        for (String f : new String[] {
+            "intens_001.h5",
+            "intens_002.h5",
+            "intens_002.bin",
+            "output_001.h5",
+            "output_002.h5",
+            "EMC.log",
+            "checkpoint.h5",
+            "slices.png",
+            "convergence.png"
+        }) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
         assertArrayEquals(am, VolumeFile.readBin(out.resolve("intens_002.bin")), 0.0);
@@ -90,7 +102,8 @@ class EmcRunTest {
         }
         MaskFile.writeNpy(dir.resolve("mask.npy"), mask, 17, 17);
         EmcState plain = run("nomask", "in_photons_file = photons.emc\nin_detector_file = det.h5", 1);
-        EmcState masked = run("masked", "in_photons_file = photons.emc\nin_detector_file = det.h5\nin_mask_file = mask.npy", 1);
+        EmcState masked =
+                run("masked", "in_photons_file = photons.emc\nin_detector_file = det.h5\nin_mask_file = mask.npy", 1);
         assertNotEquals(0, maxDiff(plain.model(), masked.model()));
     }
 
@@ -99,19 +112,29 @@ class EmcRunTest {
         double[] start = new double[n * n * n];
         Arrays.fill(start, 3.0);
         VolumeFile.writeBin(dir.resolve("start.bin"), start, n);
-        EmcState fromFile = run("start", "in_photons_file = photons.emc\nin_detector_file = det.h5\nstart_model_file = start.bin", 1);
+        EmcState fromFile = run(
+                "start", "in_photons_file = photons.emc\nin_detector_file = det.h5\nstart_model_file = start.bin", 1);
         EmcState random = run("random", "in_photons_file = photons.emc\nin_detector_file = det.h5", 1);
         assertNotEquals(0, maxDiff(fromFile.model(), random.model()));
         VolumeFile.writeBin(dir.resolve("small.bin"), new double[27], 3);
-        UserError e = assertThrows(UserError.class, () -> run("small",
-                "in_photons_file = photons.emc\nin_detector_file = det.h5\nstart_model_file = small.bin", 1));
+        UserError e = assertThrows(
+                UserError.class,
+                () -> run(
+                        "small",
+                        "in_photons_file = photons.emc\nin_detector_file = det.h5\nstart_model_file = small.bin",
+                        1));
         assertTrue(e.getMessage().contains("small.bin"), e.getMessage());
     }
 
     @Test
     void icosahedralRunFoldsTheSamplingAndSymmetrisesTheModel() throws Exception {
         EmcData data = EmcData.of(EmcPhotonsFile.read(dir.resolve("photons.emc")), det);
-        EmcParams p = EmcParams.builder().numDiv(2).needScaling(true).beta(0.2, 1, 0).symIcosahedral(true).threads(2)
+        EmcParams p = EmcParams.builder()
+                .numDiv(2)
+                .needScaling(true)
+                .beta(0.2, 1, 0)
+                .symIcosahedral(true)
+                .threads(2)
                 .build();
         EmcState s = EmcState.random(data, n, 1L);
         try (EmcEngine e = new EmcEngine(data, p, n, new LocalCommunicator())) {

@@ -1,6 +1,6 @@
 package org.diffract.emc;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 import org.diffract.core.geometry.Detector;
 import org.diffract.core.geometry.DetectorGeometry;
@@ -12,7 +12,8 @@ import org.diffract.emc.sim.DensityModel;
 import org.diffract.emc.sim.FrameSimulator;
 import org.diffract.emc.sim.IntensityModel;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Simulation and merging agree on geometry: merging simulated frames at their true orientations gives
@@ -21,8 +22,8 @@ import java.util.Arrays;
 class KnownOrientationMergeTest {
     @Test
     void mergingAtTrueOrientationsRecoversTheTruth() {
-        Detector det = DetectorGeometry.make(new DetectorGeometry.Params(100, 6.2, 41, 41, 0.5, 3, "x", Double.NaN,
-                Double.NaN, Double.NaN));
+        Detector det = DetectorGeometry.make(
+                new DetectorGeometry.Params(100, 6.2, 41, 41, 0.5, 3, "x", Double.NaN, Double.NaN, Double.NaN));
         int n = det.modelSize();
         double[] intens = IntensityModel.fromDensity(DensityModel.randomAtoms(n, 20, 1.0, n / 8.0, 3), n);
         FrameSimulator.Result r = FrameSimulator.simulate(intens, n, det, 3000, 500, 5);

@@ -1,9 +1,9 @@
 package org.diffract.emc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import org.apache.commons.math3.distribution.PoissonDistribution;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class MergeToolsTest {
     @Test
@@ -12,13 +12,17 @@ class MergeToolsTest {
         int[] k = {0, 1, 4, 0, 9};
         double direct = 0;
         for (int t = 0; t < w.length; t++) {
-            direct += new PoissonDistribution(null, w[t], PoissonDistribution.DEFAULT_EPSILON,
-                    PoissonDistribution.DEFAULT_MAX_ITERATIONS).logProbability(k[t]);
+            direct += new PoissonDistribution(
+                            null, w[t], PoissonDistribution.DEFAULT_EPSILON, PoissonDistribution.DEFAULT_MAX_ITERATIONS)
+                    .logProbability(k[t]);
         }
         assertEquals(direct, MergeTools.poissonLikelihood(w, k, 1.0), 1e-10);
         assertEquals(0.25 * direct, MergeTools.poissonLikelihood(w, k, 0.25), 1e-10);
         // hand value for one pixel: K=2, W=3: 2 ln 3 - 3 - ln 2
-        assertEquals(2 * Math.log(3) - 3 - Math.log(2), MergeTools.poissonLikelihood(new double[] {3}, new int[] {2}, 1), 1e-12);
+        assertEquals(
+                2 * Math.log(3) - 3 - Math.log(2),
+                MergeTools.poissonLikelihood(new double[] {3}, new int[] {2}, 1),
+                1e-12);
     }
 
     @Test

@@ -1,13 +1,13 @@
 package org.diffract.emc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.diffract.core.io.VolumeFile;
 import org.diffract.core.parallel.WorkerPool;
 import org.diffract.emc.sim.DensityModel;
 import org.diffract.emc.sim.IntensityModel;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** emc compare with a reference of another size that shares the centre voxel. */
 class ModelComparisonTest {
@@ -38,8 +38,8 @@ class ModelComparisonTest {
         double[] intens = IntensityModel.fromDensity(DensityModel.randomAtoms(n, 12, 1.0, n / 8.0, 7), n);
         double[] smaller = ModelComparison.recentre(intens, n, n - 2);
         try (WorkerPool pool = new WorkerPool(2, "test")) {
-            ModelComparison.Result r = ModelComparison.compare(new VolumeFile.Cube(intens, n),
-                    new VolumeFile.Cube(smaller, n - 2), 5, 3, 14.0, pool);
+            ModelComparison.Result r = ModelComparison.compare(
+                    new VolumeFile.Cube(intens, n), new VolumeFile.Cube(smaller, n - 2), 5, 3, 14.0, pool);
             assertTrue(r.resized().contains("padded from 31^3 to 33^3"), r.resized());
             for (int s = 0; s < 5; s++) {
                 if (r.judged()[s]) {

@@ -1,19 +1,18 @@
 package org.diffract.emc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** The compact record store: what is written is read back, and the kept-entry rule drops what it should. */
 class ProbabilityStoreTest {
-    private record Rec(int frame, int mask, double base, int[] offsets) {
-    }
+    private record Rec(int frame, int mask, double base, int[] offsets) {}
 
     private static List<Rec> randomRecords(SplittableRandom rng, int frames) {
         List<Rec> recs = new ArrayList<>();
@@ -112,7 +111,9 @@ class ProbabilityStoreTest {
         assertEquals(-1 - Math.log(2), in.base, 1e-15);
         assertEquals(cut, in.offsets[1]);
         assertEquals(100, in.offsets[5]);
-        assertEquals(0.5 / Math.E * ProbabilityStore.expMinus(100), Math.exp(in.base) * ProbabilityStore.expMinus(100),
+        assertEquals(
+                0.5 / Math.E * ProbabilityStore.expMinus(100),
+                Math.exp(in.base) * ProbabilityStore.expMinus(100),
                 1e-15);
         assertFalse(in.next());
         in.end();

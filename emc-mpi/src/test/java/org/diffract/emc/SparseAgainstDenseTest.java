@@ -1,8 +1,5 @@
 package org.diffract.emc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.diffract.core.geometry.Detector;
 import org.diffract.core.geometry.DetectorGeometry;
 import org.diffract.core.io.SparsePhotons;
@@ -12,6 +9,9 @@ import org.diffract.emc.sim.DensityModel;
 import org.diffract.emc.sim.FrameSimulator;
 import org.diffract.emc.sim.IntensityModel;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The sparse engine against a dense textbook EMC ({@link DenseEmcReference}) on a test-size set. Each
@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * {@link #aRandomStartDiffersOnlyWhereNoFrameIsKept()}.
  */
 class SparseAgainstDenseTest {
-    private static final Detector DET = DetectorGeometry.make(new DetectorGeometry.Params(100, 6.2, 21, 21, 0.5, 2, "x",
-            Double.NaN, Double.NaN, Double.NaN));
+    private static final Detector DET = DetectorGeometry.make(
+            new DetectorGeometry.Params(100, 6.2, 21, 21, 0.5, 2, "x", Double.NaN, Double.NaN, Double.NaN));
     private static final int N = DET.modelSize();
     private static final int NUM_DIV = 2;
 
@@ -49,11 +49,17 @@ class SparseAgainstDenseTest {
 
     private static void sparseStepsGiveTheDenseModel(MergeRule rule) {
         double[] intens = truth();
-        SparsePhotons photons = FrameSimulator.simulate(intens, N, DET, 1500, 300, 13).photons();
+        SparsePhotons photons =
+                FrameSimulator.simulate(intens, N, DET, 1500, 300, 13).photons();
         EmcData data = EmcData.of(photons, DET);
         double beta = 1.0;
-        EmcParams p = EmcParams.builder().numDiv(NUM_DIV).needScaling(true).beta(beta, 1, 0).threads(2)
-                .mergeRule(rule).build();
+        EmcParams p = EmcParams.builder()
+                .numDiv(NUM_DIV)
+                .needScaling(true)
+                .beta(beta, 1, 0)
+                .threads(2)
+                .mergeRule(rule)
+                .build();
         // start at the truth, scaled so that a slice predicts the data's mean photon count
         double[] start = slicedLike(intens, data);
         EmcState s = EmcState.start(start, N, data.numFrames);
@@ -61,8 +67,8 @@ class SparseAgainstDenseTest {
         long keptDense = 0, keptSparse = 0, total = 0;
         try (EmcEngine engine = new EmcEngine(data, p, N, new LocalCommunicator())) {
             for (int i = 0; i < 2; i++) {
-                DenseEmcReference ref = DenseEmcReference.iterate(photons, DET, N, NUM_DIV, s.model(), s.scale(), beta,
-                        true, rule);
+                DenseEmcReference ref =
+                        DenseEmcReference.iterate(photons, DET, N, NUM_DIV, s.model(), s.scale(), beta, true, rule);
                 Iteration it = engine.iterate(s);
                 worstModel = Math.max(worstModel, maxRelative(it.state().model(), ref.model));
                 double[] scale = it.state().scale();
@@ -93,12 +99,18 @@ class SparseAgainstDenseTest {
 
     @Test
     void aRandomStartDiffersOnlyWhereNoFrameIsKept() {
-        SparsePhotons photons = FrameSimulator.simulate(truth(), N, DET, 1500, 300, 13).photons();
+        SparsePhotons photons =
+                FrameSimulator.simulate(truth(), N, DET, 1500, 300, 13).photons();
         EmcData data = EmcData.of(photons, DET);
-        EmcParams p = EmcParams.builder().numDiv(NUM_DIV).needScaling(true).beta(0.5, 1, 0).threads(2).build();
+        EmcParams p = EmcParams.builder()
+                .numDiv(NUM_DIV)
+                .needScaling(true)
+                .beta(0.5, 1, 0)
+                .threads(2)
+                .build();
         EmcState s = EmcState.random(data, N, 9);
-        DenseEmcReference ref = DenseEmcReference.iterate(photons, DET, N, NUM_DIV, s.model(), s.scale(), 0.5, true,
-                p.mergeRule());
+        DenseEmcReference ref =
+                DenseEmcReference.iterate(photons, DET, N, NUM_DIV, s.model(), s.scale(), 0.5, true, p.mergeRule());
         double[] model;
         try (EmcEngine engine = new EmcEngine(data, p, N, new LocalCommunicator())) {
             model = engine.iterate(s).state().model();
@@ -117,7 +129,8 @@ class SparseAgainstDenseTest {
     /** The model scaled so that its slice through the centre predicts the data's mean photon count. */
     private static double[] slicedLike(double[] model, EmcData data) {
         double[] view = new double[DET.numPix()];
-        Slicer.slice(model, N, new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, DET.copyQx(), DET.copyQy(), DET.copyQz(), view);
+        Slicer.slice(
+                model, N, new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, DET.copyQx(), DET.copyQy(), DET.copyQz(), view);
         double u = 0;
         for (int t = 0; t < view.length; t++) {
             if (DET.mask(t) == Detector.MASK_GOOD) {

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** The diffract.jar this code runs from: the classpath handed to every MPJ rank. */
 final class AppJar {
-    private AppJar() {
-    }
+    private AppJar() {}
 
     /** The jar, or null when running from a classes folder (IDE or unit tests). */
     static Path path() {

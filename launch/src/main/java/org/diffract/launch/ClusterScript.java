@@ -17,19 +17,17 @@ import org.diffract.core.stage.Stage;
  */
 final class ClusterScript {
     /** What the job asks of the scheduler; heap (the ranks' -Xmx) is passed on to the launcher in the job. */
-    record Resources(int nodes, int procs, int threads, String mem, String time, String partition, String account,
-                     String heap) {
+    record Resources(
+            int nodes, int procs, int threads, String mem, String time, String partition, String account, String heap) {
         int tasksPerNode() {
             return (procs + nodes - 1) / nodes;
         }
     }
 
     /** Where things are: all must be visible from every node (shared filesystem). */
-    record Paths(Path project, Path jar, Path mpjLib, Path java, Path checkpoint) {
-    }
+    record Paths(Path project, Path jar, Path mpjLib, Path java, Path checkpoint) {}
 
-    private ClusterScript() {
-    }
+    private ClusterScript() {}
 
     static String slurm(Stage stage, String projectName, Resources r, Paths p, String device) {
         StringBuilder h = new StringBuilder();
@@ -48,22 +46,38 @@ final class ClusterScript {
         if (r.account() != null) {
             h.append("#SBATCH --account=").append(r.account()).append('\n');
         }
-        h.append("#SBATCH --output=").append(p.project().resolve("logs")).append('/').append(stage.name())
+        h.append("#SBATCH --output=")
+                .append(p.project().resolve("logs"))
+                .append('/')
+                .append(stage.name())
                 .append("-slurm-%j.out\n");
         // a requeued job appends to its log instead of truncating the first run's lines
         h.append("#SBATCH --open-mode=append\n");
         h.append("#SBATCH --requeue\n");
-        String hosts = "scontrol show hostnames \"${SLURM_JOB_NODELIST:?not inside a SLURM job}\" > \"$jobdir/machines\"";
+        String hosts =
+                "scontrol show hostnames \"${SLURM_JOB_NODELIST:?not inside a SLURM job}\" > \"$jobdir/machines\"";
         String daemons = "srun --nodes=" + r.nodes() + " --ntasks=" + r.nodes() + " --ntasks-per-node=1 "
                 + "--cpus-per-task=1 --kill-on-bad-exit=0 \\\n    " + AGENT + " &";
-        return script(stage, "sbatch", h.toString(), "${SLURM_JOB_ID:?run this script with sbatch}", hosts, daemons,
-                r, p, device);
+        return script(
+                stage,
+                "sbatch",
+                h.toString(),
+                "${SLURM_JOB_ID:?run this script with sbatch}",
+                hosts,
+                daemons,
+                r,
+                p,
+                device);
     }
 
     static String pbs(Stage stage, String projectName, Resources r, Paths p, String device) {
         StringBuilder h = new StringBuilder();
         h.append("#PBS -N ").append(jobName(stage, projectName)).append('\n');
-        h.append("#PBS -l nodes=").append(r.nodes()).append(":ppn=").append(r.tasksPerNode() * r.threads()).append('\n');
+        h.append("#PBS -l nodes=")
+                .append(r.nodes())
+                .append(":ppn=")
+                .append(r.tasksPerNode() * r.threads())
+                .append('\n');
         if (r.mem() != null) {
             h.append("#PBS -l mem=").append(pbsMemory(r.mem())).append('\n');
         }
@@ -75,21 +89,33 @@ final class ClusterScript {
             h.append("#PBS -A ").append(r.account()).append('\n');
         }
         h.append("#PBS -j oe\n");
-        h.append("#PBS -o ").append(p.project().resolve("logs")).append('/').append(stage.name()).append("-pbs.out\n");
+        h.append("#PBS -o ")
+                .append(p.project().resolve("logs"))
+                .append('/')
+                .append(stage.name())
+                .append("-pbs.out\n");
         h.append("#PBS -r y\n");
         String hosts = "sort -u \"${PBS_NODEFILE:?not inside a PBS job}\" > \"$jobdir/machines\"";
         // pbsdsh -u runs the command once on each node (with no environment: the agent needs none)
         String daemons = "pbsdsh -u " + AGENT + " &";
-        return script(stage, "qsub", h.toString(), "${PBS_JOBID:?run this script with qsub}", hosts, daemons, r, p,
-                device);
+        return script(
+                stage, "qsub", h.toString(), "${PBS_JOBID:?run this script with qsub}", hosts, daemons, r, p, device);
     }
 
     /** The node agent as the scripts start it: absolute paths only, no environment needed. */
-    private static final String AGENT = "\"$java_bin\" -cp \"$jar\" " + MpjNodeAgent.class.getName()
-            + " \"$jobdir\" \"$port\"";
+    private static final String AGENT =
+            "\"$java_bin\" -cp \"$jar\" " + MpjNodeAgent.class.getName() + " \"$jobdir\" \"$port\"";
 
-    private static String script(Stage stage, String submit, String header, String jobIdExpr, String hosts,
-                                 String daemons, Resources r, Paths p, String device) {
+    private static String script(
+            Stage stage,
+            String submit,
+            String header,
+            String jobIdExpr,
+            String hosts,
+            String daemons,
+            Resources r,
+            Paths p,
+            String device) {
         String kind = submit.equals("sbatch") ? "slurm" : "pbs";
         String jobFile = "$project/run/" + stage.name() + ".job";
         return "#!/usr/bin/env bash\n"
@@ -142,7 +168,9 @@ final class ClusterScript {
                 + "  port=\"${DIFFRACT_MPJ_PORT:-$(\"$java_bin\" -cp \"$jar\" " + MpjNodeAgent.class.getName()
                 + " --pick)}\"\n"
                 + "  cat > \"$jobdir/mpj/conf/mpjexpress.conf\" <<EOF\n"
-                + MpjRuntime.conf(-1, -2, -3).replace("=-1", "=$port").replace("=-2", "=$((port + 1))")
+                + MpjRuntime.conf(-1, -2, -3)
+                        .replace("=-1", "=$port")
+                        .replace("=-2", "=$((port + 1))")
                         .replace("=-3", "=$((port + 2))")
                 + "EOF\n"
                 + "  rm -rf \"$jobdir/agents\" \"$jobdir/stop\"\n"
@@ -174,9 +202,9 @@ final class ClusterScript {
                 + "> \"$jobdir/ports\"\n\n"
                 + "# a requeued or restarted job continues from the last complete iteration\n"
                 + "resume=()\n"
-                + (p.checkpoint() == null ? "" : "if [ -f " + quote(p.checkpoint()) + " ]; then\n"
-                + "  resume=(--resume)\n"
-                + "fi\n")
+                + (p.checkpoint() == null
+                        ? ""
+                        : "if [ -f " + quote(p.checkpoint()) + " ]; then\n" + "  resume=(--resume)\n" + "fi\n")
                 + "# this JVM only launches the ranks: without the vector module it prints no incubator notice\n"
                 + "\"$java_bin\" -Ddiffract.mpj.home=\"$jobdir/mpj\" -jar \"$jar\" \\\n"
                 + "  run " + stage.name() + " --project \"$project\" --scheduler none --procs " + r.procs()

@@ -4,14 +4,22 @@ import java.io.PrintWriter;
 
 import org.diffract.core.UserError;
 import org.diffract.emc.sim.SimulateCommand;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code diffract} command: every stage of the suite behind one entry point. */
-@Command(name = "diffract", mixinStandardHelpOptions = true, version = "diffract 0.1.0",
+@Command(
+        name = "diffract",
+        mixinStandardHelpOptions = true,
+        version = "diffract 0.1.0",
         description = "X-ray diffraction data to 3D structures and statistics.",
-        subcommands = {SimulateCommand.class, DemoCommand.class, ProjectCommand.class, RunCommand.class,
-                StatusCommand.class})
+        subcommands = {
+            SimulateCommand.class,
+            DemoCommand.class,
+            ProjectCommand.class,
+            RunCommand.class,
+            StatusCommand.class
+        })
 public final class Diffract implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -18,11 +18,15 @@ import picocli.CommandLine.Option;
  * {@code diffract emc bench}: the options of {@link EmcBench}; the run itself goes through the real
  * ranks, with the -Xmx a user would get.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Time EMC on a Dragonfly data set: s/iteration, peak RSS, kept probabilities per frame; with "
                 + "--quality, the correlation per shell against the true intensity.")
 public final class EmcBenchCommand implements Callable<Integer> {
-    @Option(names = "--data", description = "folder with photons.emc and det_sim.h5 (default: ${DEFAULT-VALUE})",
+    @Option(
+            names = "--data",
+            description = "folder with photons.emc and det_sim.h5 (default: ${DEFAULT-VALUE})",
             defaultValue = "../shared/data/dragonfly-1ei7")
     Path data;
 
@@ -62,7 +66,10 @@ public final class EmcBenchCommand implements Callable<Integer> {
     @Option(names = "--merge-rule", defaultValue = "dragonfly", description = "dragonfly or scaled_frames")
     String mergeRule;
 
-    @Option(names = "--quality", arity = "0..1", fallbackValue = "",
+    @Option(
+            names = "--quality",
+            arity = "0..1",
+            fallbackValue = "",
             description = "compare iterations 10, 20, 30 with the true intensity (default: intens_truth.h5 in --data)")
     String quality;
 
@@ -87,20 +94,51 @@ public final class EmcBenchCommand implements Callable<Integer> {
             throw new UserError("--beta must be a number or auto, and --beta-schedule 'factor every', e.g. '2 10'");
         }
         Path folder = out != null ? out : Files.createTempDirectory("emc-bench-");
-        Path config = EmcBench.prepare(new EmcBench.Options(pf, df, numDiv, iterations, frames, b, jump, period,
-                !noScaling, MergeRule.parse(mergeRule, "--merge-rule"), folder));
-        String xmx = HeapPlan.choose(heap, new EmcStage().heapBytes(IniConfig.read(config), ranks, threads), ranks,
-                "emc bench");
-        String header = String.format(Locale.ROOT, "bench: %s, num_div %d, %d rank%s x %d thread%s, -Xmx%s, beta %s "
-                + "schedule %s, merge %s; load before %s", pf, numDiv, ranks, ranks == 1 ? "" : "s", threads,
-                threads == 1 ? "" : "s", xmx, beta, betaSchedule, mergeRule, EmcBench.load());
+        Path config = EmcBench.prepare(new EmcBench.Options(
+                pf,
+                df,
+                numDiv,
+                iterations,
+                frames,
+                b,
+                jump,
+                period,
+                !noScaling,
+                MergeRule.parse(mergeRule, "--merge-rule"),
+                folder));
+        String xmx = HeapPlan.choose(
+                heap, new EmcStage().heapBytes(IniConfig.read(config), ranks, threads), ranks, "emc bench");
+        String header = String.format(
+                Locale.ROOT,
+                "bench: %s, num_div %d, %d rank%s x %d thread%s, -Xmx%s, beta %s "
+                        + "schedule %s, merge %s; load before %s",
+                pf,
+                numDiv,
+                ranks,
+                ranks == 1 ? "" : "s",
+                threads,
+                threads == 1 ? "" : "s",
+                xmx,
+                beta,
+                betaSchedule,
+                mergeRule,
+                EmcBench.load());
         System.out.println(header);
         Path output = EmcBench.outputFolder(folder);
         Files.createDirectories(output);
-        RankLauncher.run(ranks, threads, xmx, output.resolve("diffract.log"), "org.diffract.emc.EmcRankMain",
+        RankLauncher.run(
+                ranks,
+                threads,
+                xmx,
+                output.resolve("diffract.log"),
+                "org.diffract.emc.EmcRankMain",
                 List.of("--config", config.toAbsolutePath().toString()));
         Path truth = quality == null ? null : quality.isEmpty() ? data.resolve("intens_truth.h5") : Path.of(quality);
-        System.out.print(EmcBench.report(folder, "bench: load after " + EmcBench.load(), truth, null,
+        System.out.print(EmcBench.report(
+                folder,
+                "bench: load after " + EmcBench.load(),
+                truth,
+                null,
                 Runtime.getRuntime().availableProcessors()));
         if (!keep) {
             EmcBench.pruneOutputs(folder, 10, iterations);

@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code diffract emc compare}: the options of {@link ModelComparison}, which does the work. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
         description = "Align a model to a reference intensity and print the correlation per resolution shell. A "
                 + "reference of another size with the same centre voxel is padded or cropped to the model's.")
 public final class EmcCompareCommand implements Callable<Integer> {
@@ -41,7 +43,8 @@ public final class EmcCompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VolumeFile.Cube m = VolumeFile.readCube(model);
-        VolumeFile.Cube r = referenceDataset == null ? VolumeFile.readCube(reference)
+        VolumeFile.Cube r = referenceDataset == null
+                ? VolumeFile.readCube(reference)
                 : VolumeFile.readCube(reference, referenceDataset);
         int t = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();
         ModelComparison.Result res;

@@ -8,8 +8,7 @@ import java.util.Comparator;
 
 /** Removing the launcher's own scratch folders (never links' targets: walk does not follow links). */
 final class Folders {
-    private Folders() {
-    }
+    private Folders() {}
 
     /** Deletes p and everything under it, best effort: a leftover scratch file is harmless. */
     static void deleteTree(Path p) {

@@ -14,10 +14,10 @@ import org.diffract.core.UserError;
 final class HeapPlan {
     /** Room beyond the estimate: buffers, MPJ's message pool, the GC's headroom. */
     static final double MARGIN = 1.25;
+
     static final long FLOOR = 256L << 20;
 
-    private HeapPlan() {
-    }
+    private HeapPlan() {}
 
     /**
      * The -Xmx value for a JVM running {@code ranksInJvm} ranks, or null to leave the JVM's default.
@@ -35,9 +35,16 @@ final class HeapPlan {
         System.out.println(String.format(Locale.ROOT, "%s: memory estimate %s per rank", stage, format(perRank)));
         if (given != null) {
             if (given < need) {
-                throw new UserError(String.format(Locale.ROOT, "%s needs about %s of heap (%s per rank x %d rank%s "
-                        + "in this JVM) but --heap is %s; give --heap %s, or spread the ranks over more nodes", stage,
-                        format(need), format(perRank), ranksInJvm, ranksInJvm == 1 ? "" : "s", heap,
+                throw new UserError(String.format(
+                        Locale.ROOT,
+                        "%s needs about %s of heap (%s per rank x %d rank%s "
+                                + "in this JVM) but --heap is %s; give --heap %s, or spread the ranks over more nodes",
+                        stage,
+                        format(need),
+                        format(perRank),
+                        ranksInJvm,
+                        ranksInJvm == 1 ? "" : "s",
+                        heap,
                         format((long) (need * MARGIN))));
             }
             return heap;
@@ -45,9 +52,15 @@ final class HeapPlan {
         long machine = physicalMemory();
         long want = Math.max(FLOOR, (long) (need * MARGIN));
         if (machine > 0 && need > machine * 0.9) {
-            throw new UserError(String.format(Locale.ROOT, "%s needs about %s of heap (%s per rank x %d) but this "
-                    + "machine has %s; run on more nodes, or with --heap if you know better", stage, format(need),
-                    format(perRank), ranksInJvm, format(machine)));
+            throw new UserError(String.format(
+                    Locale.ROOT,
+                    "%s needs about %s of heap (%s per rank x %d) but this "
+                            + "machine has %s; run on more nodes, or with --heap if you know better",
+                    stage,
+                    format(need),
+                    format(perRank),
+                    ranksInJvm,
+                    format(machine)));
         }
         if (machine > 0) {
             want = Math.min(want, (long) (machine * 0.9));
@@ -79,7 +92,8 @@ final class HeapPlan {
     }
 
     static String format(long bytes) {
-        return bytes >= (1L << 30) ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+        return bytes >= (1L << 30)
+                ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
                 : String.format(Locale.ROOT, "%d MiB", bytes >> 20);
     }
 

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** This machine's name as {@code hostname} prints it (what the job scripts record), without a DNS lookup. */
 final class Hosts {
-    private Hosts() {
-    }
+    private Hosts() {}
 
     static String local() {
         try {

@@ -61,19 +61,21 @@ final class IncubatorNoticeFilter {
 
     /** A daemon thread copying {@code in} to {@code out} through the filter until the stream ends. */
     static Thread relay(InputStream in, OutputStream out) {
-        Thread t = new Thread(() -> {
-            IncubatorNoticeFilter f = new IncubatorNoticeFilter(out);
-            byte[] buf = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    f.write(buf, 0, n);
-                }
-                f.finish();
-            } catch (IOException ignored) {
-                // the process ended or the console went away
-            }
-        }, "output-relay");
+        Thread t = new Thread(
+                () -> {
+                    IncubatorNoticeFilter f = new IncubatorNoticeFilter(out);
+                    byte[] buf = new byte[8192];
+                    try (in) {
+                        int n;
+                        while ((n = in.read(buf)) > 0) {
+                            f.write(buf, 0, n);
+                        }
+                        f.finish();
+                    } catch (IOException ignored) {
+                        // the process ended or the console went away
+                    }
+                },
+                "output-relay");
         t.setDaemon(true);
         t.start();
         return t;

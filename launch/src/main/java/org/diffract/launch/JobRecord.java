@@ -47,16 +47,23 @@ record JobRecord(String scheduler, String id, String host, String state, String 
             } catch (NumberFormatException ignored) {
                 // no time shown
             }
-            return Optional.of(new JobRecord(scheduler, id, kv.getOrDefault("host", ""),
-                    kv.getOrDefault("state", RUNNING), kv.getOrDefault("exit", ""), time));
+            return Optional.of(new JobRecord(
+                    scheduler,
+                    id,
+                    kv.getOrDefault("host", ""),
+                    kv.getOrDefault("state", RUNNING),
+                    kv.getOrDefault("exit", ""),
+                    time));
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
     void write(Path file) {
-        AtomicFiles.writeString(file, "scheduler=" + scheduler + "\nid=" + id + "\nhost=" + host + "\nstate=" + state
-                + "\nexit=" + exit + "\ntime=" + time + "\n");
+        AtomicFiles.writeString(
+                file,
+                "scheduler=" + scheduler + "\nid=" + id + "\nhost=" + host + "\nstate=" + state + "\nexit=" + exit
+                        + "\ntime=" + time + "\n");
     }
 
     /** The shell function the job scripts use to write this file atomically: {@code record STATE [EXIT]}. */

@@ -7,8 +7,7 @@ import java.util.List;
  * code it times and is listed by its stage's {@link org.diffract.core.stage.Stage#tools()}.
  */
 final class LaunchTools {
-    private LaunchTools() {
-    }
+    private LaunchTools() {}
 
     static List<Object> of(String stage) {
         return switch (stage) {

@@ -25,8 +25,7 @@ public final class MpjNodeAgent {
     /** Exit code of an agent that found a port taken on its node. */
     static final int PORT_TAKEN = 75;
 
-    private MpjNodeAgent() {
-    }
+    private MpjNodeAgent() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 1 && args[0].equals("--pick")) {
@@ -51,9 +50,14 @@ public final class MpjNodeAgent {
                 return PORT_TAKEN;
             }
             Path home = jobDir.resolve("mpj");
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", home.resolve("lib/daemon.jar").toString(), Integer.toString(port))
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            ProcessBuilder pb = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-jar",
+                            home.resolve("lib/daemon.jar").toString(),
+                            Integer.toString(port))
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().put("MPJ_HOME", home.toString());
             Process daemon = pb.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(daemon)));

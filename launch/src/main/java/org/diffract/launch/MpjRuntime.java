@@ -1,13 +1,13 @@
 package org.diffract.launch;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.diffract.core.UserError;
-import java.io.IOException;
-import java.nio.file.LinkOption;
 
 /**
  * Where MPJ Express lives and how to start ranks with it. MPJ_HOME is looked for in: the system
@@ -28,7 +28,8 @@ public final class MpjRuntime {
     /** A given MPJ_HOME (e.g. a job's private copy), checked like the located ones. */
     public static MpjRuntime at(Path home) {
         if (!Files.isRegularFile(home.resolve("lib/starter.jar"))) {
-            throw new UserError(home + " is not an MPJ_HOME (no lib/starter.jar); leave out --mpj-home to use diffract's");
+            throw new UserError(
+                    home + " is not an MPJ_HOME (no lib/starter.jar); leave out --mpj-home to use diffract's");
         }
         return new MpjRuntime(home.toAbsolutePath());
     }
@@ -48,8 +49,8 @@ public final class MpjRuntime {
         } catch (IOException e) {
             throw new UserError("cannot create a private MPJ_HOME in " + dir + ": " + e.getMessage());
         }
-        org.diffract.core.io.AtomicFiles.writeString(dir.resolve("conf/mpjexpress.conf"), conf(daemonPort,
-                daemonPort2, starterPort));
+        org.diffract.core.io.AtomicFiles.writeString(
+                dir.resolve("conf/mpjexpress.conf"), conf(daemonPort, daemonPort2, starterPort));
         return new MpjRuntime(dir.toAbsolutePath());
     }
 
@@ -84,7 +85,8 @@ public final class MpjRuntime {
             candidates.add(Path.of(mpj));
         }
         for (Path c : candidates) {
-            if (Files.isRegularFile(c.resolve("lib/starter.jar")) && Files.isRegularFile(c.resolve("lib/log4j-1.2.jar"))) {
+            if (Files.isRegularFile(c.resolve("lib/starter.jar"))
+                    && Files.isRegularFile(c.resolve("lib/log4j-1.2.jar"))) {
                 return new MpjRuntime(c.toAbsolutePath());
             }
         }
@@ -97,8 +99,8 @@ public final class MpjRuntime {
      * machine. JVM options go after the starter's own options: the starter passes unknown options to the
      * JVM it spawns (one token each: `--add-modules=...` works, `--add-modules x` breaks its parsing).
      */
-    public List<String> multicoreCommand(int ranks, List<String> jvmOptions, Path classpath, String mainClass,
-                                         List<String> args) {
+    public List<String> multicoreCommand(
+            int ranks, List<String> jvmOptions, Path classpath, String mainClass, List<String> args) {
         return starter(ranks, "multicore", List.of(), jvmOptions, classpath, mainClass, args);
     }
 
@@ -106,18 +108,49 @@ public final class MpjRuntime {
      * The command that starts {@code ranks} ranks through the MPJ daemons on the hosts of {@code machines}
      * (device niodev or hybdev); {@code workDir} must be on a filesystem every host sees.
      */
-    public List<String> clusterCommand(String device, int ranks, Path machines, int daemonPort, Path workDir,
-                                       List<String> jvmOptions, Path classpath, String mainClass, List<String> args) {
-        return starter(ranks, device, List.of("-machinesfile", machines.toAbsolutePath().toString(), "-dport",
-                Integer.toString(daemonPort), "-wdir", workDir.toAbsolutePath().toString()), jvmOptions, classpath,
-                mainClass, args);
+    public List<String> clusterCommand(
+            String device,
+            int ranks,
+            Path machines,
+            int daemonPort,
+            Path workDir,
+            List<String> jvmOptions,
+            Path classpath,
+            String mainClass,
+            List<String> args) {
+        return starter(
+                ranks,
+                device,
+                List.of(
+                        "-machinesfile",
+                        machines.toAbsolutePath().toString(),
+                        "-dport",
+                        Integer.toString(daemonPort),
+                        "-wdir",
+                        workDir.toAbsolutePath().toString()),
+                jvmOptions,
+                classpath,
+                mainClass,
+                args);
     }
 
     /** java -jar starter.jar -np N -dev DEVICE [device options] [JVM options] -cp CLASSPATH MAIN [args]. */
-    private List<String> starter(int ranks, String device, List<String> deviceOptions, List<String> jvmOptions,
-                                 Path classpath, String mainClass, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", home.resolve("lib/starter.jar").toString(), "-np", Integer.toString(ranks), "-dev", device));
+    private List<String> starter(
+            int ranks,
+            String device,
+            List<String> deviceOptions,
+            List<String> jvmOptions,
+            Path classpath,
+            String mainClass,
+            List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                home.resolve("lib/starter.jar").toString(),
+                "-np",
+                Integer.toString(ranks),
+                "-dev",
+                device));
         cmd.addAll(deviceOptions);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");

@@ -24,13 +24,13 @@ import java.util.stream.Stream;
  */
 final class OutputSnapshot {
     /** An entry of the folder before the run: its inode, size and time, and the hard link that keeps it. */
-    private record Entry(Object key, long size, long modified, Path kept) {
-    }
+    private record Entry(Object key, long size, long modified, Path kept) {}
 
     private final Path folder;
     private final Predicate<String> runFile;
     /** The outermost folder the run will create, or null when the output folder exists. */
     private final Path made;
+
     private final Map<String, Entry> before;
     private final Path keep;
 
@@ -51,7 +51,9 @@ final class OutputSnapshot {
         }
         if (!Files.isDirectory(abs)) {
             Path outermost = abs;
-            for (Path p = abs.getParent(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+            for (Path p = abs.getParent();
+                    p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+                    p = p.getParent()) {
                 outermost = p;
             }
             return new OutputSnapshot(abs, runFile, outermost, Map.of(), null);
@@ -78,7 +80,8 @@ final class OutputSnapshot {
                     kept = null; // no hard links here (or no room for one): a replaced file cannot come back
                 }
             }
-            before.put(name, new Entry(a.fileKey(), a.size(), a.lastModifiedTime().toMillis(), kept));
+            before.put(
+                    name, new Entry(a.fileKey(), a.size(), a.lastModifiedTime().toMillis(), kept));
         }
         return new OutputSnapshot(abs, runFile, null, before, keepMade ? keep : null);
     }
@@ -190,9 +193,10 @@ final class OutputSnapshot {
     private static List<Path> list(Path folder, Predicate<String> runFile) {
         try (Stream<Path> s = Files.list(folder)) {
             return s.filter(p -> {
-                String name = p.getFileName().toString();
-                return !name.startsWith(KEEP) && runFile.test(name);
-            }).toList();
+                        String name = p.getFileName().toString();
+                        return !name.startsWith(KEEP) && runFile.test(name);
+                    })
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }

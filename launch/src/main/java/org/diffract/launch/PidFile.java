@@ -73,8 +73,13 @@ final class PidFile {
         }
         long pid = v.get()[0];
         long start = v.get()[1];
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> start == 0
-                || h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - start) < 2000).orElse(true));
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(h -> start == 0
+                        || h.info()
+                                .startInstant()
+                                .map(i -> Math.abs(i.toEpochMilli() - start) < 2000)
+                                .orElse(true));
     }
 
     /** True for a file written on this host, or by a version that wrote no host. */

@@ -10,12 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.diffract.core.UserError;
 import org.diffract.core.config.IniText;
 import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.stage.Stage;
-import java.util.Set;
 
 /**
  * A work folder as in spipy's merge.emc projects: one config per stage (copied from the conf/ templates),
@@ -36,7 +36,9 @@ final class Project {
     }
 
     String name() {
-        return IniText.parse(read(dir.resolve(MARKER))).get("project", "name").orElse(dir.getFileName().toString());
+        return IniText.parse(read(dir.resolve(MARKER)))
+                .get("project", "name")
+                .orElse(dir.getFileName().toString());
     }
 
     Path config(Stage stage) {
@@ -90,13 +92,17 @@ final class Project {
         if (name.isBlank() || name.contains("/")) {
             throw new UserError("project name '" + name + "' must be a plain folder name");
         }
-        Path dir = (parent != null ? parent : Path.of("")).toAbsolutePath().resolve(name).normalize();
+        Path dir = (parent != null ? parent : Path.of(""))
+                .toAbsolutePath()
+                .resolve(name)
+                .normalize();
         if (Files.exists(dir)) {
-            throw new UserError(dir + " already exists; choose another --name or --dir, or 'diffract project use "
-                    + dir + "'");
+            throw new UserError(
+                    dir + " already exists; choose another --name or --dir, or 'diffract project use " + dir + "'");
         }
         // build in a temporary sibling and rename: a failure (bad dataset, ...) leaves no half project
-        Path tmp = dir.resolveSibling("." + name + ".tmp-" + ProcessHandle.current().pid());
+        Path tmp = dir.resolveSibling(
+                "." + name + ".tmp-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(tmp.resolve("data"));
             for (String sub : new String[] {"output", "logs", "run"}) {
@@ -109,10 +115,14 @@ final class Project {
                 s.useData(cfg, tmp, link, dataset);
                 Files.writeString(tmp.resolve(s.configTemplate()), cfg.text());
             }
-            Files.writeString(tmp.resolve(MARKER), "# diffract project: see 'diffract project show'\n[project]\n"
-                    + "name = " + name + "\ndata = " + data.toAbsolutePath().normalize() + "\ndataset = " + dataset
-                    + "\n\n[" + CLUSTER + "]\n# defaults of 'diffract run STAGE --scheduler slurm|pbs', set with 'diffract "
-                    + "project config cluster|KEY=VALUE': " + String.join(", ", CLUSTER_KEYS) + "\n");
+            Files.writeString(
+                    tmp.resolve(MARKER),
+                    "# diffract project: see 'diffract project show'\n[project]\n"
+                            + "name = " + name + "\ndata = "
+                            + data.toAbsolutePath().normalize() + "\ndataset = " + dataset
+                            + "\n\n[" + CLUSTER
+                            + "]\n# defaults of 'diffract run STAGE --scheduler slurm|pbs', set with 'diffract "
+                            + "project config cluster|KEY=VALUE': " + String.join(", ", CLUSTER_KEYS) + "\n");
             Files.move(tmp, dir);
         } catch (IOException e) {
             Folders.deleteTree(tmp);
@@ -160,8 +170,7 @@ final class Project {
             }
             List<Stage> owners = new ArrayList<>();
             for (Stage s : Stages.all()) {
-                if (s.knownKeys().getOrDefault(section, Set.of()).contains(key)
-                        && Files.isRegularFile(config(s))) {
+                if (s.knownKeys().getOrDefault(section, Set.of()).contains(key) && Files.isRegularFile(config(s))) {
                     owners.add(s);
                 }
             }
@@ -170,21 +179,28 @@ final class Project {
                         + knownList());
             }
             for (Stage s : owners) {
-                changed.computeIfAbsent(s, st -> IniText.parse(read(config(st)))).set(section, key, value);
+                changed.computeIfAbsent(s, st -> IniText.parse(read(config(st))))
+                        .set(section, key, value);
             }
         }
         Map<Stage, Path> checked = new LinkedHashMap<>();
         try {
             for (Map.Entry<Stage, IniText> e : changed.entrySet()) {
                 // the check copy sits beside the config: relative paths in it resolve the same way
-                Path check = dir.resolve("." + e.getKey().configTemplate() + ".check-" + ProcessHandle.current().pid());
+                Path check = dir.resolve("." + e.getKey().configTemplate() + ".check-"
+                        + ProcessHandle.current().pid());
                 Files.writeString(check, e.getValue().text());
                 checked.put(e.getKey(), check);
                 try {
                     e.getKey().outputFolder(check);
                 } catch (UserError err) {
-                    throw new UserError(err.getMessage().replace(check.getFileName().toString(),
-                            e.getKey().configTemplate()), err.exitCode(), null);
+                    throw new UserError(
+                            err.getMessage()
+                                    .replace(
+                                            check.getFileName().toString(),
+                                            e.getKey().configTemplate()),
+                            err.exitCode(),
+                            null);
                 }
             }
             for (Map.Entry<Stage, IniText> e : changed.entrySet()) {
@@ -226,8 +242,9 @@ final class Project {
             }
             case "partition", "account" -> value.matches("[A-Za-z0-9_.+-]+") ? null : "a plain name";
             case "device" -> value.equals("niodev") || value.equals("hybdev") ? null : "niodev or hybdev";
-            default -> throw new UserError("unknown key 'cluster|" + key + "'; known: cluster|"
-                    + String.join(", cluster|", CLUSTER_KEYS));
+            default ->
+                throw new UserError(
+                        "unknown key 'cluster|" + key + "'; known: cluster|" + String.join(", cluster|", CLUSTER_KEYS));
         };
         if (bad != null) {
             throw new UserError("cluster|" + key + " = '" + value + "' is not valid; expected " + bad);

@@ -7,15 +7,21 @@ import java.util.concurrent.Callable;
 
 import org.diffract.core.config.IniText;
 import org.diffract.core.stage.Stage;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code diffract project new|config|use|show}: work folders as in spipy's merge.emc projects. */
-@Command(name = "project", mixinStandardHelpOptions = true,
-        subcommands = {ProjectCommand.New.class, ProjectCommand.Config.class, ProjectCommand.Use.class,
-                ProjectCommand.Show.class},
+@Command(
+        name = "project",
+        mixinStandardHelpOptions = true,
+        subcommands = {
+            ProjectCommand.New.class,
+            ProjectCommand.Config.class,
+            ProjectCommand.Use.class,
+            ProjectCommand.Show.class
+        },
         description = "Create, configure and choose the project folder the run and status commands work on.")
 public final class ProjectCommand implements Runnable {
     @CommandLine.Spec
@@ -26,7 +32,9 @@ public final class ProjectCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand (new, config, use, show)");
     }
 
-    @Command(name = "new", mixinStandardHelpOptions = true,
+    @Command(
+            name = "new",
+            mixinStandardHelpOptions = true,
             description = "Create a project folder for DATA.h5 with every stage's config and make it current.")
     static final class New implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DATA.h5", description = "HDF5 file with the patterns")
@@ -51,7 +59,9 @@ public final class ProjectCommand implements Runnable {
         }
     }
 
-    @Command(name = "config", mixinStandardHelpOptions = true,
+    @Command(
+            name = "config",
+            mixinStandardHelpOptions = true,
             description = "Set config keys of the current project, written as section|key=value.")
     static final class Config implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "section|key=value")
@@ -83,7 +93,9 @@ public final class ProjectCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
             description = "Print the current project: folder, data, every stage's config.")
     static final class Show implements Callable<Integer> {
         @Option(names = "--project", description = "project folder (default: the current project)")
@@ -95,14 +107,22 @@ public final class ProjectCommand implements Runnable {
             StringBuilder sb = new StringBuilder();
             sb.append("project ").append(p.name()).append(": ").append(p.dir()).append('\n');
             IniText marker = IniText.parse(Project.read(p.dir().resolve(Project.MARKER)));
-            sb.append("data: ").append(marker.get("project", "data").orElse("?")).append(" (")
-                    .append(marker.get("project", "dataset").orElse("?")).append(")\n");
+            sb.append("data: ")
+                    .append(marker.get("project", "data").orElse("?"))
+                    .append(" (")
+                    .append(marker.get("project", "dataset").orElse("?"))
+                    .append(")\n");
             StringBuilder cluster = new StringBuilder();
             for (String k : Project.CLUSTER_KEYS) {
-                p.cluster(k).ifPresent(v -> cluster.append(cluster.length() > 0 ? ", " : "").append(k).append('=')
-                        .append(v));
+                p.cluster(k)
+                        .ifPresent(v -> cluster.append(cluster.length() > 0 ? ", " : "")
+                                .append(k)
+                                .append('=')
+                                .append(v));
             }
-            sb.append("cluster defaults: ").append(cluster.length() > 0 ? cluster : "none").append('\n');
+            sb.append("cluster defaults: ")
+                    .append(cluster.length() > 0 ? cluster : "none")
+                    .append('\n');
             for (Stage s : Stages.all()) {
                 Path cfg = p.config(s);
                 if (!Files.isRegularFile(cfg)) {

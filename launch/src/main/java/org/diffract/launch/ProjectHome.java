@@ -12,8 +12,7 @@ import org.diffract.core.io.AtomicFiles;
  * else $DIFFRACT_HOME, else ~/.config/diffract (tests point it into a temporary folder).
  */
 final class ProjectHome {
-    private ProjectHome() {
-    }
+    private ProjectHome() {}
 
     static Path folder() {
         String prop = System.getProperty("diffract.home");

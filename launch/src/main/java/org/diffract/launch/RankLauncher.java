@@ -4,20 +4,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
-
-import org.diffract.core.UserError;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import org.diffract.core.UserError;
 
 /**
  * Starts a stage's MPJ rank main on this machine and turns its outcome into an exit code. The starter
  * always exits 0, so the ranks report through a status file; a missing status means the ranks died.
  */
 public final class RankLauncher {
-    private RankLauncher() {
-    }
+    private RankLauncher() {}
 
     /**
      * Where the ranks run: the multicore device of this machine, or MPJ daemons (niodev/hybdev) on the hosts
@@ -63,8 +62,8 @@ public final class RankLauncher {
                 }
             }
             try (var files = Files.list(status.getParent())) {
-                for (Path f : (Iterable<Path>) files.filter(x -> x.getFileName().toString()
-                        .startsWith(status.getFileName() + ".alive-"))::iterator) {
+                for (Path f : (Iterable<Path>) files.filter(
+                        x -> x.getFileName().toString().startsWith(status.getFileName() + ".alive-"))::iterator) {
                     long mtime;
                     try {
                         mtime = Files.getLastModifiedTime(f).toMillis();
@@ -108,8 +107,8 @@ public final class RankLauncher {
         }
     }
 
-    public static int run(Placement where, int ranks, int threads, String heap, Path logFile, String mainClass,
-                          List<String> args) {
+    public static int run(
+            Placement where, int ranks, int threads, String heap, Path logFile, String mainClass, List<String> args) {
         Path jar = AppJar.path();
         if (jar == null) {
             throw new UserError("diffract must run from launch/target/diffract.jar to start MPJ ranks; build it with "
@@ -147,10 +146,19 @@ public final class RankLauncher {
         rankArgs.add(Integer.toString(threads));
         rankArgs.add("--status-file");
         rankArgs.add(status.toString());
-        ProcessBuilder pb = new ProcessBuilder(where.machines() == null
-                ? mpj.multicoreCommand(ranks, jvm, jar, mainClass, rankArgs)
-                : mpj.clusterCommand(where.device(), ranks, where.machines(), where.daemonPort(), where.sharedDir(), jvm,
-                        jar, mainClass, rankArgs));
+        ProcessBuilder pb = new ProcessBuilder(
+                where.machines() == null
+                        ? mpj.multicoreCommand(ranks, jvm, jar, mainClass, rankArgs)
+                        : mpj.clusterCommand(
+                                where.device(),
+                                ranks,
+                                where.machines(),
+                                where.daemonPort(),
+                                where.sharedDir(),
+                                jvm,
+                                jar,
+                                mainClass,
+                                rankArgs));
         pb.environment().put("MPJ_HOME", mpj.home().toString());
         // the ranks' output passes through here: the starter relays each rank JVM's incubator-module notice
         pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
@@ -175,14 +183,15 @@ public final class RankLauncher {
             int rc = p.exitValue();
             outRelay.join(5000);
             errRelay.join(5000);
-            String outcome = Files.isRegularFile(status) ? Files.readString(status).trim() : null;
+            String outcome =
+                    Files.isRegularFile(status) ? Files.readString(status).trim() : null;
             Folders.deleteTree(status.getParent());
             if (stopped != null) {
                 throw new UserError(stopped, 1, null);
             }
             if (outcome == null) {
-                throw new UserError("the MPJ ranks ended without reporting (starter exit " + rc + "); see the log above",
-                        1, null);
+                throw new UserError(
+                        "the MPJ ranks ended without reporting (starter exit " + rc + "); see the log above", 1, null);
             }
             String s = outcome;
             if (s.equals("0")) {

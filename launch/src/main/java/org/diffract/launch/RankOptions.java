@@ -13,20 +13,23 @@ import picocli.CommandLine.Option;
  * one place that checks them, sizes the heap from the stage's estimate and hands them to {@link RankLauncher}.
  */
 public final class RankOptions {
-    @Option(names = "--ranks", description = "MPJ ranks (default 1, or the config's process count where the stage "
-            + "has one, e.g. prime's n_processors)")
+    @Option(
+            names = "--ranks",
+            description = "MPJ ranks (default 1, or the config's process count where the stage "
+                    + "has one, e.g. prime's n_processors)")
     Integer ranks;
 
     @Option(names = "--threads", description = "threads per rank (default: cores / ranks)")
     Integer threads;
 
-    @Option(names = "--heap", description = "JVM heap for the ranks, e.g. 8g (default: from the stage's memory "
-            + "estimate where it has one, else the JVM's)")
+    @Option(
+            names = "--heap",
+            description = "JVM heap for the ranks, e.g. 8g (default: from the stage's memory "
+                    + "estimate where it has one, else the JVM's)")
     String heap;
 
     /** The ranks and threads of a run: as given, else from the stage's process count, else 1 x the cores. */
-    record Shape(int ranks, int threads) {
-    }
+    record Shape(int ranks, int threads) {}
 
     Shape shape(Stage stage, IniConfig config) {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -53,8 +56,8 @@ public final class RankOptions {
      */
     String heap(Stage stage, IniConfig config, Shape shape) {
         // multicore ranks are threads of one JVM: its heap holds them all
-        return HeapPlan.choose(heap, stage.heapBytes(config, shape.ranks(), shape.threads()), shape.ranks(),
-                stage.name());
+        return HeapPlan.choose(
+                heap, stage.heapBytes(config, shape.ranks(), shape.threads()), shape.ranks(), stage.name());
     }
 
     /** Starts the stage's rank main on this machine's multicore device; returns 0 or throws the ranks' error. */

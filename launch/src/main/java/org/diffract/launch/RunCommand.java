@@ -15,17 +15,19 @@ import java.util.concurrent.Callable;
 import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
 import org.diffract.core.stage.Stage;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * {@code diffract run STAGE}: runs any registered stage of the current project now (MPJ multicore on this
  * machine, or niodev/hybdev over the daemons of a machines file), detached in the background, or writes a
  * SLURM/PBS script for it.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run a stage of the current project: now, in the background, or as a SLURM/PBS script.")
 public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -52,22 +54,31 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the last complete checkpoint")
     boolean resume;
 
-    @Option(names = "--scheduler", defaultValue = "none", description = "none (run now), slurm or pbs (write a "
-            + "submission script into the project)")
+    @Option(
+            names = "--scheduler",
+            defaultValue = "none",
+            description = "none (run now), slurm or pbs (write a " + "submission script into the project)")
     String scheduler;
 
-    @Option(names = "--submit", description = "with --scheduler: also submit the script (sbatch/qsub) and record the "
-            + "job id, so 'diffract status' follows the job from pending on")
+    @Option(
+            names = "--submit",
+            description = "with --scheduler: also submit the script (sbatch/qsub) and record the "
+                    + "job id, so 'diffract status' follows the job from pending on")
     boolean submit;
 
     @Option(names = "--machines", description = "machines file: run with MPJ daemons on these hosts (niodev)")
     Path machines;
 
-    @Option(names = "--dport", defaultValue = "40055", description = "port of the MPJ daemons (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--dport",
+            defaultValue = "40055",
+            description = "port of the MPJ daemons (default ${DEFAULT-VALUE})")
     int dport;
 
-    @Option(names = "--device", description = "MPJ device with daemons: niodev or hybdev (default: cluster|device "
-            + "of the project, else niodev)")
+    @Option(
+            names = "--device",
+            description = "MPJ device with daemons: niodev or hybdev (default: cluster|device "
+                    + "of the project, else niodev)")
     String device;
 
     @Option(names = "--mpj-home", description = "a job-private MPJ_HOME (the generated scripts make one)")
@@ -85,8 +96,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--time", description = "scripts: wall time (default: cluster|time of the project, else 01:00:00)")
     String time;
 
-    @Option(names = {"--partition", "--queue"}, description = "scripts: SLURM partition or PBS queue (default: "
-            + "cluster|partition of the project)")
+    @Option(
+            names = {"--partition", "--queue"},
+            description = "scripts: SLURM partition or PBS queue (default: " + "cluster|partition of the project)")
     String partition;
 
     @Option(names = "--account", description = "scripts: account to charge (default: cluster|account of the project)")
@@ -153,7 +165,8 @@ public final class RunCommand implements Callable<Integer> {
                     mpj = MpjRuntime.at(mpjHome);
                 } else {
                     // our own conf copy: the starter's port must not collide with another job's on this host
-                    privateHome = p.runDir().resolve("mpj-" + ProcessHandle.current().pid());
+                    privateHome =
+                            p.runDir().resolve("mpj-" + ProcessHandle.current().pid());
                     mpj = MpjRuntime.locate().privateCopy(privateHome, dport, dport + 1, freePort());
                 }
                 where = new RankLauncher.Placement(device, machines.toAbsolutePath(), dport, mpj, p.runDir());
@@ -162,8 +175,8 @@ public final class RunCommand implements Callable<Integer> {
             RunConfig rc = RunConfig.load(stage, p.config(stage));
             RunConfig.Checked checked = rc.check(p.logFile(stage));
             // multicore ranks share one JVM; with daemons every rank has its own
-            String xmx = HeapPlan.choose(heap, stage.heapBytes(rc.config(), procs, t), machines == null ? procs : 1,
-                    stage.name());
+            String xmx = HeapPlan.choose(
+                    heap, stage.heapBytes(rc.config(), procs, t), machines == null ? procs : 1, stage.name());
             RunConfig.Prepared run = rc.write(checked, p.runDir().resolve(stage.name() + ".run.ini"));
             List<String> args = new ArrayList<>(List.of("--config", run.file().toString()));
             if (resume) {
@@ -204,11 +217,12 @@ public final class RunCommand implements Callable<Integer> {
             return;
         }
         Optional<SchedulerQuery.Answer> a = SchedulerQuery.system().ask(job.scheduler(), job.id());
-        if (a.isPresent() && (a.get().phase() == SchedulerQuery.Phase.PENDING
-                || a.get().phase() == SchedulerQuery.Phase.RUNNING)) {
+        if (a.isPresent()
+                && (a.get().phase() == SchedulerQuery.Phase.PENDING
+                        || a.get().phase() == SchedulerQuery.Phase.RUNNING)) {
             throw new UserError(stage.name() + " is " + a.get().phase().word + " as " + job.scheduler() + " job "
-                    + job.id() + " in this project; wait for it or cancel it with '" + (job.scheduler().equals("pbs")
-                    ? "qdel " : "scancel ") + job.id() + "'");
+                    + job.id() + " in this project; wait for it or cancel it with '"
+                    + (job.scheduler().equals("pbs") ? "qdel " : "scancel ") + job.id() + "'");
         }
         try {
             Files.deleteIfExists(file);
@@ -226,8 +240,9 @@ public final class RunCommand implements Callable<Integer> {
             throw new UserError("--background needs diffract.jar; build it with 'mvn -B -DskipTests package'");
         }
         // this JVM only launches ranks: without the vector module it writes no incubator notice into the log
-        List<String> cmd = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "setsid",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String prop : new String[] {"diffract.mpj.home", "diffract.home", "diffract.log.level"}) {
             if (System.getProperty(prop) != null) {
                 cmd.add("-D" + prop + "=" + System.getProperty(prop));
@@ -247,10 +262,12 @@ public final class RunCommand implements Callable<Integer> {
         Path console = p.logs().resolve(stage.name() + "-console.log");
         try {
             Files.createDirectories(p.logs());
-            Process child = new ProcessBuilder(cmd).directory(new File(System.getProperty("user.dir")))
+            Process child = new ProcessBuilder(cmd)
+                    .directory(new File(System.getProperty("user.dir")))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             // setsid execs in place, so this is the pid of the JVM that writes the pid file itself
             PidFile.write(p.pidFile(stage), child.toHandle());
             System.out.println("started " + stage.name() + " in the background (pid " + child.pid() + "); output: "
@@ -275,13 +292,16 @@ public final class RunCommand implements Callable<Integer> {
         if (jar == null) {
             throw new UserError("scripts need diffract.jar; build it with 'mvn -B -DskipTests package'");
         }
-        ClusterScript.Resources r = new ClusterScript.Resources(nodes, procs, t, mem, time, partition, account,
-                heap);
-        ClusterScript.Paths paths = new ClusterScript.Paths(p.dir(), jar.toAbsolutePath(),
-                MpjRuntime.locate().home().resolve("lib"), Path.of(System.getProperty("java.home"), "bin", "java"),
+        ClusterScript.Resources r = new ClusterScript.Resources(nodes, procs, t, mem, time, partition, account, heap);
+        ClusterScript.Paths paths = new ClusterScript.Paths(
+                p.dir(),
+                jar.toAbsolutePath(),
+                MpjRuntime.locate().home().resolve("lib"),
+                Path.of(System.getProperty("java.home"), "bin", "java"),
                 stage.checkpoint(out));
         boolean slurm = scheduler.equals("slurm");
-        String text = slurm ? ClusterScript.slurm(stage, p.name(), r, paths, device)
+        String text = slurm
+                ? ClusterScript.slurm(stage, p.name(), r, paths, device)
                 : ClusterScript.pbs(stage, p.name(), r, paths, device);
         Path script = p.runDir().resolve(stage.name() + (slurm ? ".slurm" : ".pbs"));
         AtomicFiles.write(script, tmp -> {
@@ -300,28 +320,31 @@ public final class RunCommand implements Callable<Integer> {
             new JobRecord(scheduler, id, "", JobRecord.SUBMITTED, "", System.currentTimeMillis() / 1000)
                     .write(p.jobFile(stage));
         }
-        System.out.println("submitted " + stage.name() + " as " + scheduler + " job " + id
-                + "; follow it with 'diffract status'");
+        System.out.println(
+                "submitted " + stage.name() + " as " + scheduler + " job " + id + "; follow it with 'diffract status'");
         return 0;
     }
 
     /** Runs sbatch --parsable or qsub on the script and returns the job id they print. */
     private static String submit(boolean slurm, Path script) {
-        List<String> cmd = slurm ? List.of("sbatch", "--parsable", script.toString()) : List.of("qsub", script.toString());
+        List<String> cmd =
+                slurm ? List.of("sbatch", "--parsable", script.toString()) : List.of("qsub", script.toString());
         try {
             Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             int rc = proc.waitFor();
             String first = out.isEmpty() ? "" : out.split("\n")[0];
             if (rc != 0 || first.isEmpty()) {
-                throw new UserError(cmd.get(0) + " refused " + script + " (exit " + rc + "): " + first
-                        + "; fix the resources with 'diffract project config cluster|...' or the options, then submit again");
+                throw new UserError(
+                        cmd.get(0) + " refused " + script + " (exit " + rc + "): " + first
+                                + "; fix the resources with 'diffract project config cluster|...' or the options, then submit again");
             }
             // sbatch --parsable prints "id" or "id;cluster"; qsub prints "id.server"
             return slurm ? first.split(";")[0].trim() : first.trim();
         } catch (IOException e) {
-            throw new UserError("cannot run " + cmd.get(0) + " (" + e.getMessage() + "): is the " + (slurm ? "SLURM"
-                    : "PBS") + " client installed on this machine? Submit " + script + " where it is");
+            throw new UserError(
+                    "cannot run " + cmd.get(0) + " (" + e.getMessage() + "): is the " + (slurm ? "SLURM" : "PBS")
+                            + " client installed on this machine? Submit " + script + " where it is");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted while submitting " + script, 130, null);

@@ -45,7 +45,8 @@ final class RunConfig {
             StringBuilder abs = new StringBuilder();
             // a path key may hold a comma-separated list (several reference files)
             for (String part : v.split(",", -1)) {
-                abs.append(abs.length() > 0 ? "," : "").append(Path.of(part.trim()).toAbsolutePath().normalize());
+                abs.append(abs.length() > 0 ? "," : "")
+                        .append(Path.of(part.trim()).toAbsolutePath().normalize());
             }
             v = abs.toString();
         }
@@ -59,8 +60,8 @@ final class RunConfig {
             int dot = a.indexOf('.');
             int eq = a.indexOf('=');
             if (dot < 1 || eq < dot + 2) {
-                throw new UserError("--set '" + a + "' must be section.key=value, e.g. --set "
-                        + example(stage) + " (see conf/" + stage.configTemplate() + ")");
+                throw new UserError("--set '" + a + "' must be section.key=value, e.g. --set " + example(stage)
+                        + " (see conf/" + stage.configTemplate() + ")");
             }
             String section = a.substring(0, dot).trim();
             String key = a.substring(dot + 1, eq).trim();
@@ -73,8 +74,11 @@ final class RunConfig {
 
     /** A {@code --set} example from the stage's own keys, for help and error texts. */
     static String example(Stage stage) {
-        return stage.knownKeys().entrySet().stream().filter(e -> !e.getValue().isEmpty()).findFirst()
-                .map(e -> e.getKey() + "." + e.getValue().stream().sorted().findFirst().orElseThrow() + "=VALUE")
+        return stage.knownKeys().entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty())
+                .findFirst()
+                .map(e -> e.getKey() + "."
+                        + e.getValue().stream().sorted().findFirst().orElseThrow() + "=VALUE")
                 .orElse("section.key=VALUE");
     }
 
@@ -104,8 +108,7 @@ final class RunConfig {
      * The result of the stage's one check: where the run writes, before anything is written; {@code chosenHere} when
      * a default fixed now (such as the next free folder) decided it, so the user is told where.
      */
-    record Checked(Path outputFolder, Path log, boolean chosenHere) {
-    }
+    record Checked(Path outputFolder, Path log, boolean chosenHere) {}
 
     /**
      * Checks the config as the ranks will read it (the stage's one check, after fixing its time- or place-dependent

@@ -22,7 +22,11 @@ import java.util.regex.Pattern;
 final class SchedulerQuery {
     /** The five words status shows, plus the scheduler's own word and reason for the details. */
     enum Phase {
-        PENDING("pending"), RUNNING("running"), FINISHED("finished"), FAILED("failed"), CANCELLED("cancelled");
+        PENDING("pending"),
+        RUNNING("running"),
+        FINISHED("finished"),
+        FAILED("failed"),
+        CANCELLED("cancelled");
 
         final String word;
 
@@ -31,8 +35,7 @@ final class SchedulerQuery {
         }
     }
 
-    record Answer(Phase phase, String detail) {
-    }
+    record Answer(Phase phase, String detail) {}
 
     /** Runs a command and returns its stdout when it exits 0 (empty when missing, failing or slow). */
     interface Shell {
@@ -41,8 +44,10 @@ final class SchedulerQuery {
 
     static final Shell SYSTEM = command -> {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(false)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -126,9 +131,9 @@ final class SchedulerQuery {
         String e = exitCode == null || exitCode.isBlank() ? "" : ", exit " + exitCode.trim();
         return switch (s) {
             case "PENDING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESV_DEL_HOLD", "CONFIGURING" ->
-                    new Answer(Phase.PENDING, "SLURM " + s + (r.isEmpty() ? "" : ", reason " + r));
+                new Answer(Phase.PENDING, "SLURM " + s + (r.isEmpty() ? "" : ", reason " + r));
             case "RUNNING", "COMPLETING", "STAGE_OUT", "SIGNALING", "RESIZING", "SUSPENDED", "STOPPED" ->
-                    new Answer(Phase.RUNNING, "SLURM " + s);
+                new Answer(Phase.RUNNING, "SLURM " + s);
             case "COMPLETED" -> new Answer(Phase.FINISHED, "SLURM COMPLETED");
             case "CANCELLED" -> new Answer(Phase.CANCELLED, "SLURM CANCELLED");
             default -> new Answer(Phase.FAILED, "SLURM " + s + (r.isEmpty() ? "" : ", reason " + r) + e);

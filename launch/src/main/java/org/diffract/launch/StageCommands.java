@@ -23,8 +23,7 @@ import picocli.CommandLine.ParseResult;
  * it once through the stage, write it into the run folder ({@link RunConfig}) and start the ranks on it.
  */
 final class StageCommands {
-    private StageCommands() {
-    }
+    private StageCommands() {}
 
     /** Adds every stage's command under {@code root}, with the groups their words need and their tools. */
     static void addTo(CommandLine root) {
@@ -63,8 +62,10 @@ final class StageCommands {
         }
         CommandSpec[] self = new CommandSpec[1];
         CommandSpec spec = CommandSpec.wrapWithoutInspection((Runnable) () -> {
-            throw new CommandLine.ParameterException(self[0].commandLine(), "name a subcommand ("
-                    + String.join(", ", self[0].subcommands().keySet()) + ")");
+            throw new CommandLine.ParameterException(
+                    self[0].commandLine(),
+                    "name a subcommand ("
+                            + String.join(", ", self[0].subcommands().keySet()) + ")");
         });
         self[0] = spec;
         spec.name(name).mixinStandardHelpOptions(true);
@@ -80,27 +81,42 @@ final class StageCommands {
         run.spec = spec;
         spec.mixinStandardHelpOptions(true);
         spec.usageMessage().description(sentence(description));
-        spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(Path.class)
+        spec.addOption(OptionSpec.builder("--config")
+                .paramLabel("FILE")
+                .type(Path.class)
                 .description("config file (see conf/" + stage.configTemplate() + "); the options below override it"
-                        + (stage.needsConfig() ? "; required" : "")).build());
-        spec.addOption(OptionSpec.builder("--set").paramLabel("SECTION.KEY=VALUE").type(String[].class)
-                .description("override any config key, e.g. --set " + RunConfig.example(stage) + " (repeatable)").build());
+                        + (stage.needsConfig() ? "; required" : ""))
+                .build());
+        spec.addOption(OptionSpec.builder("--set")
+                .paramLabel("SECTION.KEY=VALUE")
+                .type(String[].class)
+                .description("override any config key, e.g. --set " + RunConfig.example(stage) + " (repeatable)")
+                .build());
         if (stage.resumable()) {
-            spec.addOption(OptionSpec.builder("--resume").arity("0").type(boolean.class)
-                    .description("continue from the output folder's last complete checkpoint").build());
+            spec.addOption(OptionSpec.builder("--resume")
+                    .arity("0")
+                    .type(boolean.class)
+                    .description("continue from the output folder's last complete checkpoint")
+                    .build());
         }
         for (StageOption o : stage.options()) {
             String help = o.description() + " ([" + o.section() + "] " + o.key() + ")";
             if (o.kind() == StageOption.Kind.POSITIONAL) {
-                PositionalParamSpec p = PositionalParamSpec.builder().arity("0..1").paramLabel(o.label())
-                        .type(String.class).description(help).build();
+                PositionalParamSpec p = PositionalParamSpec.builder()
+                        .arity("0..1")
+                        .paramLabel(o.label())
+                        .type(String.class)
+                        .description(help)
+                        .build();
                 spec.addPositional(p);
                 run.positionals.put(p, o);
             } else {
-                OptionSpec.Builder b = OptionSpec.builder(o.names().toArray(new String[0])).description(help);
+                OptionSpec.Builder b =
+                        OptionSpec.builder(o.names().toArray(new String[0])).description(help);
                 b = switch (o.kind()) {
                     case FLAG -> b.arity("0").type(boolean.class);
-                    case OPTIONAL_VALUE -> b.arity("0..1").type(String.class).paramLabel(o.label()).fallbackValue("true");
+                    case OPTIONAL_VALUE ->
+                        b.arity("0..1").type(String.class).paramLabel(o.label()).fallbackValue("true");
                     default -> b.arity("1").type(String.class).paramLabel(o.label());
                 };
                 OptionSpec os = b.build();
@@ -138,14 +154,19 @@ final class StageCommands {
             Path config = pr.matchedOptionValue("--config", null);
             if (config == null && stage.needsConfig()) {
                 throw new UserError("give --config FILE (see conf/" + stage.configTemplate() + ")"
-                        + (spec.subcommands().isEmpty() ? "" : ", or a subcommand: "
-                        + String.join(", ", spec.subcommands().keySet())));
+                        + (spec.subcommands().isEmpty()
+                                ? ""
+                                : ", or a subcommand: "
+                                        + String.join(", ", spec.subcommands().keySet())));
             }
             RunConfig rc = RunConfig.load(stage, config);
             rc.set(List.of(pr.matchedOptionValue("--set", new String[0])));
             for (Map.Entry<PositionalParamSpec, StageOption> e : positionals.entrySet()) {
                 if (pr.hasMatchedPositional(e.getKey())) {
-                    rc.set(e.getValue().section(), e.getValue().key(), e.getKey().getValue());
+                    rc.set(
+                            e.getValue().section(),
+                            e.getValue().key(),
+                            e.getKey().getValue());
                 }
             }
             for (Map.Entry<OptionSpec, StageOption> e : options.entrySet()) {
@@ -158,8 +179,9 @@ final class StageCommands {
             RunConfig.Checked checked = rc.check(null);
             boolean resume = stage.resumable() && pr.hasMatchedOption("--resume");
             if (resume && checked.chosenHere()) {
-                throw new UserError("--resume continues the run in its output folder, but none was named and a new one ("
-                        + checked.outputFolder() + ") would be made; name the folder of the run to continue");
+                throw new UserError(
+                        "--resume continues the run in its output folder, but none was named and a new one ("
+                                + checked.outputFolder() + ") would be made; name the folder of the run to continue");
             }
             String xmx = ranks.heap(stage, rc.config(), shape);
             RunConfig.Prepared run = rc.write(checked, null);

@@ -16,8 +16,7 @@ import org.diffract.core.stage.Stage;
 public final class Stages {
     private static final List<Stage> ALL = load();
 
-    private Stages() {
-    }
+    private Stages() {}
 
     private static List<Stage> load() {
         List<Stage> all = new ArrayList<>();

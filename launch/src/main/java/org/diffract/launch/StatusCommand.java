@@ -21,11 +21,13 @@ import picocli.CommandLine.Parameters;
  * {@code diffract status [STAGE]}: for each stage of the project, whether it runs (pid or scheduler job),
  * the iteration reached, time per iteration, estimated finish and the last lines of its log.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "Show what the current project's stages are doing: running, iteration, ETA, last log lines.")
 public final class StatusCommand implements Callable<Integer> {
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "STAGE", description = "one stage (default: all)")
     String stageName;
@@ -51,8 +53,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     /** What a stage is doing, in one line, and whether it is still under way (pending or running). */
-    record Activity(String line, boolean active) {
-    }
+    record Activity(String line, boolean active) {}
 
     /**
      * The stage's scheduler job (its record in run/STAGE.job, and what the scheduler says of it) and the
@@ -74,8 +75,11 @@ public final class StatusCommand implements Callable<Integer> {
             SchedulerQuery.Answer a = answer.get();
             return switch (a.phase()) {
                 case PENDING -> new Activity("pending as " + what + " (" + a.detail() + ")", true);
-                case RUNNING -> new Activity("running as " + what + (job.host().isEmpty() ? "" : " on " + job.host())
-                        + " (" + a.detail() + ")", true);
+                case RUNNING ->
+                    new Activity(
+                            "running as " + what + (job.host().isEmpty() ? "" : " on " + job.host()) + " (" + a.detail()
+                                    + ")",
+                            true);
                 default -> local.orElse(new Activity(a.phase().word + " (" + what + ", " + a.detail() + ")", false));
             };
         }
@@ -87,14 +91,23 @@ public final class StatusCommand implements Callable<Integer> {
         return switch (job.state()) {
             case JobRecord.FINISHED -> new Activity("finished (" + what + ", ended" + when + ")", false);
             case JobRecord.FAILED -> new Activity("failed (" + what + ", exit " + job.exit() + when + ")", false);
-            case JobRecord.STOPPED -> new Activity("cancelled (" + what + " was stopped by a signal" + when
-                    + ": scancel/qdel, its time limit, or a requeue)", false);
-            default -> query.canAsk(job.scheduler())
-                    ? new Activity("failed (" + what + " is unknown to " + scheduler + " and never recorded its end: "
-                    + "killed with SIGKILL, or its node failed)", false)
-                    : new Activity(job.state() + " as " + what + (job.host().isEmpty() ? "" : " on " + job.host())
-                    + " according to " + jobFile.getFileName() + " (" + scheduler + " cannot be asked from this "
-                    + "machine)", true);
+            case JobRecord.STOPPED ->
+                new Activity(
+                        "cancelled (" + what + " was stopped by a signal" + when
+                                + ": scancel/qdel, its time limit, or a requeue)",
+                        false);
+            default ->
+                query.canAsk(job.scheduler())
+                        ? new Activity(
+                                "failed (" + what + " is unknown to " + scheduler + " and never recorded its end: "
+                                        + "killed with SIGKILL, or its node failed)",
+                                false)
+                        : new Activity(
+                                job.state() + " as " + what + (job.host().isEmpty() ? "" : " on " + job.host())
+                                        + " according to " + jobFile.getFileName() + " (" + scheduler
+                                        + " cannot be asked from this "
+                                        + "machine)",
+                                true);
         };
     }
 
@@ -107,8 +120,11 @@ public final class StatusCommand implements Callable<Integer> {
             for (String ext : new String[] {"slurm", "pbs"}) {
                 Path script = p.runDir().resolve(s.name() + "." + ext);
                 if (Files.isRegularFile(script)) {
-                    sb.append("  script: ").append(script).append(" (submit with ")
-                            .append(ext.equals("slurm") ? "sbatch" : "qsub").append(")\n");
+                    sb.append("  script: ")
+                            .append(script)
+                            .append(" (submit with ")
+                            .append(ext.equals("slurm") ? "sbatch" : "qsub")
+                            .append(")\n");
                 }
             }
         }
@@ -123,18 +139,23 @@ public final class StatusCommand implements Callable<Integer> {
         String[] key = s.iterationsKey();
         Integer target = null;
         if (key != null) {
-            target = p.get(s, key[0], key[1]).map(v -> {
-                try {
-                    return Integer.valueOf(v);
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }).orElse(null);
+            target = p.get(s, key[0], key[1])
+                    .map(v -> {
+                        try {
+                            return Integer.valueOf(v);
+                        } catch (NumberFormatException e) {
+                            return null;
+                        }
+                    })
+                    .orElse(null);
         }
         Path checkpoint = s.checkpoint(out);
-        sb.append("  iteration: ").append(done).append(target != null ? " of " + target : "")
+        sb.append("  iteration: ")
+                .append(done)
+                .append(target != null ? " of " + target : "")
                 .append(checkpoint != null ? " (checkpoint " + checkpoint + ")" : "")
-                .append(running && target != null && done >= target ? ", writing the final outputs" : "").append("\n");
+                .append(running && target != null && done >= target ? ", writing the final outputs" : "")
+                .append("\n");
         double[] sec = s.iterationSeconds(out);
         if (sec.length > 0) {
             // the last few iterations: early ones are often slower or faster (annealing, caches)
@@ -144,12 +165,15 @@ public final class StatusCommand implements Callable<Integer> {
                 mean += sec[i];
             }
             mean /= sec.length - from;
-            sb.append(String.format(Locale.ROOT, "  time per iteration: %.2f s (mean of the last %d)%n", mean,
-                    sec.length - from));
+            sb.append(String.format(
+                    Locale.ROOT, "  time per iteration: %.2f s (mean of the last %d)%n", mean, sec.length - from));
             if (target != null && done < target) {
                 double left = (target - done) * mean;
-                sb.append(String.format(Locale.ROOT, "  estimated finish: %s (%.0f s of work left%s)%n",
-                        WHEN.format(Instant.now().plusMillis((long) (left * 1000))), left,
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "  estimated finish: %s (%.0f s of work left%s)%n",
+                        WHEN.format(Instant.now().plusMillis((long) (left * 1000))),
+                        left,
                         act.line().startsWith("running") ? "" : ", once running"));
             } else if (target != null && !running) {
                 sb.append("  finished: all ").append(target).append(" iterations done\n");

@@ -1,21 +1,21 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import org.diffract.core.io.H5Writer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every class of bad input to the real command gives one line on stderr that names the file (or key)
@@ -24,12 +24,24 @@ import java.util.Arrays;
 class BadInputIT {
     @TempDir
     static Path dir;
+
     static String goodConfig;
 
     @BeforeAll
     static void simulate() throws Exception {
-        DiffractProcess.Result sim = DiffractProcess.run(dir, "simulate", "--out", "sim", "--frames", "40",
-                "--detsize", "15", "--num-div", "1", "--iterations", "1");
+        DiffractProcess.Result sim = DiffractProcess.run(
+                dir,
+                "simulate",
+                "--out",
+                "sim",
+                "--frames",
+                "40",
+                "--detsize",
+                "15",
+                "--num-div",
+                "1",
+                "--iterations",
+                "1");
         assertEquals(0, sim.exitCode(), sim.stderr());
         goodConfig = Files.readString(dir.resolve("sim/emc.ini"));
     }
@@ -45,12 +57,13 @@ class BadInputIT {
         }
         Path cfg = dir.resolve("sim/" + name + ".ini");
         Files.writeString(cfg, text);
-        DiffractProcess.Result r = DiffractProcess.run(dir, "emc", "--config", cfg.toString(), "--ranks", "2",
-                "--threads", "1");
+        DiffractProcess.Result r =
+                DiffractProcess.run(dir, "emc", "--config", cfg.toString(), "--ranks", "2", "--threads", "1");
         Path out = dir.resolve("sim/out-" + name);
         if (Files.isDirectory(out)) {
             try (var s = Files.list(out)) {
-                assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("intens_")),
+                assertFalse(
+                        s.anyMatch(p -> p.getFileName().toString().startsWith("intens_")),
                         name + ": output written despite bad input");
             }
         }
@@ -86,30 +99,33 @@ class BadInputIT {
 
     @Test
     void missingPhotonsFile() throws Exception {
-        assertOneLineError(emcWith("nophotons", "in_photons_file = photons.emc", "in_photons_file = gone.emc"),
-                "gone.emc");
+        assertOneLineError(
+                emcWith("nophotons", "in_photons_file = photons.emc", "in_photons_file = gone.emc"), "gone.emc");
     }
 
     @Test
     void truncatedPhotonsFile() throws Exception {
         byte[] all = Files.readAllBytes(dir.resolve("sim/photons.emc"));
         Files.write(dir.resolve("sim/short.emc"), Arrays.copyOf(all, all.length - 7));
-        assertOneLineError(emcWith("truncated", "in_photons_file = photons.emc", "in_photons_file = short.emc"),
-                "short.emc");
+        assertOneLineError(
+                emcWith("truncated", "in_photons_file = photons.emc", "in_photons_file = short.emc"), "short.emc");
     }
 
     @Test
     void corruptDetectorFile() throws Exception {
         Files.write(dir.resolve("sim/broken.h5"), "this is not HDF5".getBytes());
-        assertOneLineError(emcWith("baddet", "in_detector_file = det.h5", "in_detector_file = broken.h5"),
-                "broken.h5");
+        assertOneLineError(emcWith("baddet", "in_detector_file = det.h5", "in_detector_file = broken.h5"), "broken.h5");
     }
 
     @Test
     void floatPatternsAreRejected() throws Exception {
         new H5Writer().put("patterns", new float[3][15][15]).write(dir.resolve("sim/float.h5"));
-        assertOneLineError(emcWith("floatpat", "in_photons_file = photons.emc",
-                "in_patterns_file = float.h5\nin_patterns_dataset = /patterns"), "float.h5");
+        assertOneLineError(
+                emcWith(
+                        "floatpat",
+                        "in_photons_file = photons.emc",
+                        "in_patterns_file = float.h5\nin_patterns_dataset = /patterns"),
+                "float.h5");
     }
 
     @Test
@@ -131,8 +147,8 @@ class BadInputIT {
     void heapBelowTheMemoryEstimateIsRefusedBeforeAnythingIsWritten() throws Exception {
         Path cfg = dir.resolve("sim/heap.ini");
         Files.writeString(cfg, goodConfig.replace("output_folder = output", "output_folder = out-heap"));
-        DiffractProcess.Result r = DiffractProcess.run(dir, "emc", "--config", cfg.toString(), "--ranks", "2",
-                "--threads", "1", "--heap", "20m");
+        DiffractProcess.Result r = DiffractProcess.run(
+                dir, "emc", "--config", cfg.toString(), "--ranks", "2", "--threads", "1", "--heap", "20m");
         assertOneLineError(r, "--heap is 20m", "give --heap");
         assertFalse(Files.exists(dir.resolve("sim/out-heap")), "nothing may be written");
     }

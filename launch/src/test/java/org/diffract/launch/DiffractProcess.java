@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real {@code launch/diffract} command as a user would, capturing its output, for the
@@ -30,8 +30,7 @@ final class DiffractProcess {
         }
     }
 
-    private DiffractProcess() {
-    }
+    private DiffractProcess() {}
 
     static ProcessBuilder builder(Path workDir, String... args) {
         List<String> cmd = new ArrayList<>();
@@ -68,8 +67,7 @@ final class DiffractProcess {
     }
 
     /** Runs with extra environment variables (e.g. DIFFRACT_HOME pointing into a temporary folder). */
-    static Result run(Path workDir, Map<String, String> env, String... args)
-            throws IOException, InterruptedException {
+    static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         Path err = Files.createTempFile(workDir, "stderr", ".txt");
         ProcessBuilder pb = builder(workDir, args);
@@ -82,7 +80,9 @@ final class DiffractProcess {
         }
         // the launcher filters stderr through a pipe: give it a moment to drain after the JVM exits
         Thread.sleep(200);
-        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Result r = new Result(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
         Files.deleteIfExists(out);
         Files.deleteIfExists(err);

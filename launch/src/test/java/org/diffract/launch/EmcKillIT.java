@@ -1,10 +1,5 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Kill at any point (issue 15.6, EMC): the real {@code diffract emc} on 2 MPJ ranks x 1 thread is SIGKILLed,
  * launcher, starter and rank JVM at once, at five moments of an iteration: in the middle of the likelihoods, in the
@@ -32,13 +32,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EmcKillIT {
     static final int ITER = 4;
+
     @TempDir
     static Path dir;
 
     @BeforeAll
     static void uninterrupted() throws Exception {
-        DiffractProcess.Result sim = DiffractProcess.run(dir, "simulate", "--out", "sim", "--frames", "300",
-                "--detsize", "25", "--seed", "4", "--num-div", "3", "--iterations", Integer.toString(ITER),
+        DiffractProcess.Result sim = DiffractProcess.run(
+                dir,
+                "simulate",
+                "--out",
+                "sim",
+                "--frames",
+                "300",
+                "--detsize",
+                "25",
+                "--seed",
+                "4",
+                "--num-div",
+                "3",
+                "--iterations",
+                Integer.toString(ITER),
                 "--no-patterns");
         assertEquals(0, sim.exitCode(), sim.stderr());
         DiffractProcess.Result r = DiffractProcess.run(dir, command("full").toArray(String[]::new));
@@ -70,8 +84,15 @@ class EmcKillIT {
             return 0;
         }
         try (H5Reader r = H5Reader.open(cp)) {
-            for (String d : List.of("model", "scale", "history/seconds", "history/rms_change", "history/mutual_info",
-                    "history/log_likelihood", "history/beta", "history/kept_per_frame")) {
+            for (String d : List.of(
+                    "model",
+                    "scale",
+                    "history/seconds",
+                    "history/rms_change",
+                    "history/mutual_info",
+                    "history/log_likelihood",
+                    "history/beta",
+                    "history/kept_per_frame")) {
                 r.doubles(d);
             }
             r.integers("orientations");
@@ -92,13 +113,16 @@ class EmcKillIT {
         Path out = out(name);
         Path paused = dir.resolve(name + ".paused");
         File log = dir.resolve(name + ".console").toFile();
-        ProcessBuilder pb = DiffractProcess.builder(dir, command(name).toArray(String[]::new)).redirectErrorStream(true)
+        ProcessBuilder pb = DiffractProcess.builder(dir, command(name).toArray(String[]::new))
+                .redirectErrorStream(true)
                 .redirectOutput(log);
         pb.environment().put("DIFFRACT_TEST_PAUSE", point + ":" + iteration + ":" + rank + ":" + paused);
         Process p = pb.start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!Files.exists(paused)) {
-            assertTrue(p.isAlive(), point + ": the run ended before reaching its pause: " + Files.readString(log.toPath()));
+            assertTrue(
+                    p.isAlive(),
+                    point + ": the run ended before reaching its pause: " + Files.readString(log.toPath()));
             assertTrue(System.nanoTime() < deadline, point + ": no pause after 5 minutes");
             Thread.sleep(50);
         }
@@ -109,8 +133,10 @@ class EmcKillIT {
         int processes = DiffractProcess.killTree(p);
         assertTrue(processes >= 3, "launcher, starter and rank JVM: " + processes + " processes");
 
-        assertEquals(checkpointLeft, checkpointIteration(out), point + ": the checkpoint left is whole and of iteration "
-                + checkpointLeft);
+        assertEquals(
+                checkpointLeft,
+                checkpointIteration(out),
+                point + ": the checkpoint left is whole and of iteration " + checkpointLeft);
         List<String> temporary = temporaryFiles(out);
         if (point.equals("checkpoint")) {
             // killed between writing the new checkpoint and renaming it: the old one stands beside the new one's temp
@@ -118,16 +144,25 @@ class EmcKillIT {
         }
         if (point.equals("outputs")) {
             assertTrue(Files.exists(out.resolve(String.format(Locale.ROOT, "intens_%03d.h5", iteration))));
-            assertFalse(Files.exists(out.resolve(String.format(Locale.ROOT, "output_%03d.h5", iteration))),
+            assertFalse(
+                    Files.exists(out.resolve(String.format(Locale.ROOT, "output_%03d.h5", iteration))),
                     "killed before Dragonfly's output file");
         }
 
-        DiffractProcess.Result r = DiffractProcess.run(dir, command(name, "--resume").toArray(String[]::new));
+        DiffractProcess.Result r =
+                DiffractProcess.run(dir, command(name, "--resume").toArray(String[]::new));
         assertEquals(0, r.exitCode(), point + ": " + r.stderr());
-        assertTrue(r.stdout().contains(checkpointLeft == 0 ? "no checkpoint in " + out : "resuming from "
-                + out.resolve("checkpoint.h5") + " after iteration " + checkpointLeft), r.stdout());
+        assertTrue(
+                r.stdout()
+                        .contains(
+                                checkpointLeft == 0
+                                        ? "no checkpoint in " + out
+                                        : "resuming from " + out.resolve("checkpoint.h5") + " after iteration "
+                                                + checkpointLeft),
+                r.stdout());
         if (!temporary.isEmpty()) {
-            assertTrue(r.stdout().contains("removed " + temporary.size() + " unfinished temporary file(s)"), r.stdout());
+            assertTrue(
+                    r.stdout().contains("removed " + temporary.size() + " unfinished temporary file(s)"), r.stdout());
         }
         assertEquals(List.of(), temporaryFiles(out), point + ": no temporary file left");
         assertEquals(ITER, checkpointIteration(out), point);
@@ -139,7 +174,10 @@ class EmcKillIT {
             return List.of();
         }
         try (Stream<Path> s = Files.list(out)) {
-            return s.map(f -> f.getFileName().toString()).filter(f -> f.contains(".tmp-")).sorted().toList();
+            return s.map(f -> f.getFileName().toString())
+                    .filter(f -> f.contains(".tmp-"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -159,11 +197,17 @@ class EmcKillIT {
                 assertClose(a.doubles(d), b.doubles(d), point + ": output_" + last + ".h5 " + d);
             }
         }
-        assertArrayEquals(Files.readAllBytes(full.resolve("intens_" + last + ".bin")),
-                Files.readAllBytes(resumed.resolve("intens_" + last + ".bin")), point + ": intens_" + last + ".bin");
-        assertEquals(withoutSeconds(full.resolve("EMC.log")), withoutSeconds(resumed.resolve("EMC.log")),
+        assertArrayEquals(
+                Files.readAllBytes(full.resolve("intens_" + last + ".bin")),
+                Files.readAllBytes(resumed.resolve("intens_" + last + ".bin")),
+                point + ": intens_" + last + ".bin");
+        assertEquals(
+                withoutSeconds(full.resolve("EMC.log")),
+                withoutSeconds(resumed.resolve("EMC.log")),
                 point + ": EMC.log, every iteration once");
-        assertTrue(Files.isRegularFile(resumed.resolve("slices.png")) && Files.isRegularFile(resumed.resolve("convergence.png")),
+        assertTrue(
+                Files.isRegularFile(resumed.resolve("slices.png"))
+                        && Files.isRegularFile(resumed.resolve("convergence.png")),
                 point + ": pictures");
     }
 

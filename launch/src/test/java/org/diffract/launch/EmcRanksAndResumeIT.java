@@ -1,8 +1,5 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +10,9 @@ import org.diffract.core.io.VolumeFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Real MPJ ranks on the multicore device: 1, 2 and 4 ranks give the same model, and a run killed with
@@ -26,8 +26,21 @@ class EmcRanksAndResumeIT {
 
     @BeforeAll
     static void simulate() throws Exception {
-        DiffractProcess.Result sim = DiffractProcess.run(dir, "simulate", "--out", "sim", "--frames", "1500",
-                "--detsize", "25", "--seed", "4", "--num-div", "3", "--iterations", Integer.toString(ITERATIONS),
+        DiffractProcess.Result sim = DiffractProcess.run(
+                dir,
+                "simulate",
+                "--out",
+                "sim",
+                "--frames",
+                "1500",
+                "--detsize",
+                "25",
+                "--seed",
+                "4",
+                "--num-div",
+                "3",
+                "--iterations",
+                Integer.toString(ITERATIONS),
                 "--no-patterns");
         assertEquals(0, sim.exitCode(), sim.stderr());
     }
@@ -41,8 +54,9 @@ class EmcRanksAndResumeIT {
     }
 
     private static double[] model(String folder, int iteration) {
-        return VolumeFile.readCube(dir.resolve("sim").resolve(folder).resolve(String.format("intens_%03d.h5",
-                iteration))).data();
+        return VolumeFile.readCube(
+                        dir.resolve("sim").resolve(folder).resolve(String.format("intens_%03d.h5", iteration)))
+                .data();
     }
 
     private static void assertSameModel(double[] a, double[] b, String what) {
@@ -60,8 +74,15 @@ class EmcRanksAndResumeIT {
     void oneTwoAndFourRanksGiveTheSameModel() throws Exception {
         for (int ranks : new int[] {1, 2, 4}) {
             Path cfg = config("ranks" + ranks);
-            DiffractProcess.Result r = DiffractProcess.run(dir, "emc", "--config", cfg.toString(), "--ranks",
-                    Integer.toString(ranks), "--threads", ranks == 1 ? "2" : "1");
+            DiffractProcess.Result r = DiffractProcess.run(
+                    dir,
+                    "emc",
+                    "--config",
+                    cfg.toString(),
+                    "--ranks",
+                    Integer.toString(ranks),
+                    "--threads",
+                    ranks == 1 ? "2" : "1");
             assertEquals(0, r.exitCode(), r.stderr());
             assertTrue(r.stdout().contains(ranks + " ranks x"), r.stdout());
         }
@@ -73,15 +94,18 @@ class EmcRanksAndResumeIT {
     @Test
     void killedRunResumesToTheSameModel() throws Exception {
         Path full = config("full");
-        DiffractProcess.Result r = DiffractProcess.run(dir, "emc", "--config", full.toString(), "--ranks", "2",
-                "--threads", "1");
+        DiffractProcess.Result r =
+                DiffractProcess.run(dir, "emc", "--config", full.toString(), "--ranks", "2", "--threads", "1");
         assertEquals(0, r.exitCode(), r.stderr());
 
         Path killedCfg = config("killed");
         Path killedOut = dir.resolve("sim/killed");
         File log = dir.resolve("killed-run.log").toFile();
-        Process p = DiffractProcess.builder(dir, "emc", "--config", killedCfg.toString(), "--ranks", "2",
-                "--threads", "1").redirectErrorStream(true).redirectOutput(log).start();
+        Process p = DiffractProcess.builder(
+                        dir, "emc", "--config", killedCfg.toString(), "--ranks", "2", "--threads", "1")
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
         // wait until iteration 3 is checkpointed, then kill -9 everything (launcher, starter, rank JVM)
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (checkpointIteration(killedOut) < 3) {
@@ -95,12 +119,14 @@ class EmcRanksAndResumeIT {
         int reached = checkpointIteration(killedOut);
         assertTrue(reached < ITERATIONS, "killed too late (iteration " + reached + ")");
 
-        DiffractProcess.Result resumed = DiffractProcess.run(dir, "emc", "--config", killedCfg.toString(), "--ranks",
-                "2", "--threads", "1", "--resume");
+        DiffractProcess.Result resumed = DiffractProcess.run(
+                dir, "emc", "--config", killedCfg.toString(), "--ranks", "2", "--threads", "1", "--resume");
         assertEquals(0, resumed.exitCode(), resumed.stderr());
         assertTrue(resumed.stdout().contains("resuming from"), resumed.stdout());
         assertSameModel(model("full", ITERATIONS), model("killed", ITERATIONS), "resumed vs uninterrupted");
-        assertEquals(ITERATIONS + 1, Files.readAllLines(killedOut.resolve("EMC.log")).size(),
+        assertEquals(
+                ITERATIONS + 1,
+                Files.readAllLines(killedOut.resolve("EMC.log")).size(),
                 "the log holds every iteration once");
     }
 

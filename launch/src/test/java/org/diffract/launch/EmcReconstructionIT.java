@@ -1,18 +1,17 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 
 import org.diffract.core.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The whole product path on known truth: simulate 3000 frames, reconstruct them with EMC on 2 real MPJ
@@ -28,18 +27,41 @@ class EmcReconstructionIT {
     void twoRankReconstructionMatchesTheTruth() throws Exception {
         // Seeds are fixed so the test is repeatable; EMC can land in a poorer local optimum for some
         // data sets (as Dragonfly can), which this test does not claim otherwise.
-        DiffractProcess.Result sim = DiffractProcess.run(dir, "simulate", "--out", "sim", "--frames", "3000",
-                "--detsize", "25", "--atoms", "20", "--mean-photons", "500", "--seed", "2", "--num-div", "4",
-                "--iterations", "20");
+        DiffractProcess.Result sim = DiffractProcess.run(
+                dir,
+                "simulate",
+                "--out",
+                "sim",
+                "--frames",
+                "3000",
+                "--detsize",
+                "25",
+                "--atoms",
+                "20",
+                "--mean-photons",
+                "500",
+                "--seed",
+                "2",
+                "--num-div",
+                "4",
+                "--iterations",
+                "20");
         assertEquals(0, sim.exitCode(), sim.stderr());
         Path sd = dir.resolve("sim");
-        for (String f : List.of("photons.emc", "det.h5", "det.dat", "patterns.h5", "truth.h5", "intensity.bin",
-                "emc.ini", "truth_slices.png")) {
+        for (String f : List.of(
+                "photons.emc",
+                "det.h5",
+                "det.dat",
+                "patterns.h5",
+                "truth.h5",
+                "intensity.bin",
+                "emc.ini",
+                "truth_slices.png")) {
             assertTrue(Files.isRegularFile(sd.resolve(f)), f);
         }
 
-        DiffractProcess.Result emc = DiffractProcess.run(dir, "emc", "--config", "sim/emc.ini", "--ranks", "2",
-                "--threads", "1");
+        DiffractProcess.Result emc =
+                DiffractProcess.run(dir, "emc", "--config", "sim/emc.ini", "--ranks", "2", "--threads", "1");
         assertEquals(0, emc.exitCode(), emc.stderr());
         assertTrue(emc.stdout().contains("2 ranks x 1 threads"), emc.stdout());
         Path out = sd.resolve("output");
@@ -57,22 +79,41 @@ class EmcReconstructionIT {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".tmp")), "no temporary files left");
         }
 
-        DiffractProcess.Result cmp = DiffractProcess.run(dir, "emc", "compare", "--model",
-                "sim/output/intens_020.h5", "--reference", "sim/truth.h5", "--reference-dataset", "intensity",
-                "--rmin", "3", "--rmax", "12", "--shells", "8", "--min", "0.9");
+        DiffractProcess.Result cmp = DiffractProcess.run(
+                dir,
+                "emc",
+                "compare",
+                "--model",
+                "sim/output/intens_020.h5",
+                "--reference",
+                "sim/truth.h5",
+                "--reference-dataset",
+                "intensity",
+                "--rmin",
+                "3",
+                "--rmax",
+                "12",
+                "--shells",
+                "8",
+                "--min",
+                "0.9");
         assertEquals(0, cmp.exitCode(), "shell correlations below 0.9:\n" + cmp.stdout() + cmp.stderr());
 
-        String text = Python.require("h5py", "numpy").run(String.join("\n",
-                "import h5py, numpy as np, sys",
-                "f = h5py.File(sys.argv[1], 'r')",
-                "m = f['intens'][:]; q = f['quaternions'][:]; o = f['orientations'][:]",
-                "assert m.dtype == np.float64 and m.ndim == 3 and m.shape[0] == m.shape[1] == m.shape[2], m.shape",
-                "assert q.shape == (3000, 4) and o.shape == (3000,), (q.shape, o.shape)",
-                "assert np.all(np.isfinite(m)) and m.max() > 0",
-                "b = np.fromfile(sys.argv[2], dtype='<f8').reshape(m.shape)",
-                "assert np.array_equal(b, m)",
-                "print('ok', m.shape)"), out.resolve("intens_020.h5").toString(),
-                out.resolve("intens_020.bin").toString());
+        String text = Python.require("h5py", "numpy")
+                .run(
+                        String.join(
+                                "\n",
+                                "import h5py, numpy as np, sys",
+                                "f = h5py.File(sys.argv[1], 'r')",
+                                "m = f['intens'][:]; q = f['quaternions'][:]; o = f['orientations'][:]",
+                                "assert m.dtype == np.float64 and m.ndim == 3 and m.shape[0] == m.shape[1] == m.shape[2], m.shape",
+                                "assert q.shape == (3000, 4) and o.shape == (3000,), (q.shape, o.shape)",
+                                "assert np.all(np.isfinite(m)) and m.max() > 0",
+                                "b = np.fromfile(sys.argv[2], dtype='<f8').reshape(m.shape)",
+                                "assert np.array_equal(b, m)",
+                                "print('ok', m.shape)"),
+                        out.resolve("intens_020.h5").toString(),
+                        out.resolve("intens_020.bin").toString());
         assertTrue(text.startsWith("ok"), text);
     }
 }

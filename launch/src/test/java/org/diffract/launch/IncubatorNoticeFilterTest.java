@@ -1,11 +1,11 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class IncubatorNoticeFilterTest {
     private static String filter(String... chunks) throws Exception {
@@ -26,7 +26,8 @@ class IncubatorNoticeFilterTest {
         // split anywhere between reads
         assertEquals("a\nb\n", filter("a\nWARNING: Using inc", "ubator modules: jdk.incubator.vector\nb\n"));
         // other warnings and a notice-like text inside a line stay
-        assertEquals("WARNING: other\nx WARNING: Using incubator modules\n",
+        assertEquals(
+                "WARNING: other\nx WARNING: Using incubator modules\n",
                 filter("WARNING: other\nx WARNING: Using incubator modules\n"));
         // progress bars' carriage returns pass unchanged, a cut-off prefix at the end is kept
         assertEquals("10%\r20%\r30%\nWARN", filter("10%\r20%\r30%\n", "WARN"));

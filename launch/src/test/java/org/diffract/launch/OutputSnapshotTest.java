@@ -1,9 +1,5 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -12,6 +8,10 @@ import java.util.List;
 import org.diffract.core.io.AtomicFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A failed run's output folder goes back to what it was; files that are not the run's are never touched. */
 class OutputSnapshotTest {
@@ -37,8 +37,10 @@ class OutputSnapshotTest {
         Files.writeString(out.resolve("other-new.dat"), "made by someone else");
         s.restore();
         List<String> changes = FolderState.of(out).changesSince(before);
-        assertEquals(List.of("left behind: " + out.resolve("other-new.dat"), "changed: " + out.resolve("other.dat")),
-                changes, "only the files that are not the run's may differ");
+        assertEquals(
+                List.of("left behind: " + out.resolve("other-new.dat"), "changed: " + out.resolve("other.dat")),
+                changes,
+                "only the files that are not the run's may differ");
         try (var list = Files.list(out)) {
             assertFalse(list.anyMatch(p -> p.getFileName().toString().startsWith(".diffract-before-")));
         }
@@ -87,7 +89,8 @@ class OutputSnapshotTest {
         Path out = Files.createDirectories(dir.resolve("out"));
         Path stale = Files.createDirectories(out.resolve(".diffract-before-999999999-1"));
         Files.writeString(stale.resolve("result.h5"), "a replaced result, kept alive by the link");
-        Path live = Files.createDirectories(out.resolve(".diffract-before-" + ProcessHandle.current().pid() + "-1"));
+        Path live = Files.createDirectories(
+                out.resolve(".diffract-before-" + ProcessHandle.current().pid() + "-1"));
         OutputSnapshot.take(out, name -> true).discard();
         assertFalse(Files.exists(stale));
         assertTrue(Files.exists(live), "a live launcher's snapshot stays");

@@ -1,10 +1,5 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +9,11 @@ import java.util.concurrent.TimeUnit;
 import org.diffract.core.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PortLeaseTest {
     @TempDir
@@ -49,8 +49,13 @@ class PortLeaseTest {
         }
         Path lock = dir.resolve(base + ".lock");
         // a POSIX (fcntl) lock, as the JVM takes: flock(1) takes BSD locks, which Linux keeps apart
-        Process holder = new ProcessBuilder(Python.require().path(), "-c", "import fcntl, sys, time\n"
-                + "f = open(sys.argv[1], 'a')\nfcntl.lockf(f, fcntl.LOCK_EX)\ntime.sleep(60)", lock.toString()).start();
+        Process holder = new ProcessBuilder(
+                        Python.require().path(),
+                        "-c",
+                        "import fcntl, sys, time\n"
+                                + "f = open(sys.argv[1], 'a')\nfcntl.lockf(f, fcntl.LOCK_EX)\ntime.sleep(60)",
+                        lock.toString())
+                .start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             PortLease l;
@@ -67,7 +72,9 @@ class PortLeaseTest {
             assertNotNull(l, "the dead holder's lock is gone");
         }
         assertTrue(Files.exists(lock));
-        assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)),
+        assertEquals(
+                "rw-rw-rw-",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)),
                 "other users' jobs can lock it too");
     }
 }

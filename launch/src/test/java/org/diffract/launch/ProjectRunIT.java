@@ -1,10 +1,5 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,6 +19,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * The project workflow through the real diffract command: project new/config/use/show, run on the
  * multicore device, with niodev over an MPJ daemon on localhost, through generated SLURM and PBS scripts
@@ -42,12 +42,26 @@ class ProjectRunIT {
     @BeforeAll
     static void simulateAndRunReference() throws Exception {
         env = Map.of("DIFFRACT_HOME", dir.resolve("home").toString());
-        DiffractProcess.Result sim = DiffractProcess.run(dir, env, "simulate", "--out", "sim", "--frames", "300",
-                "--detsize", "15", "--seed", "4", "--num-div", "2", "--iterations", Integer.toString(ITERATIONS));
+        DiffractProcess.Result sim = DiffractProcess.run(
+                dir,
+                env,
+                "simulate",
+                "--out",
+                "sim",
+                "--frames",
+                "300",
+                "--detsize",
+                "15",
+                "--seed",
+                "4",
+                "--num-div",
+                "2",
+                "--iterations",
+                Integer.toString(ITERATIONS));
         assertEquals(0, sim.exitCode(), sim.stderr());
         Path ref = newProject("ref");
-        DiffractProcess.Result r = diffract("run", "emc", "--procs", "2", "--threads", "1", "--iters",
-                Integer.toString(ITERATIONS));
+        DiffractProcess.Result r =
+                diffract("run", "emc", "--procs", "2", "--threads", "1", "--iters", Integer.toString(ITERATIONS));
         assertEquals(0, r.exitCode(), r.stderr());
         reference = model(ref, ITERATIONS);
     }
@@ -58,11 +72,19 @@ class ProjectRunIT {
 
     /** A project on the simulated patterns, with the geometry the simulation used; becomes current. */
     private static Path newProject(String name) throws Exception {
-        DiffractProcess.Result r = diffract("project", "new", "sim/patterns.h5", "--inh5", "/patterns", "--dir",
-                "projects", "--name", name);
+        DiffractProcess.Result r = diffract(
+                "project", "new", "sim/patterns.h5", "--inh5", "/patterns", "--dir", "projects", "--name", name);
         assertEquals(0, r.exitCode(), r.stderr());
-        r = diffract("project", "config", "parameters|detd=100", "parameters|pixsize=0.5", "parameters|stoprad=3",
-                "emc|num_div=2", "emc|beta=0.1", "emc|beta_schedule=1.5 1", "emc|num_iter=" + ITERATIONS);
+        r = diffract(
+                "project",
+                "config",
+                "parameters|detd=100",
+                "parameters|pixsize=0.5",
+                "parameters|stoprad=3",
+                "emc|num_div=2",
+                "emc|beta=0.1",
+                "emc|beta_schedule=1.5 1",
+                "emc|num_iter=" + ITERATIONS);
         assertEquals(0, r.exitCode(), r.stderr());
         return dir.resolve("projects").resolve(name);
     }
@@ -97,12 +119,18 @@ class ProjectRunIT {
         assertFalse(ini.contains("in_photons_file ="), ini);
         assertTrue(ini.contains("# sample-detector distance"), "template comments are kept");
         assertTrue(ini.contains("detd = 100"), ini);
-        assertEquals(p.toRealPath().toString(), Files.readString(dir.resolve("home/current")).trim());
+        assertEquals(
+                p.toRealPath().toString(),
+                Files.readString(dir.resolve("home/current")).trim());
 
-        for (String[] bad : new String[][] {{"emc|nm_div=3", "unknown key 'emc|nm_div'"},
-                {"emc|num_div=abc", "num_div"}, {"parameters|detd=-1", "detd must be > 0"},
-                {"num_div=3", "section|key=value"}, {"cluster|time=soon", "wall time"},
-                {"cluster|queue=x", "unknown key 'cluster|queue'"}}) {
+        for (String[] bad : new String[][] {
+            {"emc|nm_div=3", "unknown key 'emc|nm_div'"},
+            {"emc|num_div=abc", "num_div"},
+            {"parameters|detd=-1", "detd must be > 0"},
+            {"num_div=3", "section|key=value"},
+            {"cluster|time=soon", "wall time"},
+            {"cluster|queue=x", "unknown key 'cluster|queue'"}
+        }) {
             DiffractProcess.Result r = diffract("project", "config", bad[0]);
             assertNotEquals(0, r.exitCode(), bad[0]);
             assertEquals(1, r.errorLines().size(), r.stderr());
@@ -110,7 +138,8 @@ class ProjectRunIT {
             assertEquals(ini, Files.readString(p.resolve("emc.ini")), "a rejected change leaves the config as it was");
         }
 
-        DiffractProcess.Result use = diffract("project", "use", dir.resolve("projects/ref").toString());
+        DiffractProcess.Result use =
+                diffract("project", "use", dir.resolve("projects/ref").toString());
         assertEquals(0, use.exitCode(), use.stderr());
         DiffractProcess.Result show = diffract("project", "show");
         assertEquals(0, show.exitCode(), show.stderr());
@@ -123,7 +152,8 @@ class ProjectRunIT {
 
     @Test
     void statusReportsIterationsTimesAndLog() throws Exception {
-        DiffractProcess.Result r = diffract("status", "--project", dir.resolve("projects/ref").toString());
+        DiffractProcess.Result r =
+                diffract("status", "--project", dir.resolve("projects/ref").toString());
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stdout().contains("emc: not running"), r.stdout());
         assertTrue(r.stdout().contains("iteration: " + ITERATIONS + " of " + ITERATIONS), r.stdout());
@@ -137,16 +167,27 @@ class ProjectRunIT {
         Path p = newProject("nio");
         int port = freePorts();
         Path home = privateMpjHome(dir.resolve("nio-mpj"), port);
-        ProcessBuilder daemonBuilder = new ProcessBuilder(java(), "-jar", home.resolve("lib/daemon.jar").toString(),
-                Integer.toString(port)).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile());
+        ProcessBuilder daemonBuilder = new ProcessBuilder(
+                        java(), "-jar", home.resolve("lib/daemon.jar").toString(), Integer.toString(port))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("daemon.log").toFile());
         daemonBuilder.environment().put("MPJ_HOME", home.toString());
         Process daemon = daemonBuilder.start();
         try {
             waitForPort(port, daemon);
             Path machines = dir.resolve("machines");
             Files.writeString(machines, "localhost\n");
-            DiffractProcess.Result r = diffract("run", "emc", "--procs", "2", "--threads", "1", "--machines",
-                    machines.toString(), "--dport", Integer.toString(port));
+            DiffractProcess.Result r = diffract(
+                    "run",
+                    "emc",
+                    "--procs",
+                    "2",
+                    "--threads",
+                    "1",
+                    "--machines",
+                    machines.toString(),
+                    "--dport",
+                    Integer.toString(port));
             assertEquals(0, r.exitCode(), r.stderr());
             assertTrue((r.stdout() + r.stderr()).contains("with niodev"), "ran through the daemon: " + r.stdout());
             assertSameModel(reference, model(p, ITERATIONS), "niodev vs multicore");
@@ -156,7 +197,8 @@ class ProjectRunIT {
             daemon.waitFor(20, TimeUnit.SECONDS);
         }
         try (var files = Files.list(p.resolve("run"))) {
-            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("mpj-")),
+            assertTrue(
+                    files.noneMatch(f -> f.getFileName().toString().startsWith("mpj-")),
                     "the run's private MPJ conf is removed");
         }
     }
@@ -165,16 +207,37 @@ class ProjectRunIT {
     void slurmScriptRunsWithStubSchedulerAndResumesWhenRequeued() throws Exception {
         Path p = newProject("slurm");
         // resources from options and from the project's [cluster] defaults
-        assertEquals(0, diffract("project", "config", "cluster|partition=short", "cluster|account=lab7").exitCode());
-        DiffractProcess.Result r = diffract("run", "emc", "--procs", "2", "--threads", "1", "--scheduler", "slurm",
-                "--mem", "2G", "--time", "00:10:00");
+        assertEquals(
+                0,
+                diffract("project", "config", "cluster|partition=short", "cluster|account=lab7")
+                        .exitCode());
+        DiffractProcess.Result r = diffract(
+                "run",
+                "emc",
+                "--procs",
+                "2",
+                "--threads",
+                "1",
+                "--scheduler",
+                "slurm",
+                "--mem",
+                "2G",
+                "--time",
+                "00:10:00");
         assertEquals(0, r.exitCode(), r.stderr());
         Path script = p.resolve("run/emc.slurm");
         assertTrue(r.stdout().contains("sbatch " + script.toRealPath()), r.stdout());
         String text = Files.readString(script);
-        for (String line : new String[] {"#SBATCH --nodes=1", "#SBATCH --ntasks=2", "#SBATCH --cpus-per-task=1",
-                "#SBATCH --mem=2G", "#SBATCH --time=00:10:00", "#SBATCH --partition=short", "#SBATCH --account=lab7",
-                "#SBATCH --requeue"}) {
+        for (String line : new String[] {
+            "#SBATCH --nodes=1",
+            "#SBATCH --ntasks=2",
+            "#SBATCH --cpus-per-task=1",
+            "#SBATCH --mem=2G",
+            "#SBATCH --time=00:10:00",
+            "#SBATCH --partition=short",
+            "#SBATCH --account=lab7",
+            "#SBATCH --requeue"
+        }) {
             assertTrue(text.contains(line + "\n"), line);
         }
         shellcheck(script);
@@ -186,29 +249,46 @@ class ProjectRunIT {
         assertEquals(0, job.exitValue(), Files.readString(dir.resolve("job.out")));
         List<String> calls = Files.readAllLines(dir.resolve("stub.log"));
         assertTrue(calls.contains("scontrol show hostnames localhost"), calls.toString());
-        assertTrue(calls.stream().anyMatch(c -> c.startsWith("srun --nodes=1 --ntasks=1 --ntasks-per-node=1")
-                && c.contains(MpjNodeAgent.class.getName()) && c.endsWith(" " + port)),
+        assertTrue(
+                calls.stream()
+                        .anyMatch(c -> c.startsWith("srun --nodes=1 --ntasks=1 --ntasks-per-node=1")
+                                && c.contains(MpjNodeAgent.class.getName())
+                                && c.endsWith(" " + port)),
                 "one node agent (daemon) per node on the job's port: " + calls);
         assertQuietLog(Files.readString(dir.resolve("job.out")));
         assertSameModel(reference, model(p, ITERATIONS), "SLURM script (niodev) vs multicore");
         assertJobCleanedUp(p, port);
 
         // a requeued job (here: more iterations asked for) continues from the checkpoint by itself
-        assertEquals(0, diffract("project", "config", "--project", p.toString(), "emc|num_iter=" + (ITERATIONS + 2))
-                .exitCode());
+        assertEquals(
+                0,
+                diffract("project", "config", "--project", p.toString(), "emc|num_iter=" + (ITERATIONS + 2))
+                        .exitCode());
         Process again = submit(bin, "sbatch", script, jobEnv);
         String out = Files.readString(dir.resolve("job.out"));
         assertEquals(0, again.exitValue(), out);
         assertTrue(out.contains("resuming from"), out);
-        assertEquals(ITERATIONS + 3, Files.readAllLines(p.resolve("output/EMC.log")).size(), "each iteration once");
+        assertEquals(
+                ITERATIONS + 3, Files.readAllLines(p.resolve("output/EMC.log")).size(), "each iteration once");
         assertJobCleanedUp(p, port);
     }
 
     @Test
     void pbsScriptRunsWithStubScheduler() throws Exception {
         Path p = newProject("pbs");
-        DiffractProcess.Result r = diffract("run", "emc", "--procs", "2", "--threads", "1", "--scheduler", "pbs",
-                "--mem", "2G", "--queue", "short");
+        DiffractProcess.Result r = diffract(
+                "run",
+                "emc",
+                "--procs",
+                "2",
+                "--threads",
+                "1",
+                "--scheduler",
+                "pbs",
+                "--mem",
+                "2G",
+                "--queue",
+                "short");
         assertEquals(0, r.exitCode(), r.stderr());
         Path script = p.resolve("run/emc.pbs");
         String text = Files.readString(script);
@@ -221,13 +301,31 @@ class ProjectRunIT {
         // submitted by diffract itself: the stub qsub runs the job before it prints the id
         Map<String, String> submitEnv = new HashMap<>(stubEnv(bin, port));
         submitEnv.putAll(env);
-        DiffractProcess.Result sub = DiffractProcess.run(dir, submitEnv, "run", "emc", "--procs", "2", "--threads",
-                "1", "--scheduler", "pbs", "--mem", "2G", "--queue", "short", "--submit");
+        DiffractProcess.Result sub = DiffractProcess.run(
+                dir,
+                submitEnv,
+                "run",
+                "emc",
+                "--procs",
+                "2",
+                "--threads",
+                "1",
+                "--scheduler",
+                "pbs",
+                "--mem",
+                "2G",
+                "--queue",
+                "short",
+                "--submit");
         assertEquals(0, sub.exitCode(), sub.stderr() + Files.readString(dir.resolve("job.out")));
         assertTrue(sub.stdout().contains("submitted emc as pbs job 77.pbsserver"), sub.stdout());
         List<String> calls = Files.readAllLines(dir.resolve("stub.log"));
-        assertTrue(calls.stream().anyMatch(c -> c.startsWith("pbsdsh -u ")
-                && c.contains(MpjNodeAgent.class.getName()) && c.endsWith(" " + port)), calls.toString());
+        assertTrue(
+                calls.stream()
+                        .anyMatch(c -> c.startsWith("pbsdsh -u ")
+                                && c.contains(MpjNodeAgent.class.getName())
+                                && c.endsWith(" " + port)),
+                calls.toString());
         assertQuietLog(Files.readString(dir.resolve("job.out")));
         assertSameModel(reference, model(p, ITERATIONS), "PBS script (niodev) vs multicore");
         assertJobCleanedUp(p, port);
@@ -250,12 +348,22 @@ class ProjectRunIT {
             assertEquals(0, r.exitCode(), r.stderr());
         }
         for (int i = 0; i < 2; i++) {
-            Map<String, String> jobEnv = new HashMap<>(Map.of("PATH", bin + File.pathSeparator
-                    + System.getenv("PATH"), "STUB_LOG", dir.resolve("stub-" + i + ".log").toString(),
-                    "STUB_JOB_OUT", dir.resolve("job-" + i + ".out").toString(), "STUB_DIR", dir.toString(),
-                    "STUB_JOB_ID", ids[i]));
-            ProcessBuilder pb = new ProcessBuilder(bin.resolve("sbatch").toString(),
-                    projects[i].resolve("run/emc.slurm").toString()).directory(dir.toFile()).redirectErrorStream(true)
+            Map<String, String> jobEnv = new HashMap<>(Map.of(
+                    "PATH",
+                    bin + File.pathSeparator + System.getenv("PATH"),
+                    "STUB_LOG",
+                    dir.resolve("stub-" + i + ".log").toString(),
+                    "STUB_JOB_OUT",
+                    dir.resolve("job-" + i + ".out").toString(),
+                    "STUB_DIR",
+                    dir.toString(),
+                    "STUB_JOB_ID",
+                    ids[i]));
+            ProcessBuilder pb = new ProcessBuilder(
+                            bin.resolve("sbatch").toString(),
+                            projects[i].resolve("run/emc.slurm").toString())
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("submit-" + i + ".out").toFile());
             pb.environment().putAll(jobEnv);
             jobs[i] = pb.start();
@@ -276,11 +384,12 @@ class ProjectRunIT {
     @Test
     void backgroundRunIsTrackedByStatusAndBlocksASecondRun() throws Exception {
         Path p = newProject("bg");
-        DiffractProcess.Result r = diffract("run", "emc", "--procs", "2", "--threads", "1", "--iters", "20",
-                "--background");
+        DiffractProcess.Result r =
+                diffract("run", "emc", "--procs", "2", "--threads", "1", "--iters", "20", "--background");
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stdout().contains("in the background (pid "), r.stdout());
-        long pid = Long.parseLong(Files.readString(p.resolve("run/emc.pid")).trim().split(" ")[0]);
+        long pid =
+                Long.parseLong(Files.readString(p.resolve("run/emc.pid")).trim().split(" ")[0]);
         ProcessHandle h = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("background run already gone"));
         DiffractProcess.Result second = diffract("run", "emc", "--procs", "1");
         DiffractProcess.Result status = diffract("status");
@@ -326,7 +435,9 @@ class ProjectRunIT {
                 + "ip netns exec " + ns[0] + " unshare --uts true\n";
         Process[] daemons = new Process[2];
         try {
-            Process sp = new ProcessBuilder("bash", "-c", setup).redirectErrorStream(true).start();
+            Process sp = new ProcessBuilder("bash", "-c", setup)
+                    .redirectErrorStream(true)
+                    .start();
             String setupOut = new String(sp.getInputStream().readAllBytes());
             Assumptions.assumeTrue(sp.waitFor() == 0, "network namespaces unavailable (needs root): " + setupOut);
 
@@ -334,10 +445,22 @@ class ProjectRunIT {
             int port = freePorts();
             Path home = privateMpjHome(dir.resolve("hosts-mpj"), port);
             for (int i = 0; i < 2; i++) {
-                ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns[i], "unshare", "--uts", "sh", "-c",
-                        "hostname \"$0\" && exec \"$1\" -jar \"$2\" \"$3\"", host[i], java(),
-                        home.resolve("lib/daemon.jar").toString(), Integer.toString(port))
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("daemon-" + i + ".log").toFile());
+                ProcessBuilder pb = new ProcessBuilder(
+                                "ip",
+                                "netns",
+                                "exec",
+                                ns[i],
+                                "unshare",
+                                "--uts",
+                                "sh",
+                                "-c",
+                                "hostname \"$0\" && exec \"$1\" -jar \"$2\" \"$3\"",
+                                host[i],
+                                java(),
+                                home.resolve("lib/daemon.jar").toString(),
+                                Integer.toString(port))
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("daemon-" + i + ".log").toFile());
                 pb.environment().put("MPJ_HOME", home.toString());
                 daemons[i] = pb.start();
             }
@@ -345,15 +468,39 @@ class ProjectRunIT {
                 String probe = "for t in $(seq 1 300); do (exec 3<>/dev/tcp/" + ip[i] + "/" + port
                         + ") 2>/dev/null && exit 0; sleep 0.2; done; exit 1";
                 Process w = new ProcessBuilder("ip", "netns", "exec", ns[0], "bash", "-c", probe).start();
-                assertEquals(0, w.waitFor(), "the daemon on " + host[i] + " did not listen: "
-                        + Files.readString(dir.resolve("daemon-" + i + ".log")));
+                assertEquals(
+                        0,
+                        w.waitFor(),
+                        "the daemon on " + host[i] + " did not listen: "
+                                + Files.readString(dir.resolve("daemon-" + i + ".log")));
             }
             Path machines = dir.resolve("machines-hosts");
             Files.writeString(machines, host[0] + "\n" + host[1] + "\n");
-            ProcessBuilder run = new ProcessBuilder("ip", "netns", "exec", ns[0], "unshare", "--uts", "sh", "-c",
-                    "hostname \"$0\" && shift && exec bash \"$@\"", host[0], "--", DiffractProcess.SCRIPT.toString(),
-                    "run", "emc", "--procs", "3", "--threads", "1", "--machines", machines.toString(), "--dport",
-                    Integer.toString(port)).directory(dir.toFile()).redirectErrorStream(true)
+            ProcessBuilder run = new ProcessBuilder(
+                            "ip",
+                            "netns",
+                            "exec",
+                            ns[0],
+                            "unshare",
+                            "--uts",
+                            "sh",
+                            "-c",
+                            "hostname \"$0\" && shift && exec bash \"$@\"",
+                            host[0],
+                            "--",
+                            DiffractProcess.SCRIPT.toString(),
+                            "run",
+                            "emc",
+                            "--procs",
+                            "3",
+                            "--threads",
+                            "1",
+                            "--machines",
+                            machines.toString(),
+                            "--dport",
+                            Integer.toString(port))
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("hosts-run.log").toFile());
             run.environment().putAll(env);
             run.environment().put("DIFFRACT_MPJ_HOME", System.getProperty("diffract.mpj.home"));
@@ -361,7 +508,8 @@ class ProjectRunIT {
             assertTrue(r.waitFor(10, TimeUnit.MINUTES), "multi-host run did not finish");
             String out = Files.readString(dir.resolve("hosts-run.log"));
             assertEquals(0, r.exitValue(), out);
-            assertTrue(out.contains("on <" + host[0] + ">") && out.contains("on <" + host[1] + ">"),
+            assertTrue(
+                    out.contains("on <" + host[0] + ">") && out.contains("on <" + host[1] + ">"),
                     "ranks on both hosts: " + out);
             assertSameModel(reference, model(p, ITERATIONS), "3 ranks on 2 hosts vs 2 ranks multicore");
         } finally {
@@ -371,8 +519,13 @@ class ProjectRunIT {
                     d.waitFor(20, TimeUnit.SECONDS);
                 }
             }
-            new ProcessBuilder("bash", "-c", "ip netns del " + ns[0] + " 2>/dev/null; ip netns del " + ns[1]
-                    + " 2>/dev/null; rm -rf /etc/netns/" + ns[0] + " /etc/netns/" + ns[1]).start().waitFor();
+            new ProcessBuilder(
+                            "bash",
+                            "-c",
+                            "ip netns del " + ns[0] + " 2>/dev/null; ip netns del " + ns[1]
+                                    + " 2>/dev/null; rm -rf /etc/netns/" + ns[0] + " /etc/netns/" + ns[1])
+                    .start()
+                    .waitFor();
         }
     }
 
@@ -382,8 +535,21 @@ class ProjectRunIT {
      */
     private static void aKilledRankEndsTheJob(Path p, Path machines, int port, Process daemon) throws Exception {
         Path log = dir.resolve("killed-rank.log");
-        ProcessBuilder pb = DiffractProcess.builder(dir, "run", "emc", "--procs", "2", "--threads", "1", "--iters", "400",
-                "--resume", "--machines", machines.toString(), "--dport", Integer.toString(port));
+        ProcessBuilder pb = DiffractProcess.builder(
+                dir,
+                "run",
+                "emc",
+                "--procs",
+                "2",
+                "--threads",
+                "1",
+                "--iters",
+                "400",
+                "--resume",
+                "--machines",
+                machines.toString(),
+                "--dport",
+                Integer.toString(port));
         pb.environment().putAll(env);
         pb.environment().put("DIFFRACT_JAVA_OPTS", "-Ddiffract.rank.timeout=5");
         Process run = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -393,7 +559,9 @@ class ProjectRunIT {
             assertTrue(System.nanoTime() < deadline, "no progress in 5 minutes");
             Thread.sleep(100);
         }
-        ProcessHandle rank = daemon.toHandle().children().findFirst()
+        ProcessHandle rank = daemon.toHandle()
+                .children()
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("the daemon runs no rank"));
         rank.destroyForcibly();
         assertTrue(run.waitFor(5, TimeUnit.MINUTES), "the job hangs after a rank was killed");
@@ -430,9 +598,12 @@ class ProjectRunIT {
         JobRecord rec = JobRecord.read(project.resolve("run/emc.job")).orElseThrow();
         assertEquals(JobRecord.FINISHED, rec.state(), "the job recorded its end");
         try {
-            String status = diffract("status", "emc", "--project", project.toString()).stdout();
-            assertTrue(status.contains("emc: finished (" + rec.scheduler() + " job " + rec.id()) && !status.contains(
-                    "running"), status);
+            String status =
+                    diffract("status", "emc", "--project", project.toString()).stdout();
+            assertTrue(
+                    status.contains("emc: finished (" + rec.scheduler() + " job " + rec.id())
+                            && !status.contains("running"),
+                    status);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -447,23 +618,32 @@ class ProjectRunIT {
     /** Runs the stub submit command in the foreground (the stub runs the job itself) and waits for it. */
     private static Process submit(Path bin, String command, Path script, Map<String, String> jobEnv) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(bin.resolve(command).toString(), script.toString())
-                .directory(dir.toFile()).redirectErrorStream(true)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("submit.out").toFile());
         pb.environment().putAll(jobEnv);
         Process p = pb.start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new AssertionError(command + " job did not finish in 5 minutes: "
-                    + Files.readString(dir.resolve("job.out")));
+            throw new AssertionError(
+                    command + " job did not finish in 5 minutes: " + Files.readString(dir.resolve("job.out")));
         }
         return p;
     }
 
     private static Map<String, String> stubEnv(Path bin, int port) {
-        return Map.of("PATH", bin + File.pathSeparator + System.getenv("PATH"),
-                "STUB_LOG", dir.resolve("stub.log").toString(), "STUB_JOB_OUT", dir.resolve("job.out").toString(),
-                "STUB_DIR", dir.toString(), "DIFFRACT_MPJ_PORT", Integer.toString(port));
+        return Map.of(
+                "PATH",
+                bin + File.pathSeparator + System.getenv("PATH"),
+                "STUB_LOG",
+                dir.resolve("stub.log").toString(),
+                "STUB_JOB_OUT",
+                dir.resolve("job.out").toString(),
+                "STUB_DIR",
+                dir.toString(),
+                "DIFFRACT_MPJ_PORT",
+                Integer.toString(port));
     }
 
     /**
@@ -474,18 +654,24 @@ class ProjectRunIT {
         Path bin = dir.resolve("bin");
         Files.createDirectories(bin);
         Files.writeString(dir.resolve("nodefile"), "localhost\nlocalhost\n");
-        write(bin.resolve("sbatch"), "echo \"sbatch $*\" >> \"$STUB_LOG\"\nscript=\"${!#}\"\n"
-                + "id=${STUB_JOB_ID:-4242}\n"
-                + "SLURM_JOB_ID=$id SLURM_JOB_NODELIST=localhost bash \"$script\" > \"$STUB_JOB_OUT\" 2>&1\n"
-                + "echo \"Submitted batch job $id\"\n");
-        write(bin.resolve("qsub"), "echo \"qsub $*\" >> \"$STUB_LOG\"\nscript=\"${!#}\"\n"
-                + "PBS_JOBID=77.pbsserver PBS_NODEFILE=\"$STUB_DIR/nodefile\" bash \"$script\" > \"$STUB_JOB_OUT\" 2>&1\n"
-                + "echo 77.pbsserver\n");
+        write(
+                bin.resolve("sbatch"),
+                "echo \"sbatch $*\" >> \"$STUB_LOG\"\nscript=\"${!#}\"\n"
+                        + "id=${STUB_JOB_ID:-4242}\n"
+                        + "SLURM_JOB_ID=$id SLURM_JOB_NODELIST=localhost bash \"$script\" > \"$STUB_JOB_OUT\" 2>&1\n"
+                        + "echo \"Submitted batch job $id\"\n");
+        write(
+                bin.resolve("qsub"),
+                "echo \"qsub $*\" >> \"$STUB_LOG\"\nscript=\"${!#}\"\n"
+                        + "PBS_JOBID=77.pbsserver PBS_NODEFILE=\"$STUB_DIR/nodefile\" bash \"$script\" > \"$STUB_JOB_OUT\" 2>&1\n"
+                        + "echo 77.pbsserver\n");
         String runner = "while [ \"$#\" -gt 0 ] && [ \"${1#-}\" != \"$1\" ]; do shift; done\nexec \"$@\"\n";
         write(bin.resolve("srun"), "echo \"srun $*\" >> \"$STUB_LOG\"\n" + runner);
         write(bin.resolve("pbsdsh"), "echo \"pbsdsh $*\" >> \"$STUB_LOG\"\n" + runner);
-        write(bin.resolve("scontrol"), "echo \"scontrol $*\" >> \"$STUB_LOG\"\n"
-                + "if [ \"$1 $2\" = 'show hostnames' ]; then echo localhost; fi\n");
+        write(
+                bin.resolve("scontrol"),
+                "echo \"scontrol $*\" >> \"$STUB_LOG\"\n"
+                        + "if [ \"$1 $2\" = 'show hostnames' ]; then echo localhost; fi\n");
         Files.deleteIfExists(dir.resolve("stub.log"));
         return bin;
     }
@@ -496,10 +682,14 @@ class ProjectRunIT {
     }
 
     private static void shellcheck(Path script) throws Exception {
-        Process which = new ProcessBuilder("bash", "-c", "command -v shellcheck").redirectErrorStream(true).start();
+        Process which = new ProcessBuilder("bash", "-c", "command -v shellcheck")
+                .redirectErrorStream(true)
+                .start();
         which.getInputStream().readAllBytes();
         Assumptions.assumeTrue(which.waitFor() == 0, "shellcheck is not installed (apt-get install shellcheck)");
-        Process sc = new ProcessBuilder("shellcheck", script.toString()).redirectErrorStream(true).start();
+        Process sc = new ProcessBuilder("shellcheck", script.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(sc.getInputStream().readAllBytes());
         assertEquals(0, sc.waitFor(), "shellcheck: " + out);
     }
@@ -527,7 +717,8 @@ class ProjectRunIT {
     }
 
     private static Path privateMpjHome(Path home, int port) throws IOException {
-        Path shared = Path.of(System.getProperty("diffract.mpj.home", "../target/mpj-home")).toAbsolutePath();
+        Path shared = Path.of(System.getProperty("diffract.mpj.home", "../target/mpj-home"))
+                .toAbsolutePath();
         Files.createDirectories(home.resolve("conf"));
         Files.createDirectories(home.resolve("logs"));
         Files.createSymbolicLink(home.resolve("lib"), shared.resolve("lib"));

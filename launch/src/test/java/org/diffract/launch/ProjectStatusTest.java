@@ -1,9 +1,5 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Project files and status without MPJ: a hand-made checkpoint and EMC log with known numbers. */
 class ProjectStatusTest {
@@ -50,9 +50,14 @@ class ProjectStatusTest {
 
     private Path project() {
         Path data = dir.resolve("frames.h5");
-        new H5Writer().put("entry/patterns", new int[3 * 4 * 5], 3, 4, 5).put("flat", new int[20], 4, 5).write(data);
-        assertEquals(0, diffract("project", "new", data.toString(), "--inh5", "/entry/patterns", "--dir",
-                dir.toString()), err.toString());
+        new H5Writer()
+                .put("entry/patterns", new int[3 * 4 * 5], 3, 4, 5)
+                .put("flat", new int[20], 4, 5)
+                .write(data);
+        assertEquals(
+                0,
+                diffract("project", "new", data.toString(), "--inh5", "/entry/patterns", "--dir", dir.toString()),
+                err.toString());
         return dir.resolve("frames");
     }
 
@@ -64,15 +69,34 @@ class ProjectStatusTest {
         assertTrue(ini.contains("in_patterns_dataset = /entry/patterns"), ini);
         assertEquals(p.toString(), ProjectHome.current().toString());
 
-        assertEquals(2, diffract("project", "new", dir.resolve("frames.h5").toString(), "--inh5", "/entry/patterns",
-                "--dir", dir.toString()));
+        assertEquals(
+                2,
+                diffract(
+                        "project",
+                        "new",
+                        dir.resolve("frames.h5").toString(),
+                        "--inh5",
+                        "/entry/patterns",
+                        "--dir",
+                        dir.toString()));
         assertTrue(err.toString().contains("already exists"), err.toString());
-        assertEquals(2, diffract("project", "new", dir.resolve("frames.h5").toString(), "--inh5", "/flat", "--name",
-                "flat", "--dir", dir.toString()));
+        assertEquals(
+                2,
+                diffract(
+                        "project",
+                        "new",
+                        dir.resolve("frames.h5").toString(),
+                        "--inh5",
+                        "/flat",
+                        "--name",
+                        "flat",
+                        "--dir",
+                        dir.toString()));
         assertTrue(err.toString().contains("has 2 dimensions"), err.toString());
         assertFalse(Files.exists(dir.resolve("flat")), "no half-made project");
         try (var files = Files.list(dir)) {
-            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".flat")), "no temporary folder left");
+            assertTrue(
+                    files.noneMatch(f -> f.getFileName().toString().startsWith(".flat")), "no temporary folder left");
         }
     }
 
@@ -96,7 +120,10 @@ class ProjectStatusTest {
         // a live pid file makes it "running"; a dead one does not
         PidFile.write(p.resolve("run/emc.pid"), ProcessHandle.current());
         diffract("status");
-        assertTrue(out.toString().contains("emc: running (pid " + ProcessHandle.current().pid() + ")"), out.toString());
+        assertTrue(
+                out.toString()
+                        .contains("emc: running (pid " + ProcessHandle.current().pid() + ")"),
+                out.toString());
         Files.writeString(p.resolve("run/emc.pid"), "999999999 0\n");
         diffract("status");
         assertTrue(out.toString().contains("emc: not running"), out.toString());

@@ -1,10 +1,5 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +22,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * The real {@code diffract refine merge / postrefine} commands with 2 MPJ ranks on simulated streams of
  * partial stills with a known intensity list: outputs exist and agree with each other and with gemmi,
@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RefineXtalIT {
     @TempDir
     static Path dir;
+
     static StreamSimulator sim;
 
     @BeforeAll
@@ -99,28 +100,56 @@ class RefineXtalIT {
 
     @Test
     void mergeThenPostrefineWithTwoRanks() throws Exception {
-        DiffractProcess.Result m = DiffractProcess.run(dir, "refine", "merge", "--config",
-                config("merge", "sim.stream", "P 43 21 2").toString(), "--ranks", "2", "--threads", "1");
+        DiffractProcess.Result m = DiffractProcess.run(
+                dir,
+                "refine",
+                "merge",
+                "--config",
+                config("merge", "sim.stream", "P 43 21 2").toString(),
+                "--ranks",
+                "2",
+                "--threads",
+                "1");
         assertEquals(0, m.exitCode(), m.stderr());
         Path out = dir.resolve("merge");
-        for (String f : new String[] {"out.mtz", "out.hkl", "out.hkl1", "out.hkl2", "out_stats.txt", "out_stats.png",
-                "out_crystals.h5", "out_crystals.txt", "out.run.ini", "out.log"}) {
+        for (String f : new String[] {
+            "out.mtz",
+            "out.hkl",
+            "out.hkl1",
+            "out.hkl2",
+            "out_stats.txt",
+            "out_stats.png",
+            "out_crystals.h5",
+            "out_crystals.txt",
+            "out.run.ini",
+            "out.log"
+        }) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         String stats = Files.readString(out.resolve("out_stats.txt"));
         assertTrue(stats.contains("42 crystals, 40 merged, 2 rejected by unit cell"), stats);
         // the ranks read the options the launcher checked, with the command's mode
         assertTrue(Files.readString(out.resolve("out.run.ini")).contains("mode = merge\n"));
-        assertTrue(Files.readString(out.resolve("out.log")).contains("crystals: 40 of 42 (40 merged; rejected: 2 cell)"));
+        assertTrue(
+                Files.readString(out.resolve("out.log")).contains("crystals: 40 of 42 (40 merged; rejected: 2 cell)"));
         double ccMerge = ccWithTruth(out.resolve("out.mtz"));
         assertTrue(ccMerge > 0.85, "merge CC with truth " + ccMerge);
         // the .hkl and the MTZ hold the same reflections
         Reflections hkl = CrystfelHkl.read(out.resolve("out.hkl"));
-        assertEquals(hkl.size(), MtzFile.read(out.resolve("out.mtz")).reflections().size());
+        assertEquals(
+                hkl.size(), MtzFile.read(out.resolve("out.mtz")).reflections().size());
         gemmiAgrees(out.resolve("out.mtz"), hkl);
 
-        DiffractProcess.Result p = DiffractProcess.run(dir, "refine", "postrefine", "--config",
-                config("post", "sim.stream", "P 43 21 2").toString(), "--ranks", "2", "--threads", "1");
+        DiffractProcess.Result p = DiffractProcess.run(
+                dir,
+                "refine",
+                "postrefine",
+                "--config",
+                config("post", "sim.stream", "P 43 21 2").toString(),
+                "--ranks",
+                "2",
+                "--threads",
+                "1");
         assertEquals(0, p.exitCode(), p.stderr());
         double ccPost = ccWithTruth(dir.resolve("post/out.mtz"));
         assertTrue(ccPost > ccMerge, "post-refined CC " + ccPost + " <= merged " + ccMerge);
@@ -162,15 +191,29 @@ class RefineXtalIT {
     void truncatedStreamIsOneLineError() throws Exception {
         String all = Files.readString(dir.resolve("sim.stream"));
         Files.writeString(dir.resolve("cut.stream"), all.substring(0, all.length() * 2 / 3));
-        DiffractProcess.Result r = DiffractProcess.run(dir, "refine", "merge", "--config",
-                config("cut", "cut.stream", "P 43 21 2").toString(), "--ranks", "2", "--threads", "1");
+        DiffractProcess.Result r = DiffractProcess.run(
+                dir,
+                "refine",
+                "merge",
+                "--config",
+                config("cut", "cut.stream", "P 43 21 2").toString(),
+                "--ranks",
+                "2",
+                "--threads",
+                "1");
         assertOneLineError(r, dir.resolve("cut"), "cut.stream", "truncated");
     }
 
     @Test
     void unknownSpaceGroupIsOneLineError() throws Exception {
-        DiffractProcess.Result r = DiffractProcess.run(dir, "refine", "postrefine", "--config",
-                config("badsg", "sim.stream", "P 43 21 3").toString(), "--ranks", "2");
+        DiffractProcess.Result r = DiffractProcess.run(
+                dir,
+                "refine",
+                "postrefine",
+                "--config",
+                config("badsg", "sim.stream", "P 43 21 3").toString(),
+                "--ranks",
+                "2");
         assertOneLineError(r, dir.resolve("badsg"), "badsg.ini", "target_space_group", "P 43 21 3");
     }
 
@@ -199,11 +242,20 @@ class RefineXtalIT {
         s.plantedB = 300;
         s.write(dir.resolve("planted.stream"));
         for (String run : new String[] {"clean", "planted"}) {
-            DiffractProcess.Result r = DiffractProcess.run(dir, "refine", "postrefine", "--config",
-                    config("b-" + run, run + ".stream", "P 43 21 2").toString(), "--ranks", "2", "--threads", "1");
+            DiffractProcess.Result r = DiffractProcess.run(
+                    dir,
+                    "refine",
+                    "postrefine",
+                    "--config",
+                    config("b-" + run, run + ".stream", "P 43 21 2").toString(),
+                    "--ranks",
+                    "2",
+                    "--threads",
+                    "1");
             assertEquals(0, r.exitCode(), r.stderr());
         }
-        double clean = ccHalf(dir.resolve("b-clean/out_stats.txt")), planted = ccHalf(dir.resolve("b-planted/out_stats.txt"));
+        double clean = ccHalf(dir.resolve("b-clean/out_stats.txt")),
+                planted = ccHalf(dir.resolve("b-planted/out_stats.txt"));
         assertTrue(Math.abs(clean - planted) <= 0.01, "CC1/2 " + clean + " -> " + planted);
         assertTrue(Files.readString(dir.resolve("b-planted/out_stats.txt")).contains(", 1 by B (b_max 100)"));
         assertTrue(Files.readString(dir.resolve("b-planted/out.log")).contains("rejected: 1 b_bounds"));
@@ -235,23 +287,29 @@ class RefineXtalIT {
                 }
                 """;
         Files.writeString(dir.resolve("params.phil"), phil);
-        DiffractProcess.Result r = DiffractProcess.run(dir, "refine", "postrefine", "--config", "params.phil", "--ranks",
-                "2", "--threads", "1");
+        DiffractProcess.Result r = DiffractProcess.run(
+                dir, "refine", "postrefine", "--config", "params.phil", "--ranks", "2", "--threads", "1");
         assertEquals(0, r.exitCode(), r.stderr());
         Path run = dir.resolve("prime_run");
-        for (String f : new String[] {"merged.mtz", "mean_scaled_merge.mtz", "postref_cycle_1_merge.mtz",
-                "postref_cycle_2_merge.mtz", "merged_crystals.h5"}) {
+        for (String f : new String[] {
+            "merged.mtz",
+            "mean_scaled_merge.mtz",
+            "postref_cycle_1_merge.mtz",
+            "postref_cycle_2_merge.mtz",
+            "merged_crystals.h5"
+        }) {
             assertTrue(Files.size(run.resolve(f)) > 0, f);
         }
-        String labels = Python.require("gemmi").run("""
+        String labels = Python.require("gemmi")
+                .run("""
                 import sys, gemmi
                 print(' '.join(c.label for c in gemmi.read_mtz_file(sys.argv[1]).columns))
                 """, run.resolve("postref_cycle_2_merge.mtz").toString());
         assertEquals("H K L IOBS SIGIOBS", labels);
         Files.writeString(dir.resolve("bad.phil"), phil + "partiality_model = Voigt\nflag_monte_carlo = True\n");
         DiffractProcess.Result bad = DiffractProcess.run(dir, "refine", "postrefine", "--config", "bad.phil");
-        assertOneLineError(bad, dir.resolve("prime_run_bad"), "bad.phil", "partiality_model = Voigt",
-                "flag_monte_carlo = True");
+        assertOneLineError(
+                bad, dir.resolve("prime_run_bad"), "bad.phil", "partiality_model = Voigt", "flag_monte_carlo = True");
     }
 
     /** Issue 13.5 and 13.4: a PDB model as the reference (no more "not a CrystFEL reflection list"); Iobs(+/-). */
@@ -266,22 +324,37 @@ class RefineXtalIT {
         s.seed = 61;
         Files.writeString(dir.resolve("ref.pdb"), SmallStructure.pdb("P 21 21 21", 21, 25, 29, 90, 90, 90));
         HklIndex truthIndex = s.truthIndexFor();
-        double[] f2 = StructureFactors.intensities(PdbModel.read(dir.resolve("ref.pdb")), truthIndex,
-                new LocalCommunicator(), 1);
+        double[] f2 = StructureFactors.intensities(
+                PdbModel.read(dir.resolve("ref.pdb")), truthIndex, new LocalCommunicator(), 1);
         s.presetTruth = new double[f2.length];
         for (int u = 0; u < f2.length; u++) {
             s.presetTruth[u] = 20 * f2[u] + 1;
         }
         s.write(dir.resolve("pdb.stream"));
-        DiffractProcess.Result r = DiffractProcess.run(dir, "refine", "merge", "--config", config("pdb", "pdb.stream",
-                "P 21 21 21", "21 25 29 90 90 90", "ref.pdb", "[main]\nanomalous = True\nmtz_labels = Iobs\n[merge]\nd_min = 2.5")
-                .toString(), "--ranks", "2", "--threads", "1");
+        DiffractProcess.Result r = DiffractProcess.run(
+                dir,
+                "refine",
+                "merge",
+                "--config",
+                config(
+                                "pdb",
+                                "pdb.stream",
+                                "P 21 21 21",
+                                "21 25 29 90 90 90",
+                                "ref.pdb",
+                                "[main]\nanomalous = True\nmtz_labels = Iobs\n[merge]\nd_min = 2.5")
+                        .toString(),
+                "--ranks",
+                "2",
+                "--threads",
+                "1");
         assertEquals(0, r.exitCode(), r.stderr());
         String stats = Files.readString(dir.resolve("pdb/out_stats.txt"));
         List<String> rows = Files.readAllLines(dir.resolve("pdb/out_stats.txt"));
         double ccIso = Double.parseDouble(rows.get(rows.size() - 1).trim().split("\\s+")[9]);
         assertTrue(ccIso > 0.99, "CCiso against the PDB model " + ccIso + "\n" + stats);
-        String labels = Python.require("gemmi").run("""
+        String labels =
+                Python.require("gemmi").run("""
                 import sys, gemmi
                 print(' '.join(c.label + ':' + c.type for c in gemmi.read_mtz_file(sys.argv[1]).columns))
                 """, dir.resolve("pdb/out.mtz").toString());
@@ -304,8 +377,16 @@ class RefineXtalIT {
             s.reindexOps[i] = amb.op(1);
         }
         s.write(dir.resolve("twin.stream"));
-        DiffractProcess.Result r = DiffractProcess.run(dir, "refine", "merge", "--config",
-                config("twin", "twin.stream", "P 43").toString(), "--ranks", "2", "--threads", "1");
+        DiffractProcess.Result r = DiffractProcess.run(
+                dir,
+                "refine",
+                "merge",
+                "--config",
+                config("twin", "twin.stream", "P 43").toString(),
+                "--ranks",
+                "2",
+                "--threads",
+                "1");
         assertEquals(0, r.exitCode(), r.stderr());
         int reindexed = 0;
         for (String line : Files.readAllLines(dir.resolve("twin/out_crystals.txt"))) {
@@ -324,8 +405,13 @@ class RefineXtalIT {
     /** Issue 13.6: a target cell that breaks the group's metric is refused before any rank starts. */
     @Test
     void cellBreakingTheMetricIsOneLineError() throws Exception {
-        DiffractProcess.Result r = DiffractProcess.run(dir, "refine", "merge", "--config",
-                config("metric", "sim.stream", "P 43 21 2", "40 41 60 90 90 90", "None", "").toString());
+        DiffractProcess.Result r = DiffractProcess.run(
+                dir,
+                "refine",
+                "merge",
+                "--config",
+                config("metric", "sim.stream", "P 43 21 2", "40 41 60 90 90 90", "None", "")
+                        .toString());
         assertOneLineError(r, dir.resolve("metric"), "metric.ini", "target_unit_cell", "does not fit", "a = b");
     }
 }

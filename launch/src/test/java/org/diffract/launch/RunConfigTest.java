@@ -1,10 +1,5 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +12,11 @@ import org.diffract.core.config.IniText;
 import org.diffract.core.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The one options path: config, --set and options on top, the stage's check, the copy the ranks read. */
 class RunConfigTest {
@@ -65,8 +65,7 @@ class RunConfigTest {
         }
 
         @Override
-        public void useData(IniText config, Path project, String data, String dataset) {
-        }
+        public void useData(IniText config, Path project, String data, String dataset) {}
     }
 
     @Test
@@ -99,10 +98,12 @@ class RunConfigTest {
         Path cfg = dir.resolve("fake.ini");
         Files.writeString(cfg, "[a]\nn = 0\n");
         assertThrows(UserError.class, () -> RunConfig.load(new Fake(), cfg).check(null));
-        UserError typo = assertThrows(UserError.class, () -> RunConfig.load(new Fake(), cfg).set(List.of("a.nn=2"))
-                .check(null));
+        UserError typo = assertThrows(
+                UserError.class,
+                () -> RunConfig.load(new Fake(), cfg).set(List.of("a.nn=2")).check(null));
         assertTrue(typo.getMessage().contains("'nn'"), typo.getMessage());
-        UserError form = assertThrows(UserError.class, () -> RunConfig.load(new Fake(), cfg).set(List.of("n=2")));
+        UserError form = assertThrows(
+                UserError.class, () -> RunConfig.load(new Fake(), cfg).set(List.of("n=2")));
         assertTrue(form.getMessage().contains("section.key=value"), form.getMessage());
         assertFalse(Files.exists(dir.resolve("out")));
     }

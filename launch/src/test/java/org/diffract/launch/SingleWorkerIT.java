@@ -1,8 +1,5 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Every stage run through the real command with {@code --threads 1} does its work on one worker thread: while it
  * runs, the rank JVM's threads are read with {@code jcmd Thread.print} (name and CPU time of every live thread), and
@@ -39,22 +39,41 @@ class SingleWorkerIT {
     private static final double BUSY_MS = 10;
 
     /** The JVM's own threads, MPJ's rank threads (named by rank number) and our heartbeat. */
-    private static final Pattern INFRASTRUCTURE = Pattern.compile("main|DestroyJavaVM|\\d+|diffract-heartbeat|Reference Handler|Java2D Disposer|"
-            + "Finalizer|Signal Dispatcher|Service Thread|Monitor Deflation Thread|C\\d CompilerThread\\d+|"
-            + "Sweeper thread|Common-Cleaner|Notification Thread|Attach Listener|process reaper");
+    private static final Pattern INFRASTRUCTURE =
+            Pattern.compile("main|DestroyJavaVM|\\d+|diffract-heartbeat|Reference Handler|Java2D Disposer|"
+                    + "Finalizer|Signal Dispatcher|Service Thread|Monitor Deflation Thread|C\\d CompilerThread\\d+|"
+                    + "Sweeper thread|Common-Cleaner|Notification Thread|Attach Listener|process reaper");
 
     private static final Pattern THREAD = Pattern.compile("^\"([^\"]+)\" #\\d+ .*?cpu=([0-9.]+)ms");
 
     @BeforeAll
     static void data() throws Exception {
-        SyntheticLaue.builder().size(192, 256).angles(12, 4).seed(3).build().write(dir.resolve("laue__mccd.h5"),
-                true);
+        SyntheticLaue.builder().size(192, 256).angles(12, 4).seed(3).build().write(dir.resolve("laue__mccd.h5"), true);
 
         SyntheticShots.small(120, 7).writeSacla(dir.resolve("run.h5"), 77);
-        Files.writeString(dir.resolve("correlate.ini"), String.join("\n", "[input]", "data_file = run.h5",
-                "[geometry]", "wavelen = 1.0", "pixsize = 0.0001", "detdist = 0.05", "x_center = 35.3",
-                "y_center = 30.6", "[polar]", "qmin = 0.05", "qmax = 0.4", "nphi = 720", "[pairs]",
-                "mode = overlapping", "[correlate]", "all_cross = yes", "[output]", "output_folder = corr", ""));
+        Files.writeString(
+                dir.resolve("correlate.ini"),
+                String.join(
+                        "\n",
+                        "[input]",
+                        "data_file = run.h5",
+                        "[geometry]",
+                        "wavelen = 1.0",
+                        "pixsize = 0.0001",
+                        "detdist = 0.05",
+                        "x_center = 35.3",
+                        "y_center = 30.6",
+                        "[polar]",
+                        "qmin = 0.05",
+                        "qmax = 0.4",
+                        "nphi = 720",
+                        "[pairs]",
+                        "mode = overlapping",
+                        "[correlate]",
+                        "all_cross = yes",
+                        "[output]",
+                        "output_folder = corr",
+                        ""));
 
         int n = 24;
         int count = 16;
@@ -69,12 +88,37 @@ class SingleWorkerIT {
         sim.crystals = 300;
         sim.seed = 9;
         sim.write(dir.resolve("sim.stream"));
-        Files.writeString(dir.resolve("merge.ini"), String.join("\n", "[main]", "data = sim.stream",
-                "target_unit_cell = 40 40 60 90 90 90", "target_space_group = P 43 21 2", "n_postref_cycle = 3",
-                "output_prefix = xtal/out", "[merge]", "d_min = 2.0", "d_max = 30", ""));
+        Files.writeString(
+                dir.resolve("merge.ini"),
+                String.join(
+                        "\n",
+                        "[main]",
+                        "data = sim.stream",
+                        "target_unit_cell = 40 40 60 90 90 90",
+                        "target_space_group = P 43 21 2",
+                        "n_postref_cycle = 3",
+                        "output_prefix = xtal/out",
+                        "[merge]",
+                        "d_min = 2.0",
+                        "d_max = 30",
+                        ""));
 
-        DiffractProcess.Result r = DiffractProcess.run(dir, "simulate", "--out", "sim", "--frames", "3000",
-                "--detsize", "41", "--seed", "4", "--num-div", "4", "--iterations", "3", "--no-patterns");
+        DiffractProcess.Result r = DiffractProcess.run(
+                dir,
+                "simulate",
+                "--out",
+                "sim",
+                "--frames",
+                "3000",
+                "--detsize",
+                "41",
+                "--seed",
+                "4",
+                "--num-div",
+                "4",
+                "--iterations",
+                "3",
+                "--no-patterns");
         assertEquals(0, r.exitCode(), r.stderr());
     }
 
@@ -90,9 +134,25 @@ class SingleWorkerIT {
 
     @Test
     void subtomo() throws Exception {
-        assertOneWorker("refine", "subtomo", "--input", "particles.h5", "--nref", "2", "--iter", "2", "--path",
-                "subtomo", "--align", "rotate_translate_3d:delta=30:dphi=30", "--falign",
-                "refine_3d_grid:delta=10:range=10", "--shrink", "2", "--search", "4");
+        assertOneWorker(
+                "refine",
+                "subtomo",
+                "--input",
+                "particles.h5",
+                "--nref",
+                "2",
+                "--iter",
+                "2",
+                "--path",
+                "subtomo",
+                "--align",
+                "rotate_translate_3d:delta=30:dphi=30",
+                "--falign",
+                "refine_3d_grid:delta=10:range=10",
+                "--shrink",
+                "2",
+                "--search",
+                "4");
     }
 
     @Test
@@ -112,18 +172,23 @@ class SingleWorkerIT {
         List<String> args = new ArrayList<>(List.of(command));
         args.addAll(List.of("--ranks", "1", "--threads", "1"));
         Path out = Files.createTempFile(dir, "out", ".txt");
-        Process p = DiffractProcess.builder(dir, args.toArray(String[]::new)).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
+        Process p = DiffractProcess.builder(dir, args.toArray(String[]::new))
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         Map<String, Double> cpu = new TreeMap<>();
         int samples = 0;
         while (!p.waitFor(300, TimeUnit.MILLISECONDS)) {
-            Optional<ProcessHandle> rank = p.descendants().filter(h -> h.info().commandLine().orElse("")
-                    .contains("smpdev.jar")).findFirst();
+            Optional<ProcessHandle> rank = p.descendants()
+                    .filter(h -> h.info().commandLine().orElse("").contains("smpdev.jar"))
+                    .findFirst();
             if (rank.isEmpty()) {
                 continue;
             }
-            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(rank.get().pid()), "Thread.print")
-                    .redirectErrorStream(true).start();
+            Process dump = new ProcessBuilder(
+                            jcmd.toString(), Long.toString(rank.get().pid()), "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
             String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!dump.waitFor(30, TimeUnit.SECONDS) || dump.exitValue() != 0) {
                 continue; // the JVM ended between the listing and the dump
@@ -145,11 +210,13 @@ class SingleWorkerIT {
                 workers.add(name + " (" + Math.round(ms) + " ms)");
             }
         });
-        assertTrue(workers.size() <= 1, String.join(" ", command) + " --threads 1 worked on " + workers
-                + " (all threads seen: " + cpu + ")");
+        assertTrue(
+                workers.size() <= 1,
+                String.join(" ", command) + " --threads 1 worked on " + workers + " (all threads seen: " + cpu + ")");
         // nothing of ours may run on the JVM's common pool (its callers also work themselves, so its threads may
         // show little CPU): any of its threads that ran at all is a parallel stream or async task ignoring --threads
-        assertTrue(cpu.keySet().stream().noneMatch(t -> t.startsWith("ForkJoinPool.commonPool") && cpu.get(t) > 1),
+        assertTrue(
+                cpu.keySet().stream().noneMatch(t -> t.startsWith("ForkJoinPool.commonPool") && cpu.get(t) > 1),
                 String.join(" ", command) + " --threads 1 used the common pool: " + cpu);
     }
 }

@@ -1,11 +1,5 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +31,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * The generated job scripts under a real SLURM (a one-node cluster on this machine brought up by
  * {@code .ci/slurm-up}, which .ci/run also calls): for EMC and for spots, a job submitted and checked
@@ -50,6 +50,7 @@ class SlurmIT {
     private static final int ITERATIONS = 10;
     /** The iteration after which requeue and scancel strike. */
     private static final int STRIKE = 3;
+
     private static final long SCENARIO_MINUTES = 20;
 
     @TempDir
@@ -64,7 +65,9 @@ class SlurmIT {
     @BeforeAll
     static void startEveryScenario() throws Exception {
         Path up = Path.of("..", ".ci", "slurm-up").toAbsolutePath().normalize();
-        Process p = new ProcessBuilder("bash", up.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", up.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), ".ci/slurm-up hangs");
         Assumptions.assumeFalse(p.exitValue() == 3, "no SLURM for these tests: " + out);
@@ -73,8 +76,20 @@ class SlurmIT {
 
         env = Map.of("DIFFRACT_HOME", dir.resolve("home").toString());
         // about 2 CPU s per iteration on 2 ranks: slow enough to strike between two checkpoints
-        DiffractProcess.Result sim = diffract("simulate", "--out", "sim", "--frames", "1500", "--detsize", "25",
-                "--seed", "5", "--num-div", "4", "--iterations", Integer.toString(ITERATIONS));
+        DiffractProcess.Result sim = diffract(
+                "simulate",
+                "--out",
+                "sim",
+                "--frames",
+                "1500",
+                "--detsize",
+                "25",
+                "--seed",
+                "5",
+                "--num-div",
+                "4",
+                "--iterations",
+                Integer.toString(ITERATIONS));
         assertEquals(0, sim.exitCode(), sim.stderr());
         writeLaueSeries(py, dir.resolve("laue.h5"));
         // projects one after the other: 'project new' makes each the current one; later commands name theirs
@@ -82,22 +97,22 @@ class SlurmIT {
             emcProject(name);
         }
         for (String name : new String[] {"spots-ref", "spots-requeue", "spots-cancel", "spots-twin1", "spots-twin2"}) {
-            DiffractProcess.Result r = diffract("project", "new", "laue.h5", "--inh5", "/frames", "--dir", "projects",
-                    "--name", name);
+            DiffractProcess.Result r =
+                    diffract("project", "new", "laue.h5", "--inh5", "/frames", "--dir", "projects", "--name", name);
             assertEquals(0, r.exitCode(), r.stderr());
         }
 
         pool = Executors.newFixedThreadPool(12);
         emcReference = pool.submit(() -> {
-            DiffractProcess.Result r = diffract("run", "emc", "--project", project("emc-ref").toString(), "--procs",
-                    "2", "--threads", "1");
+            DiffractProcess.Result r = diffract(
+                    "run", "emc", "--project", project("emc-ref").toString(), "--procs", "2", "--threads", "1");
             assertEquals(0, r.exitCode(), r.stderr());
             assertNoNotice(r);
             return model(project("emc-ref"));
         });
         spotsReference = pool.submit(() -> {
-            DiffractProcess.Result r = diffract("run", "spots", "--project", project("spots-ref").toString(),
-                    "--procs", "2", "--threads", "1");
+            DiffractProcess.Result r = diffract(
+                    "run", "spots", "--project", project("spots-ref").toString(), "--procs", "2", "--threads", "1");
             assertEquals(0, r.exitCode(), r.stderr());
             assertNoNotice(r);
             return spotsOutput(project("spots-ref"));
@@ -175,7 +190,8 @@ class SlurmIT {
         assertTrue(log.contains("resuming from"), "the restarted job resumed: " + log);
         assertTrue(slurm("scontrol", "show", "job", id).contains("Restarts=1"), "one restart");
         assertFalse(log.contains("WARNING: Using incubator modules"), log);
-        assertEquals(ITERATIONS + 1, Files.readAllLines(p.resolve("output/EMC.log")).size(), "each iteration once");
+        assertEquals(
+                ITERATIONS + 1, Files.readAllLines(p.resolve("output/EMC.log")).size(), "each iteration once");
         assertSameModel(emcReference.get(), model(p), "requeued at iteration " + STRIKE + " vs uninterrupted");
         status = status(p, "emc");
         assertTrue(status.contains("emc: finished (slurm job " + id + ", SLURM COMPLETED)"), status);
@@ -193,8 +209,8 @@ class SlurmIT {
         assertTrue(status.contains("emc: cancelled (slurm job " + id + ", SLURM CANCELLED)"), status);
         int reached = Stages.byName("emc").iterationsDone(p.resolve("output"));
         assertTrue(reached >= STRIKE && reached < ITERATIONS, "a whole checkpoint of a middle iteration: " + reached);
-        DiffractProcess.Result r = diffract("run", "emc", "--project", p.toString(), "--procs", "2", "--threads", "1",
-                "--resume");
+        DiffractProcess.Result r =
+                diffract("run", "emc", "--project", p.toString(), "--procs", "2", "--threads", "1", "--resume");
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stdout().contains("resuming from"), r.stdout());
         assertSameModel(emcReference.get(), model(p), "cancelled at iteration " + reached + ", resumed here");
@@ -230,8 +246,8 @@ class SlurmIT {
         assertFalse(Files.exists(spotsOutput(p)), "no output from a cancelled run");
         String status = status(p, "spots");
         assertTrue(status.contains("spots: cancelled (slurm job " + id + ", SLURM CANCELLED)"), status);
-        DiffractProcess.Result r = diffract("run", "spots", "--project", p.toString(), "--procs", "2", "--threads",
-                "1");
+        DiffractProcess.Result r =
+                diffract("run", "spots", "--project", p.toString(), "--procs", "2", "--threads", "1");
         assertEquals(0, r.exitCode(), r.stderr());
         assertSameFile(spotsReference.get(), spotsOutput(p));
     }
@@ -244,8 +260,19 @@ class SlurmIT {
         Path a = project(stage + "-twin1");
         Path b = project(stage + "-twin2");
         String idA = submit(stage, a);
-        DiffractProcess.Result w = diffract("run", stage, "--project", b.toString(), "--procs", "2", "--threads", "1",
-                "--scheduler", "slurm", "--time", "00:20:00");
+        DiffractProcess.Result w = diffract(
+                "run",
+                stage,
+                "--project",
+                b.toString(),
+                "--procs",
+                "2",
+                "--threads",
+                "1",
+                "--scheduler",
+                "slurm",
+                "--time",
+                "00:20:00");
         assertEquals(0, w.exitCode(), w.stderr());
         String sb = slurm("sbatch", b.resolve("run/" + stage + ".slurm").toString());
         Matcher m = Pattern.compile("Submitted batch job (\\d+)").matcher(sb);
@@ -275,8 +302,20 @@ class SlurmIT {
     // ---- SLURM
 
     private static String submit(String stage, Path p) throws Exception {
-        DiffractProcess.Result r = diffract("run", stage, "--project", p.toString(), "--procs", "2", "--threads", "1",
-                "--scheduler", "slurm", "--time", "00:20:00", "--submit");
+        DiffractProcess.Result r = diffract(
+                "run",
+                stage,
+                "--project",
+                p.toString(),
+                "--procs",
+                "2",
+                "--threads",
+                "1",
+                "--scheduler",
+                "slurm",
+                "--time",
+                "00:20:00",
+                "--submit");
         assertEquals(0, r.exitCode(), r.stderr());
         Matcher m = Pattern.compile("as slurm job (\\d+)").matcher(r.stdout());
         assertTrue(m.find(), r.stdout());
@@ -305,8 +344,9 @@ class SlurmIT {
         String s;
         while (!wanted.test(s = state(id))) {
             assertTrue(System.nanoTime() < deadline, "slurm job " + id + " is " + s + " after " + minutes + " min");
-            assertFalse(List.of("FAILED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY").contains(s), "slurm job " + id
-                    + " is " + s);
+            assertFalse(
+                    List.of("FAILED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY").contains(s),
+                    "slurm job " + id + " is " + s);
             Thread.sleep(250);
         }
     }
@@ -318,8 +358,9 @@ class SlurmIT {
             // reading the checkpoint is cheap, asking SLURM is not: ask every 2 s
             if (poll % 40 == 39) {
                 String s = state(id);
-                assertTrue(s.equals("PENDING") || s.equals("RUNNING"), "job " + id + " is " + s + " before iteration "
-                        + k);
+                assertTrue(
+                        s.equals("PENDING") || s.equals("RUNNING"),
+                        "job " + id + " is " + s + " before iteration " + k);
             }
             assertTrue(System.nanoTime() < deadline, "job " + id + " did not reach iteration " + k);
             Thread.sleep(50);
@@ -332,8 +373,9 @@ class SlurmIT {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (!Files.isRegularFile(p.resolve("logs/spots.log"))
                 || !Files.readString(p.resolve("logs/spots.log")).contains("INFO")) {
-            assertTrue(List.of("PENDING", "RUNNING").contains(state(id)), "job " + id + " ended before its ranks "
-                    + "worked");
+            assertTrue(
+                    List.of("PENDING", "RUNNING").contains(state(id)),
+                    "job " + id + " ended before its ranks " + "worked");
             assertTrue(System.nanoTime() < deadline, "job " + id + ": no rank at work");
             Thread.sleep(100);
         }
@@ -367,12 +409,21 @@ class SlurmIT {
     }
 
     private static void emcProject(String name) throws Exception {
-        DiffractProcess.Result r = diffract("project", "new", "sim/patterns.h5", "--inh5", "/patterns", "--dir",
-                "projects", "--name", name);
+        DiffractProcess.Result r = diffract(
+                "project", "new", "sim/patterns.h5", "--inh5", "/patterns", "--dir", "projects", "--name", name);
         assertEquals(0, r.exitCode(), r.stderr());
-        r = diffract("project", "config", "--project", project(name).toString(), "parameters|detd=100",
-                "parameters|pixsize=0.5", "parameters|stoprad=3", "emc|num_div=4", "emc|beta=0.1",
-                "emc|beta_schedule=1.5 1", "emc|num_iter=" + ITERATIONS);
+        r = diffract(
+                "project",
+                "config",
+                "--project",
+                project(name).toString(),
+                "parameters|detd=100",
+                "parameters|pixsize=0.5",
+                "parameters|stoprad=3",
+                "emc|num_div=4",
+                "emc|beta=0.1",
+                "emc|beta_schedule=1.5 1",
+                "emc|num_iter=" + ITERATIONS);
         assertEquals(0, r.exitCode(), r.stderr());
     }
 
@@ -385,7 +436,8 @@ class SlurmIT {
     }
 
     private static double[] model(Path p) {
-        return VolumeFile.readCube(p.resolve("output").resolve(String.format("intens_%03d.h5", ITERATIONS))).data();
+        return VolumeFile.readCube(p.resolve("output").resolve(String.format("intens_%03d.h5", ITERATIONS)))
+                .data();
     }
 
     private static Path spotsOutput(Path p) {
@@ -406,7 +458,8 @@ class SlurmIT {
 
     /** Every dataset of two HDF5 files: same names, shapes and values. */
     private static void assertSameFile(Path expected, Path actual) {
-        try (HdfFile e = new HdfFile(expected); HdfFile a = new HdfFile(actual)) {
+        try (HdfFile e = new HdfFile(expected);
+                HdfFile a = new HdfFile(actual)) {
             List<String> names = new ArrayList<>();
             collect(e, names);
             List<String> other = new ArrayList<>();
@@ -440,7 +493,8 @@ class SlurmIT {
      * frame_number_global and the block_size attribute.
      */
     private static void writeLaueSeries(Python py, Path file) throws Exception {
-        String script = String.join("\n",
+        String script = String.join(
+                "\n",
                 "import sys, numpy as np, h5py",
                 "n, h, w, per = 300, 160, 160, 10",
                 "rng = np.random.default_rng(7)",

@@ -1,10 +1,5 @@
 package org.diffract.launch;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Kill at any point (issue 15.6, subtomo): the real {@code diffract refine subtomo} on 2 MPJ ranks is SIGKILLed,
  * launcher, starter and rank JVM at once, at five moments of an iteration: during the coarse alignment, during
@@ -32,13 +32,36 @@ import org.junit.jupiter.api.io.TempDir;
 class SubtomoKillIT {
     static final int N = 16;
     static final int ITER = 3;
+
     @TempDir
     static Path dir;
 
     static List<String> command(String path, String... extra) {
-        List<String> a = new ArrayList<>(List.of("refine", "subtomo", "--input", "particles.h5", "--nref", "2", "--refgenmethod", "random", "--iter",
-                Integer.toString(ITER), "--shrink", "2", "--align", "rotate_translate_3d:delta=30:dphi=30", "--falign",
-                "refine_3d_grid:delta=10:range=10", "--search", "3", "--path", path, "--ranks", "2", "--threads", "1"));
+        List<String> a = new ArrayList<>(List.of(
+                "refine",
+                "subtomo",
+                "--input",
+                "particles.h5",
+                "--nref",
+                "2",
+                "--refgenmethod",
+                "random",
+                "--iter",
+                Integer.toString(ITER),
+                "--shrink",
+                "2",
+                "--align",
+                "rotate_translate_3d:delta=30:dphi=30",
+                "--falign",
+                "refine_3d_grid:delta=10:range=10",
+                "--search",
+                "3",
+                "--path",
+                path,
+                "--ranks",
+                "2",
+                "--threads",
+                "1"));
         a.addAll(List.of(extra));
         return a;
     }
@@ -46,12 +69,17 @@ class SubtomoKillIT {
     @BeforeAll
     static void uninterrupted() throws Exception {
         // two objects, six particles each, from random references: classes still change in every iteration
-        SyntheticSubtomograms data = new SyntheticSubtomograms(N, SyntheticSubtomograms.objects(N, 2, 6, 5), 6, 1.5, 0.7, 30, 8);
-        new H5Writer().put("volumes", data.flatParticles(), data.particles().length, N, N, N).write(dir.resolve("particles.h5"));
+        SyntheticSubtomograms data =
+                new SyntheticSubtomograms(N, SyntheticSubtomograms.objects(N, 2, 6, 5), 6, 1.5, 0.7, 30, 8);
+        new H5Writer()
+                .put("volumes", data.flatParticles(), data.particles().length, N, N, N)
+                .write(dir.resolve("particles.h5"));
         DiffractProcess.Result r = DiffractProcess.run(dir, command("full").toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.stderr());
-        assertEquals(ITER, checkpointIteration(dir.resolve("full")), "the uninterrupted run makes all " + ITER
-                + " iterations (its classes keep changing): " + r.stdout());
+        assertEquals(
+                ITER,
+                checkpointIteration(dir.resolve("full")),
+                "the uninterrupted run makes all " + ITER + " iterations (its classes keep changing): " + r.stdout());
     }
 
     /** Every dataset of the checkpoint read: a half-written file fails here. Its iteration, or 0 without one. */
@@ -61,7 +89,8 @@ class SubtomoKillIT {
             return 0;
         }
         try (H5Reader r = H5Reader.open(cp)) {
-            for (String d : List.of("references", "score", "rotation", "shift", "membership", "seconds", "particle_hash")) {
+            for (String d :
+                    List.of("references", "score", "rotation", "shift", "membership", "seconds", "particle_hash")) {
                 r.doubles(d);
             }
             return (int) r.scalar("iteration", -1);
@@ -77,20 +106,25 @@ class SubtomoKillIT {
         Path out = dir.resolve(name);
         Path paused = dir.resolve(name + ".paused");
         File log = dir.resolve(name + ".console").toFile();
-        ProcessBuilder pb = DiffractProcess.builder(dir, command(name).toArray(String[]::new)).redirectErrorStream(true)
+        ProcessBuilder pb = DiffractProcess.builder(dir, command(name).toArray(String[]::new))
+                .redirectErrorStream(true)
                 .redirectOutput(log);
         pb.environment().put("DIFFRACT_TEST_PAUSE", point + ":" + iteration + ":" + rank + ":" + paused);
         Process p = pb.start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!Files.exists(paused)) {
-            assertTrue(p.isAlive(), point + ": the run ended before reaching its pause: " + Files.readString(log.toPath()));
+            assertTrue(
+                    p.isAlive(),
+                    point + ": the run ended before reaching its pause: " + Files.readString(log.toPath()));
             assertTrue(System.nanoTime() < deadline, point + ": no pause after 5 minutes");
             Thread.sleep(50);
         }
         assertTrue(DiffractProcess.killTree(p) >= 3, "launcher, starter and rank JVM");
 
-        assertEquals(checkpointLeft, checkpointIteration(out), point + ": the checkpoint left is whole and of iteration "
-                + checkpointLeft);
+        assertEquals(
+                checkpointLeft,
+                checkpointIteration(out),
+                point + ": the checkpoint left is whole and of iteration " + checkpointLeft);
         List<String> temporary = temporaryFiles(out);
         if (point.equals("checkpoint")) {
             // killed between writing the new checkpoint and renaming it: the old one stands beside the new one's temp
@@ -98,21 +132,32 @@ class SubtomoKillIT {
         }
         if (point.equals("outputs")) {
             assertTrue(Files.exists(out.resolve(String.format("classes_%02d.h5", ITER))));
-            assertFalse(Files.exists(out.resolve(String.format("alignments_%02d.h5", ITER))), "killed before the alignments");
+            assertFalse(
+                    Files.exists(out.resolve(String.format("alignments_%02d.h5", ITER))),
+                    "killed before the alignments");
         }
 
-        DiffractProcess.Result r = DiffractProcess.run(dir, command(name, "--resume").toArray(String[]::new));
+        DiffractProcess.Result r =
+                DiffractProcess.run(dir, command(name, "--resume").toArray(String[]::new));
         assertEquals(0, r.exitCode(), point + ": " + r.stderr());
         String said = Files.readString(out.resolve("diffract.log"));
-        assertTrue(said.contains(checkpointLeft == 0 ? "no checkpoint in " : "resuming from "
-                + out.resolve("checkpoint.h5") + " after iteration " + checkpointLeft), said);
+        assertTrue(
+                said.contains(
+                        checkpointLeft == 0
+                                ? "no checkpoint in "
+                                : "resuming from " + out.resolve("checkpoint.h5") + " after iteration "
+                                        + checkpointLeft),
+                said);
         assertEquals(List.of(), temporaryFiles(out), point + ": no temporary file left");
         assertSameResult(dir.resolve("full"), out, point);
     }
 
     static List<String> temporaryFiles(Path out) throws Exception {
         try (Stream<Path> s = Files.list(out)) {
-            return s.map(f -> f.getFileName().toString()).filter(f -> f.contains(".tmp-")).sorted().toList();
+            return s.map(f -> f.getFileName().toString())
+                    .filter(f -> f.contains(".tmp-"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -137,7 +182,8 @@ class SubtomoKillIT {
                 assertClose(a.doubles(img), b.doubles(img), point + ": class_avgs.hdf image " + k);
             }
         }
-        for (String f : List.of("class_membership.txt", "alignments_" + last + ".txt", "sptali_rm_2_0.json", "sptali_rm_2_1.json")) {
+        for (String f : List.of(
+                "class_membership.txt", "alignments_" + last + ".txt", "sptali_rm_2_0.json", "sptali_rm_2_1.json")) {
             assertEquals(Files.readString(full.resolve(f)), Files.readString(resumed.resolve(f)), point + ": " + f);
         }
     }
@@ -168,8 +214,12 @@ class SubtomoKillIT {
         assertTrue(r.exitCode() != 0, r.stdout());
         List<String> lines = r.errorLines();
         assertEquals(1, lines.size(), r.stderr());
-        assertTrue(lines.get(0).contains(out.resolve("checkpoint.h5") + ": made with other options: --align "
-                + "'rotate_translate_3d:delta=20:dphi=30' (checkpoint: 'rotate_translate_3d:delta=30:dphi=30')"), lines.get(0));
+        assertTrue(
+                lines.get(0)
+                        .contains(
+                                out.resolve("checkpoint.h5") + ": made with other options: --align "
+                                        + "'rotate_translate_3d:delta=20:dphi=30' (checkpoint: 'rotate_translate_3d:delta=30:dphi=30')"),
+                lines.get(0));
         assertArrayEquals(checkpoint, Files.readAllBytes(out.resolve("checkpoint.h5")));
         assertArrayEquals(parameters, Files.readAllBytes(out.resolve("parameters.txt")));
         assertSameResult(dir.resolve("full"), out, "refused");

@@ -6,8 +6,16 @@ package org.diffract.spots;
  * X_max, Y_max) inclusive, and pixel list (flat indices X * width + Y, ascending). X is the row (numpy's
  * dimension 1 of I[i, X, Y], HDFView's height) and Y the column, as LaueUtil indexes a pixel.
  */
-record FrameSpots(int frame, int mask, int[] label, double[] intensity, double[] intensityBg, int[] xy,
-                         int[] box, int[] pixelStart, int[] pixels) {
+record FrameSpots(
+        int frame,
+        int mask,
+        int[] label,
+        double[] intensity,
+        double[] intensityBg,
+        int[] xy,
+        int[] box,
+        int[] pixelStart,
+        int[] pixels) {
     public int count() {
         return label.length;
     }
@@ -16,8 +24,8 @@ record FrameSpots(int frame, int mask, int[] label, double[] intensity, double[]
      * Measures every component of {@code labels} (1 .. numLabels) on {@code image}. {@code mask} is the
      * index of the (synced) mask the labels come from.
      */
-    public static FrameSpots measure(int frame, int mask, float[] image, double[] avg, int[] labels, int numLabels,
-                                     int width) {
+    public static FrameSpots measure(
+            int frame, int mask, float[] image, double[] avg, int[] labels, int numLabels, int width) {
         int n = numLabels;
         int[] count = new int[n + 1];
         int pixelsTotal = 0;

@@ -46,7 +46,11 @@ public final class LaueInput implements FrameSource, AutoCloseable {
                         + " but must be (frames, height, width); write the frame stack as one 3D dataset");
             }
             Class<?> t = ds.getJavaType();
-            if (!(t == byte.class || t == short.class || t == int.class || t == long.class || t == float.class
+            if (!(t == byte.class
+                    || t == short.class
+                    || t == int.class
+                    || t == long.class
+                    || t == float.class
                     || t == double.class)) {
                 throw new UserError(file + ": dataset 'frames' has type " + t.getSimpleName()
                         + "; write the frames as an integer or float type");
@@ -79,7 +83,8 @@ public final class LaueInput implements FrameSource, AutoCloseable {
                 laser = new int[n];
                 for (int f = 0; f < n; f++) {
                     if (on[f] != 0 && on[f] != 1) {
-                        throw new UserError(file + ": lauecollect/laser_on[" + f + "] is " + on[f] + "; it must be 0 or 1");
+                        throw new UserError(
+                                file + ": lauecollect/laser_on[" + f + "] is " + on[f] + "; it must be 0 or 1");
                     }
                     laser[f] = (int) on[f];
                 }
@@ -93,7 +98,8 @@ public final class LaueInput implements FrameSource, AutoCloseable {
 
     private static double[] perFrame(H5Reader r, String path, int n, boolean finite) {
         if (!r.has(path)) {
-            throw new UserError(r.file() + ": no dataset '" + path + "'; LaueCollect files keep one value per frame there");
+            throw new UserError(
+                    r.file() + ": no dataset '" + path + "'; LaueCollect files keep one value per frame there");
         }
         double[] v = r.doubles(path);
         if (v.length != n) {
@@ -150,8 +156,10 @@ public final class LaueInput implements FrameSource, AutoCloseable {
         try {
             data = frames.getData(new long[] {f0, y0, 0}, new int[] {nf, rows, w});
         } catch (HdfException | IllegalArgumentException e) {
-            throw new UserError(file + ": cannot read frames " + f0 + ".." + (f0 + nf - 1) + " (" + e.getMessage()
-                    + "); the file may be truncated or use an unsupported filter", e);
+            throw new UserError(
+                    file + ": cannot read frames " + f0 + ".." + (f0 + nf - 1) + " (" + e.getMessage()
+                            + "); the file may be truncated or use an unsupported filter",
+                    e);
         }
         int at = 0;
         for (int f = 0; f < nf; f++) {
@@ -190,8 +198,8 @@ public final class LaueInput implements FrameSource, AutoCloseable {
                 out[at + x] = a[x];
             }
         } else {
-            throw new UserError(file + ": frames have an unsupported type " + row.getClass().getSimpleName()
-                    + "; write them as an integer or float type");
+            throw new UserError(file + ": frames have an unsupported type "
+                    + row.getClass().getSimpleName() + "; write them as an integer or float type");
         }
         for (int x = 0; x < w; x++) {
             if (!Float.isFinite(out[at + x])) {

@@ -25,8 +25,14 @@ public final class LaueSeries {
     /**
      * @param laserGroup per frame 0 .. G-1 (0 = laser off for laser_on data), or null without laser data
      */
-    public LaueSeries(int numFrames, int height, int width, double[] angle, long[] frameNumberGlobal, int blockSize,
-                      int[] laserGroup) {
+    public LaueSeries(
+            int numFrames,
+            int height,
+            int width,
+            double[] angle,
+            long[] frameNumberGlobal,
+            int blockSize,
+            int[] laserGroup) {
         this.numFrames = numFrames;
         this.height = height;
         this.width = width;

@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-
 import javax.imageio.ImageIO;
 
 import org.diffract.core.io.AtomicFiles;
@@ -20,8 +19,7 @@ public final class MaskOverlayPlot {
     static final int YELLOW = 0xf0e020;
     static final int CYAN = 0x20d0f0;
 
-    private MaskOverlayPlot() {
-    }
+    private MaskOverlayPlot() {}
 
     public static void write(Path png, SpotsResult r, int frame, float[] image) {
         BufferedImage img = render(r, frame, image);

@@ -8,8 +8,7 @@ import java.util.Arrays;
  * empty, so erosion also eats spots touching the edge.
  */
 public final class Morphology {
-    private Morphology() {
-    }
+    private Morphology() {}
 
     /**
      * {@code out} = erosion of {@code in}; the arrays must differ. Row-wise AND of shifted rows (the square
@@ -82,8 +81,8 @@ public final class Morphology {
      * {@code erosions} erosions then {@code dilations} dilations of {@code mask} into {@code out}, using
      * {@code scratch} (same length) for the ping-pong.
      */
-    public static void open(byte[] mask, byte[] out, byte[] scratch, int h, int w, Structure s, int erosions,
-                            int dilations) {
+    public static void open(
+            byte[] mask, byte[] out, byte[] scratch, int h, int w, Structure s, int erosions, int dilations) {
         byte[] cur = mask;
         int steps = erosions + dilations;
         if (steps == 0) {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 public final class PixelStatistics {
     /** Output of the last {@link #compute}, one pixel. */
     double avg;
+
     double std;
     double iqr;
     double max;

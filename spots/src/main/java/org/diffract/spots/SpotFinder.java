@@ -57,7 +57,10 @@ public final class SpotFinder {
             List<UnitResult> mine = masks(source, stats, units, pool);
             List<UnitResult> all = gather(mine, s);
             if (comm.rank() == 0) {
-                LOG.info("masks, labels and spots of {} frames in {} masks: {} s", s.numFrames(), units.length,
+                LOG.info(
+                        "masks, labels and spots of {} frames in {} masks: {} s",
+                        s.numFrames(),
+                        units.length,
                         seconds(t1));
                 return SpotsResult.assemble(s, stats, all, units.length, options);
             }
@@ -113,8 +116,13 @@ public final class SpotFinder {
             }
             int base = y0 * w;
             int items = (bandPix + PIXELS_PER_ITEM - 1) / PIXELS_PER_ITEM;
-            pool.forEachItem(0, items, () -> options.kruskal() ? PixelStatistics.kruskal(s, options.alpha())
-                    : PixelStatistics.trimmed(n, options.nPercent()), (ps, item) -> {
+            pool.forEachItem(
+                    0,
+                    items,
+                    () -> options.kruskal()
+                            ? PixelStatistics.kruskal(s, options.alpha())
+                            : PixelStatistics.trimmed(n, options.nPercent()),
+                    (ps, item) -> {
                         int to = Math.min(bandPix, (item + 1) * PIXELS_PER_ITEM);
                         for (int p = item * PIXELS_PER_ITEM; p < to; p++) {
                             ps.compute(series, p * n);
@@ -174,7 +182,14 @@ public final class SpotFinder {
                 for (int p = 0; p < px; p++) {
                     r[p] = img[p] >= threshold[p] ? (byte) 1 : 0;
                 }
-                Morphology.open(r, filtered[i], scratch.morphology, h, w, options.structure(), options.erosions(),
+                Morphology.open(
+                        r,
+                        filtered[i],
+                        scratch.morphology,
+                        h,
+                        w,
+                        options.structure(),
+                        options.erosions(),
                         options.dilations());
                 if (synced) {
                     byte[] f = filtered[i];

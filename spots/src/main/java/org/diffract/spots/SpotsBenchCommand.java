@@ -1,5 +1,6 @@
 package org.diffract.spots;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import org.diffract.core.bench.PeakMemory;
 import org.diffract.core.parallel.LocalCommunicator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.lang.management.ManagementFactory;
 
 /**
  * {@code diffract spots bench}: frames per second of the spot-finding pipeline (statistics, masks,
@@ -20,7 +20,9 @@ import java.lang.management.ManagementFactory;
  * one rank and T threads; with {@code --numpy SCRIPT} the same pipeline in numpy/scipy on the same
  * machine for comparison.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Time spot finding on a synthetic frame series (frames/s), optionally against numpy/scipy.")
 public final class SpotsBenchCommand implements Callable<Integer> {
     @Option(names = "--frames", defaultValue = "200", description = "frames (default ${DEFAULT-VALUE})")
@@ -46,17 +48,27 @@ public final class SpotsBenchCommand implements Callable<Integer> {
         int perAngle = frames / 10;
         int n = perAngle * 10;
         long t0 = System.nanoTime();
-        SyntheticLaue d = SyntheticLaue.builder().size(size, size).angles(10, perAngle)
-                .spots(Math.min(20, size / 24), 0, 300).seed(1).build();
-        System.out.printf(Locale.ROOT, "bench: %d frames of %d x %d generated in %.1f s; %d threads%n", n, size, size,
-                (System.nanoTime() - t0) / 1e9, threads);
+        SyntheticLaue d = SyntheticLaue.builder()
+                .size(size, size)
+                .angles(10, perAngle)
+                .spots(Math.min(20, size / 24), 0, 300)
+                .seed(1)
+                .build();
+        System.out.printf(
+                Locale.ROOT,
+                "bench: %d frames of %d x %d generated in %.1f s; %d threads%n",
+                n,
+                size,
+                size,
+                (System.nanoTime() - t0) / 1e9,
+                threads);
         SpotsOptions o = SpotsOptions.resolve(null, Map.of(SpotsOptions.Key.INPUT.key(), "/bench/synthetic__mccd.h5"));
         double best = Double.MAX_VALUE;
         double bestCpu = Double.MAX_VALUE;
         int spots = 0;
         // the machine may be shared: CPU seconds tell the work apart from the waiting
-        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                ManagementFactory.getOperatingSystemMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int rep = 0; rep < 2; rep++) {
             long t = System.nanoTime();
             long c = os.getProcessCpuTime();
@@ -66,12 +78,23 @@ public final class SpotsBenchCommand implements Callable<Integer> {
             best = Math.min(best, s);
             bestCpu = Math.min(bestCpu, cpu);
             spots = r.numSpots();
-            System.out.printf(Locale.ROOT, "bench: java run %d: %.2f s wall, %.2f s CPU, %.1f frames/s, %d spots%n",
-                    rep + 1, s, cpu, n / s, spots);
+            System.out.printf(
+                    Locale.ROOT,
+                    "bench: java run %d: %.2f s wall, %.2f s CPU, %.1f frames/s, %d spots%n",
+                    rep + 1,
+                    s,
+                    cpu,
+                    n / s,
+                    spots);
         }
         double javaFps = n / best;
-        System.out.printf(Locale.ROOT, "bench: java best %.2f s = %.1f frames/s (%.2f CPU s); peak memory %s%n", best,
-                javaFps, bestCpu, PeakMemory.describe());
+        System.out.printf(
+                Locale.ROOT,
+                "bench: java best %.2f s = %.1f frames/s (%.2f CPU s); peak memory %s%n",
+                best,
+                javaFps,
+                bestCpu,
+                PeakMemory.describe());
         if (numpy != null) {
             if (!Files.isRegularFile(numpy)) {
                 throw new UserError(numpy + ": no such script; give spots/bench/spots_numpy.py");
@@ -79,7 +102,8 @@ public final class SpotsBenchCommand implements Callable<Integer> {
             d = null;
             System.gc();
             Process p = new ProcessBuilder(python, numpy.toString(), Integer.toString(n), Integer.toString(size))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (p.waitFor() != 0) {
                 throw new UserError("numpy reference failed: " + out.replace('\n', ' '));
@@ -90,12 +114,18 @@ public final class SpotsBenchCommand implements Callable<Integer> {
                 String[] f = last.substring(4).trim().split(" ");
                 double npFps = Double.parseDouble(f[0]);
                 double npCpu = Double.parseDouble(f[1]);
-                System.out.printf(Locale.ROOT, "bench: java %.1f frames/s vs numpy/scipy %.1f frames/s: %.1fx faster "
-                        + "(CPU seconds: java %.2f on %d threads, numpy %.2f)%n", javaFps, npFps, javaFps / npFps,
-                        bestCpu, threads, npCpu);
+                System.out.printf(
+                        Locale.ROOT,
+                        "bench: java %.1f frames/s vs numpy/scipy %.1f frames/s: %.1fx faster "
+                                + "(CPU seconds: java %.2f on %d threads, numpy %.2f)%n",
+                        javaFps,
+                        npFps,
+                        javaFps / npFps,
+                        bestCpu,
+                        threads,
+                        npCpu);
             }
         }
         return 0;
     }
-
 }

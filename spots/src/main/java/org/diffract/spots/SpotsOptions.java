@@ -20,9 +20,19 @@ import org.diffract.core.io.H5Writer.Compression;
  *
  * <p>{@link Key} is the one list of the options: config key, the tool's short and long option, and default.
  */
-public record SpotsOptions(Path input, Path output, Method method, int nPercent, double alpha, double cutoff,
-                           int erosions, int dilations, Structure structure, int minAngles, Sync sync,
-                           Compression compression) {
+public record SpotsOptions(
+        Path input,
+        Path output,
+        Method method,
+        int nPercent,
+        double alpha,
+        double cutoff,
+        int erosions,
+        int dilations,
+        Structure structure,
+        int minAngles,
+        Sync sync,
+        Compression compression) {
     public static final String SECTION = "spots";
 
     /** How the background statistics leave out the spot values (-m). */
@@ -39,7 +49,9 @@ public record SpotsOptions(Path input, Path output, Method method, int nPercent,
 
     /** Which frames share one mask (-S): each its own, off/on pairs, or all frames at one angle. */
     public enum Sync {
-        NONE, PAIRS, BLOCKS;
+        NONE,
+        PAIRS,
+        BLOCKS;
 
         public String key() {
             return name().toLowerCase(Locale.ROOT);
@@ -49,18 +61,37 @@ public record SpotsOptions(Path input, Path output, Method method, int nPercent,
     /** The options: config key, lu_hdf2spots' short and long option (null for the positional input), default. */
     public enum Key {
         INPUT("input", null, null, null, "FILE__mccd.h5", "input frames"),
-        OUTPUT("output", "-o", "--output", null, "FILE__spots.h5", "output file (default: the input's name with __spots.h5)"),
+        OUTPUT(
+                "output",
+                "-o",
+                "--output",
+                null,
+                "FILE__spots.h5",
+                "output file (default: the input's name with __spots.h5)"),
         METHOD("method", "-m", "--method", "n_removed", "n_removed|kruskal", "background statistics method"),
         N_PERCENT("n_percent", "-n", "--n", "25", "N", "percent of largest values removed per pixel; 0 means 25"),
         ALPHA("alpha", "-A", "--alpha", "0.05", "ALPHA", "significance level of the Kruskal-Wallis test"),
         CUTOFF("cutoff", "-c", "--cutoff", "3.0", "CUTOFF", "mask: I >= avg + cutoff * std"),
         EROSIONS("erosions", "-e", "--erosions", "1", "N_EROSIONS", "erosions of each raw mask"),
         DILATIONS("dilations", "-d", "--dilations", "2", "N_DILATIONS", "dilations after the erosions"),
-        STRUCTURE("structure", "-s", "--structure", "2,2", "rank,connectivity",
+        STRUCTURE(
+                "structure",
+                "-s",
+                "--structure",
+                "2,2",
+                "rank,connectivity",
                 "scipy's generate_binary_structure (2,1 cross; 2,2 square)"),
-        MIN_ANGLES("min_angles", "-a", "--angles", "10", "ANGLES", "refuse input with fewer distinct lauecollect/angle"),
-        SYNC("sync", "-S", "--sync", "none", "none|pairs|blocks", "frames sharing one mask: off/on pairs, or all at an angle"),
-        COMPRESSION("compression", "-C", "--compression", "gzip", "gzip|lzf|none", "compression of the output datasets");
+        MIN_ANGLES(
+                "min_angles", "-a", "--angles", "10", "ANGLES", "refuse input with fewer distinct lauecollect/angle"),
+        SYNC(
+                "sync",
+                "-S",
+                "--sync",
+                "none",
+                "none|pairs|blocks",
+                "frames sharing one mask: off/on pairs, or all at an angle"),
+        COMPRESSION(
+                "compression", "-C", "--compression", "gzip", "gzip|lzf|none", "compression of the output datasets");
 
         private final String key;
         private final String shortOption;
@@ -129,12 +160,17 @@ public record SpotsOptions(Path input, Path output, Method method, int nPercent,
 
     /** The checks every instance passes, whichever way it was made. */
     public SpotsOptions {
-        if (input == null || output == null || method == null || structure == null || sync == null
+        if (input == null
+                || output == null
+                || method == null
+                || structure == null
+                || sync == null
                 || compression == null) {
             throw new IllegalArgumentException("spots options need every value");
         }
         if (nPercent < 1 || nPercent > 99) {
-            throw new UserError("n_percent (-n) = " + nPercent + " is not valid; give a whole percentage 0..99 (0 means 25)");
+            throw new UserError(
+                    "n_percent (-n) = " + nPercent + " is not valid; give a whole percentage 0..99 (0 means 25)");
         }
         if (!(alpha > 0 && alpha < 1)) {
             throw new UserError("alpha (-A) = " + alpha + " is not valid; give a significance level between 0 and 1, "
@@ -168,7 +204,10 @@ public record SpotsOptions(Path input, Path output, Method method, int nPercent,
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             Key k = Key.of(e.getKey());
             String v = e.getValue();
-            ini.set(SECTION, k.key, k.isPath() && !v.isEmpty() ? Path.of(v).toAbsolutePath().toString() : v);
+            ini.set(
+                    SECTION,
+                    k.key,
+                    k.isPath() && !v.isEmpty() ? Path.of(v).toAbsolutePath().toString() : v);
         }
         return from(ini);
     }
@@ -189,11 +228,18 @@ public record SpotsOptions(Path input, Path output, Method method, int nPercent,
         } else if (n < 0 || n > 99) {
             throw new UserError("n_percent (-n) = " + n + " is not valid; give a whole percentage 0..99 (0 means 25)");
         }
-        return new SpotsOptions(input.toAbsolutePath(), output == null ? defaultOutput(input) : output.toAbsolutePath(),
-                choice(ini, Key.METHOD, Method.class), n, ini.getDouble(SECTION, Key.ALPHA.key, number(Key.ALPHA)),
-                ini.getDouble(SECTION, Key.CUTOFF.key, number(Key.CUTOFF)), integer(ini, Key.EROSIONS),
-                integer(ini, Key.DILATIONS), Structure.parse(ini.getString(SECTION, Key.STRUCTURE.key,
-                        Key.STRUCTURE.dflt)), integer(ini, Key.MIN_ANGLES), choice(ini, Key.SYNC, Sync.class),
+        return new SpotsOptions(
+                input.toAbsolutePath(),
+                output == null ? defaultOutput(input) : output.toAbsolutePath(),
+                choice(ini, Key.METHOD, Method.class),
+                n,
+                ini.getDouble(SECTION, Key.ALPHA.key, number(Key.ALPHA)),
+                ini.getDouble(SECTION, Key.CUTOFF.key, number(Key.CUTOFF)),
+                integer(ini, Key.EROSIONS),
+                integer(ini, Key.DILATIONS),
+                Structure.parse(ini.getString(SECTION, Key.STRUCTURE.key, Key.STRUCTURE.dflt)),
+                integer(ini, Key.MIN_ANGLES),
+                choice(ini, Key.SYNC, Sync.class),
                 choice(ini, Key.COMPRESSION, Compression.class));
     }
 
@@ -206,7 +252,8 @@ public record SpotsOptions(Path input, Path output, Method method, int nPercent,
     }
 
     private static <E extends Enum<E>> E choice(IniConfig ini, Key k, Class<E> type) {
-        String[] names = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+        String[] names = Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase(Locale.ROOT))
                 .toArray(String[]::new);
         return Enum.valueOf(type, ini.getChoice(SECTION, k.key, k.dflt, names).toUpperCase(Locale.ROOT));
     }
@@ -215,7 +262,8 @@ public record SpotsOptions(Path input, Path output, Method method, int nPercent,
     public static Path defaultOutput(Path input) {
         Path in = input.toAbsolutePath();
         String name = in.getFileName().toString();
-        String stem = name.endsWith("__mccd.h5") ? name.substring(0, name.length() - "__mccd.h5".length())
+        String stem = name.endsWith("__mccd.h5")
+                ? name.substring(0, name.length() - "__mccd.h5".length())
                 : name.endsWith(".h5") ? name.substring(0, name.length() - 3) : name;
         return in.resolveSibling(stem + "__spots.h5");
     }

@@ -29,8 +29,7 @@ import org.diffract.core.plot.SlicePlot;
  * </pre>
  */
 public final class SpotsOutput {
-    private SpotsOutput() {
-    }
+    private SpotsOutput() {}
 
     /** Writes the file and PNGs; {@code source} gives the image under the mask overlay. */
     public static void write(SpotsResult r, SpotsOptions o, FrameSource source) {
@@ -76,7 +75,9 @@ public final class SpotsOutput {
         out.attribute(info, "cutoff", o.cutoff());
         out.attribute(info, "erosions", o.erosions());
         out.attribute(info, "dilations", o.dilations());
-        out.attribute(info, "structure", new int[] {o.structure().rank(), o.structure().connectivity()});
+        out.attribute(info, "structure", new int[] {
+            o.structure().rank(), o.structure().connectivity()
+        });
         out.attribute(info, "min_angles", o.minAngles());
         out.attribute(info, "sync", o.sync().key());
         out.attribute(info, "compression", c.key());

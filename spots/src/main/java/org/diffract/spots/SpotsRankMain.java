@@ -13,8 +13,7 @@ import org.diffract.core.parallel.RankMain;
 public final class SpotsRankMain {
     private static final Logger LOG = LogManager.getLogger(SpotsRankMain.class);
 
-    private SpotsRankMain() {
-    }
+    private SpotsRankMain() {}
 
     public static void main(String[] argv) {
         RankMain.run(argv, ctx -> {
@@ -25,14 +24,22 @@ public final class SpotsRankMain {
             SpotsOptions o = SpotsOptions.read(ctx.config());
             try (LaueInput in = LaueInput.open(o.input())) {
                 if (ctx.comm().rank() == 0) {
-                    LOG.info("spots: {} on {} ranks x {} threads: {}", o.input(), ctx.comm().size(), ctx.threads(),
+                    LOG.info(
+                            "spots: {} on {} ranks x {} threads: {}",
+                            o.input(),
+                            ctx.comm().size(),
+                            ctx.threads(),
                             in.series());
                 }
                 SpotsResult r = new SpotFinder(o, ctx.comm(), ctx.threads()).run(in);
                 if (r != null) {
                     SpotsOutput.write(r, o, in);
-                    LOG.info("spots: {} spots in {} frames ({} masks) written to {}", r.numSpots(), r.numFrames(),
-                            r.numMasks(), o.output());
+                    LOG.info(
+                            "spots: {} spots in {} frames ({} masks) written to {}",
+                            r.numSpots(),
+                            r.numFrames(),
+                            r.numMasks(),
+                            o.output());
                 }
             }
         });

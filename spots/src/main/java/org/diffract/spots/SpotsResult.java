@@ -30,12 +30,14 @@ public final class SpotsResult {
     final int[] counts;
     /** The mask each frame was labelled in. */
     final int[] maskOfFrame;
+
     final double[] intensity;
     final double[] intensityBg;
     /** Flat (spots, 2): X, Y. */
     final int[] xy;
     /** Flat (spots, 4): X_min, Y_min, X_max, Y_max. */
     final int[] box;
+
     final int[] frame;
     final int[] label;
     final int[] mask;
@@ -47,8 +49,14 @@ public final class SpotsResult {
     /** lu_hdf2spots' n_removed: values dropped per pixel (n_removed), or in total over all pixels (kruskal). */
     final long nRemoved;
 
-    private SpotsResult(LaueSeries series, PixelStats stats, int numMasks, int numSpots, int numPixels,
-                        boolean synced, long nRemoved) {
+    private SpotsResult(
+            LaueSeries series,
+            PixelStats stats,
+            int numMasks,
+            int numSpots,
+            int numPixels,
+            boolean synced,
+            long nRemoved) {
         int n = series.numFrames();
         int h = series.height();
         int w = series.width();

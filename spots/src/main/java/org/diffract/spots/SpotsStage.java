@@ -16,7 +16,6 @@ import org.diffract.core.config.IniText;
 import org.diffract.core.stage.Stage;
 import org.diffract.core.stage.StageOption;
 
-
 /** Laue spot finding ({@code spots}) as a launcher stage. */
 public final class SpotsStage implements Stage {
     @Override
@@ -84,8 +83,10 @@ public final class SpotsStage implements Stage {
 
     @Override
     public Set<String> pathKeys() {
-        return Arrays.stream(SpotsOptions.Key.values()).filter(SpotsOptions.Key::isPath)
-                .map(k -> SpotsOptions.SECTION + "." + k.key()).collect(Collectors.toUnmodifiableSet());
+        return Arrays.stream(SpotsOptions.Key.values())
+                .filter(SpotsOptions.Key::isPath)
+                .map(k -> SpotsOptions.SECTION + "." + k.key())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** lu_hdf2spots' command line: the frames file, then its short options with their long names. */
@@ -93,10 +94,16 @@ public final class SpotsStage implements Stage {
     public List<StageOption> options() {
         List<StageOption> out = new ArrayList<>();
         for (SpotsOptions.Key k : SpotsOptions.Key.values()) {
-            out.add(k.shortOption() == null
-                    ? StageOption.positional(SpotsOptions.SECTION, k.key(), k.label(), k.help())
-                    : StageOption.value(SpotsOptions.SECTION, k.key(), k.label(), k.help(), k.shortOption(),
-                            k.longOption()));
+            out.add(
+                    k.shortOption() == null
+                            ? StageOption.positional(SpotsOptions.SECTION, k.key(), k.label(), k.help())
+                            : StageOption.value(
+                                    SpotsOptions.SECTION,
+                                    k.key(),
+                                    k.label(),
+                                    k.help(),
+                                    k.shortOption(),
+                                    k.longOption()));
         }
         return out;
     }

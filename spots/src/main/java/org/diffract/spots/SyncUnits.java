@@ -10,8 +10,7 @@ import org.diffract.core.UserError;
  * pairs (pairs), or all frames at the same angle (blocks). A unit is never split between ranks.
  */
 public final class SyncUnits {
-    private SyncUnits() {
-    }
+    private SyncUnits() {}
 
     /** Units as frame lists, in order of their first frame. */
     public static int[][] of(LaueSeries s, SpotsOptions.Sync sync, String file) {
@@ -34,8 +33,9 @@ public final class SyncUnits {
                     int a = 2 * k;
                     int b = a + 1;
                     if (s.angle(a) != s.angle(b)) {
-                        throw new UserError(file + ": -S pairs: frames " + a + " and " + b
-                                + " are taken at different angles; pairs must be consecutive off/on frames at one angle");
+                        throw new UserError(
+                                file + ": -S pairs: frames " + a + " and " + b
+                                        + " are taken at different angles; pairs must be consecutive off/on frames at one angle");
                     }
                     if (s.hasLaser() && s.numLaserGroups() == 2 && s.laserGroup(a) == s.laserGroup(b)) {
                         throw new UserError(file + ": -S pairs: frames " + a + " and " + b

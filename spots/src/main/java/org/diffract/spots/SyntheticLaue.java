@@ -15,8 +15,7 @@ import org.diffract.core.io.H5Writer;
  */
 public final class SyntheticLaue implements FrameSource {
     /** A planted spot: its angle, the frames it is in, its centre (row, column) and peak height above background. */
-    public record Planted(int angle, int[] frames, int row, int col, double peak, boolean laserOnly) {
-    }
+    public record Planted(int angle, int[] frames, int row, int col, double peak, boolean laserOnly) {}
 
     private final LaueSeries series;
     private final float[][] frames;
@@ -143,8 +142,8 @@ public final class SyntheticLaue implements FrameSource {
                     y = 4 + rnd.nextInt(height - 8);
                     x = 4 + rnd.nextInt(width - 8);
                     if (++tries > 10000) {
-                        throw new IllegalArgumentException("no room for " + spotsPerAngle * angles + " spots in "
-                                + height + " x " + width);
+                        throw new IllegalArgumentException(
+                                "no room for " + spotsPerAngle * angles + " spots in " + height + " x " + width);
                     }
                 } while (tooClose(taken, a, y, x));
                 taken.add(new int[] {y, x, a});
@@ -163,8 +162,8 @@ public final class SyntheticLaue implements FrameSource {
                 planted.add(new Planted(a, fa, y, x, peak, laserOnly));
             }
         }
-        return new SyntheticLaue(new LaueSeries(n, height, width, angle, fng, framesPerAngle, laserGroup), frames,
-                planted);
+        return new SyntheticLaue(
+                new LaueSeries(n, height, width, angle, fng, framesPerAngle, laserGroup), frames, planted);
     }
 
     /**

@@ -16,8 +16,15 @@ import java.util.List;
  * and filtered mask, the unit's synced mask (null without sync) and labels, and each frame's spots; plus the
  * byte form in which ranks send their units to rank 0.
  */
-record UnitResult(int unit, int[] frames, byte[][] raw, byte[][] filtered, byte[] synced, int[] labels, int numLabels,
-                  FrameSpots[] spots) {
+record UnitResult(
+        int unit,
+        int[] frames,
+        byte[][] raw,
+        byte[][] filtered,
+        byte[] synced,
+        int[] labels,
+        int numLabels,
+        FrameSpots[] spots) {
 
     static byte[] encode(List<UnitResult> list, int px) {
         try {

@@ -1,14 +1,14 @@
 package org.diffract.spots;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Arrays;
 
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hand-made cases, the results scipy.ndimage gives for them (border_value 0). */
 class MorphologyTest {
@@ -75,42 +75,20 @@ class MorphologyTest {
 
     @Test
     void openingRemovesSpeckleAndRegrowsSpot() {
-        byte[] in = mask(
-                "#.......",
-                "........",
-                "..###...",
-                "..###.#.",
-                "..###...",
-                "........");
+        byte[] in = mask("#.......", "........", "..###...", "..###.#.", "..###...", "........");
         byte[] out = new byte[in.length];
         Morphology.open(in, out, new byte[in.length], 6, 8, SQUARE, 1, 1);
-        assertArrayEquals(mask(
-                "........",
-                "........",
-                "..###...",
-                "..###...",
-                "..###...",
-                "........"), out);
+        assertArrayEquals(mask("........", "........", "..###...", "..###...", "..###...", "........"), out);
         // 1 erosion + 2 dilations grows the 3x3 block to 5x5
         Morphology.open(in, out, new byte[in.length], 6, 8, SQUARE, 1, 2);
-        assertArrayEquals(mask(
-                "........",
-                ".#####..",
-                ".#####..",
-                ".#####..",
-                ".#####..",
-                ".#####.."), out);
+        assertArrayEquals(mask("........", ".#####..", ".#####..", ".#####..", ".#####..", ".#####.."), out);
         Morphology.open(in, out, new byte[in.length], 6, 8, SQUARE, 0, 0);
         assertArrayEquals(in, out);
     }
 
     @Test
     void labelsFollowConnectivityAndRasterOrder() {
-        byte[] in = mask(
-                "#...#",
-                ".#..#",
-                ".....",
-                "##..#");
+        byte[] in = mask("#...#", ".#..#", ".....", "##..#");
         int[] labels = new int[in.length];
         Labeler l = new Labeler();
         assertEquals(5, l.label(in, labels, 4, 5, CROSS));

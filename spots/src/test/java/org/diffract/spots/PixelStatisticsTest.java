@@ -1,12 +1,12 @@
 package org.diffract.spots;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PixelStatisticsTest {
     @Test
@@ -81,7 +81,12 @@ class PixelStatisticsTest {
      */
     @Test
     void backgroundStatisticsMatchTruncatedNormal() {
-        SyntheticLaue d = SyntheticLaue.builder().size(40, 40).angles(20, 10).spots(0, 0, 0).integer(false).seed(11)
+        SyntheticLaue d = SyntheticLaue.builder()
+                .size(40, 40)
+                .angles(20, 10)
+                .spots(0, 0, 0)
+                .integer(false)
+                .seed(11)
                 .build();
         SpotsOptions o = SpotTestData.options(null);
         SpotsResult r = new SpotFinder(o, new org.diffract.core.parallel.LocalCommunicator(), 2).run(d);
@@ -99,8 +104,8 @@ class PixelStatisticsTest {
     void kruskalRemovesLaserInducedValuesOnly() {
         // one angle, 5 off and 5 on frames; the on frames are much brighter: KW rejects until the
         // on group is gone down to where the groups no longer differ
-        LaueSeries s = new LaueSeries(10, 1, 1, new double[10], new long[10], 10,
-                new int[] {0, 1, 0, 1, 0, 1, 0, 1, 0, 1});
+        LaueSeries s =
+                new LaueSeries(10, 1, 1, new double[10], new long[10], 10, new int[] {0, 1, 0, 1, 0, 1, 0, 1, 0, 1});
         float[] v = {10, 50, 11, 51, 12, 52, 13, 53, 14, 54};
         PixelStatistics ps = PixelStatistics.kruskal(s, 0.05);
         ps.compute(v, 0);
@@ -114,8 +119,8 @@ class PixelStatisticsTest {
 
     @Test
     void kruskalKeepsSampleWithoutLaserEffect() {
-        LaueSeries s = new LaueSeries(10, 1, 1, new double[10], new long[10], 10,
-                new int[] {0, 1, 0, 1, 0, 1, 0, 1, 0, 1});
+        LaueSeries s =
+                new LaueSeries(10, 1, 1, new double[10], new long[10], 10, new int[] {0, 1, 0, 1, 0, 1, 0, 1, 0, 1});
         float[] v = {10, 11, 14, 12, 13, 15, 11, 10, 12, 14};
         PixelStatistics ps = PixelStatistics.kruskal(s, 0.05);
         ps.compute(v, 0);

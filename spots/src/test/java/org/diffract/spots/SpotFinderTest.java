@@ -1,11 +1,5 @@
 package org.diffract.spots;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SpotFinderTest {
     /** 10 angles x 4 frames of 48 x 48, background N(100, 5^2) counts, 3 spots of peak 300 per angle. */
@@ -71,7 +71,8 @@ class SpotFinderTest {
                 assertEquals(sumBg, r.intensityBg(s), 1e-6);
                 // above the true background (100 per pixel) the mask holds nearly all the planted counts
                 double above = r.intensity(s) - 100.0 * pixels.length;
-                assertTrue(above > 0.9 * planted && above < 1.05 * planted, "I - bg " + above + " vs planted " + planted);
+                assertTrue(
+                        above > 0.9 * planted && above < 1.05 * planted, "I - bg " + above + " vs planted " + planted);
                 expected++;
             }
         }
@@ -213,7 +214,12 @@ class SpotFinderTest {
     @Test
     void kruskalOnLaserDataKeepsBackgroundStatistics() {
         // 10 frames per angle (5 off, 5 on) so that KW can reject at alpha 0.05
-        SyntheticLaue d = SyntheticLaue.builder().size(32, 32).angles(10, 10).laser(true).spots(2, 1, 300).seed(8)
+        SyntheticLaue d = SyntheticLaue.builder()
+                .size(32, 32)
+                .angles(10, 10)
+                .laser(true)
+                .spots(2, 1, 300)
+                .seed(8)
                 .build();
         SpotsResult r = run(d, "method=kruskal", "sync=pairs");
         for (SyntheticLaue.Planted p : d.planted()) {
@@ -226,10 +232,14 @@ class SpotFinderTest {
                 }
                 // the laser spot's 5 on-frame values at its centre are removed: avg is background
                 assertTrue(r.stats().removed(q) >= 3, "removed " + r.stats().removed(q));
-                assertTrue(Math.abs(r.stats().avg(q) - 100) < 40, "avg " + r.stats().avg(q));
+                assertTrue(
+                        Math.abs(r.stats().avg(q) - 100) < 40,
+                        "avg " + r.stats().avg(q));
             } else {
                 // its 10 bright values (of 100) stay: avg ~ 100 + 10 * 300 / 100 = 130, vs 100 if removed
-                assertTrue(r.stats().avg(q) > 120, "static spot pixel avg " + r.stats().avg(q));
+                assertTrue(
+                        r.stats().avg(q) > 120,
+                        "static spot pixel avg " + r.stats().avg(q));
             }
         }
         assertTrue(r.nRemoved() > 0);

@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Options for tests: defaults of lu_hdf2spots plus the given overrides ("key=value"). */
 final class SpotTestData {
-    private SpotTestData() {
-    }
+    private SpotTestData() {}
 
     static SpotsOptions options(Path input, String... kv) {
         Map<String, String> m = new HashMap<>();

@@ -1,11 +1,5 @@
 package org.diffract.spots;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,6 +11,12 @@ import org.diffract.core.io.H5Writer;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SpotsOutputTest {
     @TempDir
@@ -57,43 +57,54 @@ class SpotsOutputTest {
         }
         // the layout as a downstream script sees it: shapes per frame (40) and per pair (20), and every spot
         // found at its label in its mask, at XY and at each of its pixels
-        String py = Python.require("h5py", "numpy").run(String.join("\n",
-                "import sys, h5py, numpy as np",
-                "f = h5py.File(sys.argv[1], 'r')",
-                "n = f['spots/I'].shape[0]",
-                "shape = lambda k: f[k].shape",
-                "assert shape('masks/masks_raw') == shape('masks/masks_filtered') == (40, 48, 48)",
-                "assert shape('masks/masks_synced') == shape('masks/labels') == (20, 48, 48), shape('masks/labels')",
-                "assert shape('masks/counts') == (20,) and shape('stats/avg') == (48, 48)",
-                "assert shape('spots/XY') == (n, 2) and shape('spots/box') == (n, 4) and shape('frame2spotsBE') == (40, 2)",
-                "be = f['frame2spotsBE'][:]",
-                "assert (be[1:, 0] == be[:-1, 1]).all()",
-                "lab, cnt, mk = f['masks/labels'][:], f['masks/counts'][:], f['spots/mask'][:]",
-                "xy, la, fr = f['spots/XY'][:], f['spots/label'][:], f['spots/frame'][:]",
-                "pl, pbe = f['spots/pixel_list'][:], f['spots/pixel_list_BE'][:]",
-                "assert (lab[mk, xy[:, 0], xy[:, 1]] == la).all()",
-                "assert all((lab[mk[i]].ravel()[pl[pbe[i, 0]:pbe[i, 1]]] == la[i]).all() for i in range(n))",
-                "assert (mk == fr // 2).all() and (be[:, 1] - be[:, 0] == cnt[np.arange(40) // 2]).all()",
-                "assert (cnt == lab.reshape(20, -1).max(axis=1)).all()",
-                "s = f['info'].attrs['sync']",
-                "print(n, int(f['info'].attrs['n_removed']), s.decode() if isinstance(s, bytes) else s, "
-                        + "f['stats/avg'].compression, f['masks/masks_raw'].dtype, f['masks/labels'].dtype)"),
-                out.toString());
+        String py = Python.require("h5py", "numpy")
+                .run(
+                        String.join(
+                                "\n",
+                                "import sys, h5py, numpy as np",
+                                "f = h5py.File(sys.argv[1], 'r')",
+                                "n = f['spots/I'].shape[0]",
+                                "shape = lambda k: f[k].shape",
+                                "assert shape('masks/masks_raw') == shape('masks/masks_filtered') == (40, 48, 48)",
+                                "assert shape('masks/masks_synced') == shape('masks/labels') == (20, 48, 48), shape('masks/labels')",
+                                "assert shape('masks/counts') == (20,) and shape('stats/avg') == (48, 48)",
+                                "assert shape('spots/XY') == (n, 2) and shape('spots/box') == (n, 4) and shape('frame2spotsBE') == (40, 2)",
+                                "be = f['frame2spotsBE'][:]",
+                                "assert (be[1:, 0] == be[:-1, 1]).all()",
+                                "lab, cnt, mk = f['masks/labels'][:], f['masks/counts'][:], f['spots/mask'][:]",
+                                "xy, la, fr = f['spots/XY'][:], f['spots/label'][:], f['spots/frame'][:]",
+                                "pl, pbe = f['spots/pixel_list'][:], f['spots/pixel_list_BE'][:]",
+                                "assert (lab[mk, xy[:, 0], xy[:, 1]] == la).all()",
+                                "assert all((lab[mk[i]].ravel()[pl[pbe[i, 0]:pbe[i, 1]]] == la[i]).all() for i in range(n))",
+                                "assert (mk == fr // 2).all() and (be[:, 1] - be[:, 0] == cnt[np.arange(40) // 2]).all()",
+                                "assert (cnt == lab.reshape(20, -1).max(axis=1)).all()",
+                                "s = f['info'].attrs['sync']",
+                                "print(n, int(f['info'].attrs['n_removed']), s.decode() if isinstance(s, bytes) else s, "
+                                        + "f['stats/avg'].compression, f['masks/masks_raw'].dtype, f['masks/labels'].dtype)"),
+                        out.toString());
         assertEquals(r.numSpots() + " 10 pairs gzip int8 int32", py);
     }
 
     @Test
     void floatFramesWithoutCompression() throws Exception {
-        SyntheticLaue d = SyntheticLaue.builder().size(40, 40).angles(10, 2).background(50, 3).spots(1, 0, 200)
-                .integer(false).seed(3).build();
+        SyntheticLaue d = SyntheticLaue.builder()
+                .size(40, 40)
+                .angles(10, 2)
+                .background(50, 3)
+                .spots(1, 0, 200)
+                .integer(false)
+                .seed(3)
+                .build();
         Path in = dir.resolve("f.h5");
         d.write(in, false);
         SpotsResult r = runFile(in, "compression=none", "n_percent=0", "erosions=1", "dilations=1", "structure=2,1");
         assertEquals(20, r.numSpots());
         assertTrue(Files.isRegularFile(dir.resolve("f__spots.h5")));
-        String py = Python.require("h5py", "numpy").run("import sys, h5py; f = h5py.File(sys.argv[1], 'r'); "
-                + "print(f['spots/I'].compression, f['info'].attrs['n_percent'], list(f['info'].attrs['structure']))",
-                dir.resolve("f__spots.h5").toString());
+        String py = Python.require("h5py", "numpy")
+                .run(
+                        "import sys, h5py; f = h5py.File(sys.argv[1], 'r'); "
+                                + "print(f['spots/I'].compression, f['info'].attrs['n_percent'], list(f['info'].attrs['structure']))",
+                        dir.resolve("f__spots.h5").toString());
         assertEquals("None 25 [2, 1]", py);
     }
 
@@ -105,14 +116,18 @@ class SpotsOutputTest {
         d.write(in, true);
         runFile(in, "sync=blocks", "output=" + dir.resolve("gz.h5"));
         runFile(in, "sync=blocks", "compression=lzf", "output=" + dir.resolve("lzf.h5"));
-        String py = Python.require("h5py", "numpy").run(String.join("\n",
-                "import sys, h5py, numpy as np",
-                "a, b = h5py.File(sys.argv[1], 'r'), h5py.File(sys.argv[2], 'r')",
-                "names = []",
-                "a.visititems(lambda k, o: names.append(k) if isinstance(o, h5py.Dataset) else None)",
-                "assert all(np.array_equal(a[k][()], b[k][()]) for k in names)",
-                "print(len(names), sorted({b[k].compression for k in names}))"),
-                dir.resolve("gz.h5").toString(), dir.resolve("lzf.h5").toString());
+        String py = Python.require("h5py", "numpy")
+                .run(
+                        String.join(
+                                "\n",
+                                "import sys, h5py, numpy as np",
+                                "a, b = h5py.File(sys.argv[1], 'r'), h5py.File(sys.argv[2], 'r')",
+                                "names = []",
+                                "a.visititems(lambda k, o: names.append(k) if isinstance(o, h5py.Dataset) else None)",
+                                "assert all(np.array_equal(a[k][()], b[k][()]) for k in names)",
+                                "print(len(names), sorted({b[k].compression for k in names}))"),
+                        dir.resolve("gz.h5").toString(),
+                        dir.resolve("lzf.h5").toString());
         assertEquals("20 ['lzf']", py);
     }
 
@@ -127,9 +142,12 @@ class SpotsOutputTest {
         d.write(in, true);
         SpotsResult r = runFile(in);
         assertEquals(0, r.numSpots());
-        String py = Python.require("h5py", "numpy").run("import sys, h5py; f = h5py.File(sys.argv[1], 'r'); "
-                + "print(f['spots/XY'].shape, f['spots/box'].shape, f['spots/I'].shape, f['spots/pixel_list'].shape, "
-                + "f['frame2spotsBE'][()].sum(), f['masks/counts'][()].sum())", dir.resolve("flat__spots.h5").toString());
+        String py = Python.require("h5py", "numpy")
+                .run(
+                        "import sys, h5py; f = h5py.File(sys.argv[1], 'r'); "
+                                + "print(f['spots/XY'].shape, f['spots/box'].shape, f['spots/I'].shape, f['spots/pixel_list'].shape, "
+                                + "f['frame2spotsBE'][()].sum(), f['masks/counts'][()].sum())",
+                        dir.resolve("flat__spots.h5").toString());
         assertEquals("(0, 2) (0, 4) (0,) (0,) 0 0", py);
     }
 
@@ -154,7 +172,10 @@ class SpotsOutputTest {
         new H5Writer().put("frames", new int[2][3][3]).write(noAngle);
         assertMessage(() -> runFile(noAngle), "no dataset 'lauecollect/angle'");
         Path shortAngle = dir.resolve("short.h5");
-        new H5Writer().put("frames", new int[2][3][3]).put("lauecollect/angle", new double[] {1}).write(shortAngle);
+        new H5Writer()
+                .put("frames", new int[2][3][3])
+                .put("lauecollect/angle", new double[] {1})
+                .write(shortAngle);
         assertMessage(() -> runFile(shortAngle), "has 1 values but frames has 2");
         Path nan = dir.resolve("nan.h5");
         float[][][] fr = new float[12][3][3];
@@ -166,10 +187,13 @@ class SpotsOutputTest {
         new H5Writer().put("frames", fr).put("lauecollect/angle", ang).write(nan);
         assertMessage(() -> runFile(nan), "frame 5 pixel (1, 2) is NaN");
         Path odd = dir.resolve("odd.h5");
-        new H5Writer().put("frames", new float[11][3][3])
-                .put("lauecollect/angle", new double[] {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5}).write(odd);
+        new H5Writer()
+                .put("frames", new float[11][3][3])
+                .put("lauecollect/angle", new double[] {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5})
+                .write(odd);
         assertMessage(() -> runFile(odd, "sync=pairs", "min_angles=2"), "11 frames (odd)");
-        for (String name : new String[] {"missing", "plain", "noframes", "flat", "noangle", "short", "nan", "odd", "good"}) {
+        for (String name :
+                new String[] {"missing", "plain", "noframes", "flat", "noangle", "short", "nan", "odd", "good"}) {
             assertFalse(Files.exists(dir.resolve(name + "__spots.h5")), name + ": output written despite the error");
         }
     }
@@ -183,7 +207,9 @@ class SpotsOutputTest {
         assertMessage(() -> SpotTestData.options(null, "sync=all"), "one of none, pairs, blocks");
         assertMessage(() -> SpotTestData.options(null, "compression=szip"), "one of none, gzip, lzf");
         assertMessage(() -> SpotTestData.options(null, "erosions=-1"), "erosions/dilations (-e/-d)");
-        assertMessage(() -> SpotsOptions.resolve(null, Map.of("cutof", "3", "input", "x.h5")), "unknown spots option 'cutof'");
+        assertMessage(
+                () -> SpotsOptions.resolve(null, Map.of("cutof", "3", "input", "x.h5")),
+                "unknown spots option 'cutof'");
         assertMessage(() -> SpotsOptions.resolve(null, Map.of()), "no input file");
         Path typo = dir.resolve("typo.ini");
         org.diffract.core.io.AtomicFiles.writeString(typo, "[spots]\ninput = a.h5\ncutof = 3\n");
@@ -199,14 +225,25 @@ class SpotsOutputTest {
     /** The ranks read exactly the record the CLI resolved: every key, doubles to the last bit, relative paths. */
     @Test
     void optionsFileReadsBackAsTheSameRecord() throws Exception {
-        SpotsOptions o = SpotTestData.options(dir.resolve("in__mccd.h5"), "sync=blocks", "cutoff=2.7182818284590455",
-                "alpha=0.012345678901234567", "method=kruskal", "structure=2,1", "compression=lzf", "n_percent=0",
-                "erosions=0", "dilations=5", "min_angles=3", "output=" + dir.resolve("sub/out.h5"));
+        SpotsOptions o = SpotTestData.options(
+                dir.resolve("in__mccd.h5"),
+                "sync=blocks",
+                "cutoff=2.7182818284590455",
+                "alpha=0.012345678901234567",
+                "method=kruskal",
+                "structure=2,1",
+                "compression=lzf",
+                "n_percent=0",
+                "erosions=0",
+                "dilations=5",
+                "min_angles=3",
+                "output=" + dir.resolve("sub/out.h5"));
         Path file = dir.resolve("o.ini");
         o.write(file);
         assertEquals(o, SpotsOptions.read(file));
-        assertEquals(SpotsOptions.Key.values().length, Files.readAllLines(file).stream().filter(l -> l.contains(" = "))
-                .count());
+        assertEquals(
+                SpotsOptions.Key.values().length,
+                Files.readAllLines(file).stream().filter(l -> l.contains(" = ")).count());
         // a user's config: relative paths are relative to the config's folder, the rest from the defaults
         Files.createDirectories(dir.resolve("cfg"));
         Files.writeString(dir.resolve("cfg/spots.ini"), "[spots]\ninput = ../in__mccd.h5\nsync = pairs\n");

@@ -10,8 +10,7 @@ import java.util.Locale;
  * cluster's memory limit counts, else the JVM heap in use.
  */
 public final class PeakMemory {
-    private PeakMemory() {
-    }
+    private PeakMemory() {}
 
     /** Peak resident set size in bytes, or -1 where /proc is not there. */
     public static long peakRssBytes() {

@@ -7,8 +7,7 @@ import java.util.Collection;
  * user typed (config keys, space-group symbols) suggests the nearest known one the same way.
  */
 public final class EditDistance {
-    private EditDistance() {
-    }
+    private EditDistance() {}
 
     /** Insertions, deletions and substitutions turning a into b (two rolling rows, no per-cell allocation). */
     public static int between(String a, String b) {

@@ -2,6 +2,7 @@ package org.diffract.core.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.Set;
 
 import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
-import java.nio.file.InvalidPathException;
 
 /**
  * A Dragonfly/spipy-style INI file: {@code [section]} headers and {@code key = value} lines; comments are lines
@@ -31,6 +31,7 @@ import java.nio.file.InvalidPathException;
 public final class IniConfig {
     /** The reserved section and key of a run copy: the folder of the config it was made from. */
     public static final String RESERVED_SECTION = "diffract";
+
     public static final String FOLDER_KEY = "config_folder";
 
     private final Path source;
@@ -52,7 +53,8 @@ public final class IniConfig {
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new UserError(file + ": no such file; create one with 'diffract project new' or copy conf/emc.ini", e);
+            throw new UserError(
+                    file + ": no such file; create one with 'diffract project new' or copy conf/emc.ini", e);
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + "); check the file's permissions", e);
         }
@@ -95,7 +97,8 @@ public final class IniConfig {
             }
             c.sections.get(section).put(key, value);
         }
-        if (c.explicitFolder != null && c.sections.getOrDefault(RESERVED_SECTION, Map.of()).isEmpty()) {
+        if (c.explicitFolder != null
+                && c.sections.getOrDefault(RESERVED_SECTION, Map.of()).isEmpty()) {
             c.sections.remove(RESERVED_SECTION);
         }
         return c;
@@ -213,7 +216,8 @@ public final class IniConfig {
         if (v.isEmpty()) {
             return dflt;
         }
-        String expected = count > 0 ? count + " finite numbers separated by spaces or commas"
+        String expected = count > 0
+                ? count + " finite numbers separated by spaces or commas"
                 : "finite numbers separated by spaces or commas";
         String trimmed = v.get().strip();
         String[] parts = trimmed.isEmpty() ? new String[0] : trimmed.split("[\\s,]+");
@@ -292,7 +296,12 @@ public final class IniConfig {
     public String toText() {
         StringBuilder sb = new StringBuilder();
         if (explicitFolder != null) {
-            sb.append('[').append(RESERVED_SECTION).append("]\n").append(FOLDER_KEY).append(" = ").append(explicitFolder)
+            sb.append('[')
+                    .append(RESERVED_SECTION)
+                    .append("]\n")
+                    .append(FOLDER_KEY)
+                    .append(" = ")
+                    .append(explicitFolder)
                     .append('\n');
         }
         for (Map.Entry<String, Map<String, String>> s : sections.entrySet()) {
@@ -333,12 +342,12 @@ public final class IniConfig {
     public static void checkKnown(String where, String section, String key, Map<String, Set<String>> allowed) {
         Set<String> keys = allowed.get(section);
         if (keys == null) {
-            throw new UserError(where + ": unknown section [" + section + "]"
-                    + suggestion(section, allowed.keySet(), "[", "]"));
+            throw new UserError(
+                    where + ": unknown section [" + section + "]" + suggestion(section, allowed.keySet(), "[", "]"));
         }
         if (key != null && !keys.contains(key)) {
-            throw new UserError(where + ": unknown key '" + key + "' in [" + section + "]"
-                    + suggestion(key, keys, "'", "'"));
+            throw new UserError(
+                    where + ": unknown key '" + key + "' in [" + section + "]" + suggestion(key, keys, "'", "'"));
         }
     }
 
@@ -356,7 +365,7 @@ public final class IniConfig {
     }
 
     private UserError bad(String section, String key, String expected) {
-        return new UserError(name() + ": [" + section + "] " + key + " = '" + get(section, key).orElse("")
-                + "' is not valid; expected " + expected);
+        return new UserError(name() + ": [" + section + "] " + key + " = '"
+                + get(section, key).orElse("") + "' is not valid; expected " + expected);
     }
 }

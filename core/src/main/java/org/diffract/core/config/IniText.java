@@ -90,7 +90,9 @@ public final class IniText {
 
     private static String sectionName(String line) {
         String t = line.trim();
-        return t.startsWith("[") && t.endsWith("]") ? t.substring(1, t.length() - 1).trim() : null;
+        return t.startsWith("[") && t.endsWith("]")
+                ? t.substring(1, t.length() - 1).trim()
+                : null;
     }
 
     private static String keyName(String line) {

@@ -25,8 +25,16 @@ public final class Detector {
     private final int nx;
     private final int ny;
 
-    public Detector(double[] qx, double[] qy, double[] qz, double[] corr, byte[] mask, double detd,
-                    double ewaldRad, int nx, int ny) {
+    public Detector(
+            double[] qx,
+            double[] qy,
+            double[] qz,
+            double[] corr,
+            byte[] mask,
+            double detd,
+            double ewaldRad,
+            int nx,
+            int ny) {
         int n = qx.length;
         if (qy.length != n || qz.length != n || corr.length != n || mask.length != n) {
             throw new IllegalArgumentException("detector arrays differ in length");

@@ -1,7 +1,8 @@
 package org.diffract.core.geometry;
 
-import org.diffract.core.UserError;
 import java.util.Locale;
+
+import org.diffract.core.UserError;
 
 /**
  * Makes a flat rectangular detector the way Dragonfly's make_detector utility does, so that models and
@@ -25,8 +26,7 @@ import java.util.Locale;
  * them out of orientation; else 0.
  */
 public final class DetectorGeometry {
-    private DetectorGeometry() {
-    }
+    private DetectorGeometry() {}
 
     /**
      * Experiment parameters, with Dragonfly's names in comments.
@@ -42,14 +42,32 @@ public final class DetectorGeometry {
      * @param centerX      beam centre along x in pixels; NaN means (nx - 1) / 2
      * @param centerY      beam centre along y in pixels; NaN means (ny - 1) / 2
      */
-    public record Params(double detdMm, double lambdaA, int nx, int ny, double pixsizeMm, double stopradPx,
-                         String polarization, double ewaldRadPx, double centerX, double centerY) {
+    public record Params(
+            double detdMm,
+            double lambdaA,
+            int nx,
+            int ny,
+            double pixsizeMm,
+            double stopradPx,
+            String polarization,
+            double ewaldRadPx,
+            double centerX,
+            double centerY) {
 
         /** Square detector, centred, default Ewald radius. */
-        public static Params square(double detdMm, double lambdaA, int size, double pixsizeMm, double stopradPx,
-                                    String polarization) {
-            return new Params(detdMm, lambdaA, size, size, pixsizeMm, stopradPx, polarization, Double.NaN,
-                    Double.NaN, Double.NaN);
+        public static Params square(
+                double detdMm, double lambdaA, int size, double pixsizeMm, double stopradPx, String polarization) {
+            return new Params(
+                    detdMm,
+                    lambdaA,
+                    size,
+                    size,
+                    pixsizeMm,
+                    stopradPx,
+                    polarization,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN);
         }
 
         /** Distance in pixels, D. */

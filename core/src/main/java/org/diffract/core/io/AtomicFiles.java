@@ -38,8 +38,7 @@ public final class AtomicFiles {
     private static final Pattern UNFINISHED = Pattern.compile(".+\\.tmp-\\d+-\\d+");
     private static final AtomicLong COUNTER = new AtomicLong(new SecureRandom().nextInt() & 0x7fffffffL);
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /**
      * Creates the parent folders, lets {@code writer} fill a temporary file beside {@code target}, flushes it
@@ -50,8 +49,8 @@ public final class AtomicFiles {
     public static void write(Path target, IoWriter writer) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
-        Path tmp = dir.resolve(abs.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
-                + COUNTER.incrementAndGet());
+        Path tmp = dir.resolve(
+                abs.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
         try {
             Files.createDirectories(dir);
             writer.write(tmp);
@@ -94,8 +93,10 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {
-            throw new UserError("cannot create output folder " + folder + ": " + folderReason(folder, e) + "; "
-                    + (isNoSpace(e) ? fix(e) : "choose a writable folder"), e);
+            throw new UserError(
+                    "cannot create output folder " + folder + ": " + folderReason(folder, e) + "; "
+                            + (isNoSpace(e) ? fix(e) : "choose a writable folder"),
+                    e);
         }
         if (!Files.isWritable(folder)) {
             throw new UserError("output folder " + folder + " is not writable (permission denied); choose a writable "
@@ -126,8 +127,8 @@ public final class AtomicFiles {
             return 0;
         }
         int removed = 0;
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(folder,
-                p -> UNFINISHED.matcher(p.getFileName().toString()).matches())) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(
+                folder, p -> UNFINISHED.matcher(p.getFileName().toString()).matches())) {
             for (Path p : s) {
                 Files.deleteIfExists(p);
                 removed++;

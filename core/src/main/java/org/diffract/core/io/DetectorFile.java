@@ -19,8 +19,7 @@ import org.diffract.core.geometry.Detector;
 public final class DetectorFile {
     private static final String FIX = "re-create it with 'diffract simulate' or Dragonfly's make_detector";
 
-    private DetectorFile() {
-    }
+    private DetectorFile() {}
 
     /** Reads a detector, choosing the format by the file's extension. */
     public static Detector read(Path file) {
@@ -113,8 +112,10 @@ public final class DetectorFile {
             long[] rawMask = h5.integers("mask");
             int n = qx.length;
             if (qy.length != n || qz.length != n || corr.length != n || rawMask.length != n) {
-                throw bad(file, "qx, qy, qz, corr, mask have lengths " + n + ", " + qy.length + ", " + qz.length
-                        + ", " + corr.length + ", " + rawMask.length + " but must be equal");
+                throw bad(
+                        file,
+                        "qx, qy, qz, corr, mask have lengths " + n + ", " + qy.length + ", " + qz.length + ", "
+                                + corr.length + ", " + rawMask.length + " but must be equal");
             }
             checkFinite(file, qx, "qx");
             checkFinite(file, qy, "qy");
@@ -161,8 +162,14 @@ public final class DetectorFile {
         StringBuilder sb = new StringBuilder(64 * n + 64);
         sb.append(String.format(Locale.ROOT, "%d %.6f %.6f%n", n, det.detd(), det.ewaldRad()));
         for (int t = 0; t < n; t++) {
-            sb.append(String.format(Locale.ROOT, "%.6f %.6f %.6f %.10e %d\n", det.qx(t), det.qy(t), det.qz(t),
-                    det.corr(t), det.mask(t)));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%.6f %.6f %.6f %.10e %d\n",
+                    det.qx(t),
+                    det.qy(t),
+                    det.qz(t),
+                    det.corr(t),
+                    det.mask(t)));
         }
         AtomicFiles.writeString(file, sb.toString());
     }

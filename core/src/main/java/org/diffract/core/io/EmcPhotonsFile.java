@@ -7,9 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 import org.diffract.core.UserError;
-import java.util.Arrays;
 
 /**
  * Dragonfly's sparse photons file (.emc), all little-endian int32: a 1024-byte header (num_data, num_pix,
@@ -20,8 +20,7 @@ public final class EmcPhotonsFile {
     static final int HEADER_BYTES = 1024;
     private static final String FIX = "re-create it with 'diffract simulate' or Dragonfly's make_data";
 
-    private EmcPhotonsFile() {
-    }
+    private EmcPhotonsFile() {}
 
     /** Reads and validates a whole .emc file. */
     public static SparsePhotons read(Path file) {
@@ -61,8 +60,10 @@ public final class EmcPhotonsFile {
                     + "least one frame");
         }
         if (numData < 0 || numPix <= 0) {
-            throw bad(file, "header says num_data " + numData + " and num_pix " + numPix
-                    + " (need num_data >= 0, num_pix > 0)");
+            throw bad(
+                    file,
+                    "header says num_data " + numData + " and num_pix " + numPix
+                            + " (need num_data >= 0, num_pix > 0)");
         }
         if (expectedNumPix >= 0 && numPix != expectedNumPix) {
             throw new UserError(file + ": photons are for a detector of " + numPix + " pixels but the detector has "
@@ -97,8 +98,10 @@ public final class EmcPhotonsFile {
         checkPixels(file, placeMulti, "place_multi", numPix);
         for (int i = 0; i < countMulti.length; i++) {
             if (countMulti[i] < 2) {
-                throw bad(file, "count_multi[" + i + "] is " + countMulti[i]
-                        + " but multi-photon counts must be >= 2 (single photons belong in place_ones)");
+                throw bad(
+                        file,
+                        "count_multi[" + i + "] is " + countMulti[i]
+                                + " but multi-photon counts must be >= 2 (single photons belong in place_ones)");
             }
         }
         return new SparsePhotons(numPix, onesStart, placeOnes, multiStart, placeMulti, countMulti);
@@ -117,8 +120,8 @@ public final class EmcPhotonsFile {
         int[] placeMulti = slice(photons.placeMulti, photons.multiStart[numData]);
         int[] countMulti = slice(photons.countMulti, photons.multiStart[numData]);
         AtomicFiles.write(file, tmp -> {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer head = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 head.putInt(numData).putInt(photons.numPix).putInt(0);
                 head.clear();

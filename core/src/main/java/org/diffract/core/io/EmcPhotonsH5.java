@@ -11,7 +11,6 @@ import java.util.OptionalInt;
 import io.jhdf.api.Dataset;
 import io.jhdf.exceptions.HdfException;
 import io.jhdf.object.datatype.VariableLength;
-
 import org.diffract.core.UserError;
 
 /**
@@ -22,11 +21,10 @@ import org.diffract.core.UserError;
  */
 public final class EmcPhotonsH5 {
     private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    private static final String FIX = "write it with Dragonfly's EMCWriter (utils/py_src/writeemc.py) or use the "
-            + "binary .emc format";
+    private static final String FIX =
+            "write it with Dragonfly's EMCWriter (utils/py_src/writeemc.py) or use the " + "binary .emc format";
 
-    private EmcPhotonsH5() {
-    }
+    private EmcPhotonsH5() {}
 
     /** True when the file starts with the HDF5 signature (how Dragonfly tells its two photons formats apart). */
     public static boolean isHdf5(Path file) {
@@ -59,16 +57,20 @@ public final class EmcPhotonsH5 {
             int[][] multi = frames(h5, file, "place_multi");
             int[][] count = frames(h5, file, "count_multi");
             if (multi.length != ones.length || count.length != ones.length) {
-                throw bad(file, "place_ones, place_multi and count_multi hold " + ones.length + ", " + multi.length
-                        + " and " + count.length + " frames; they must hold one entry per frame each");
+                throw bad(
+                        file,
+                        "place_ones, place_multi and count_multi hold " + ones.length + ", " + multi.length + " and "
+                                + count.length + " frames; they must hold one entry per frame each");
             }
             int nd = ones.length;
             long[] onesStart = new long[nd + 1];
             long[] multiStart = new long[nd + 1];
             for (int d = 0; d < nd; d++) {
                 if (count[d].length != multi[d].length) {
-                    throw bad(file, "frame " + d + " has " + multi[d].length + " place_multi but " + count[d].length
-                            + " count_multi values");
+                    throw bad(
+                            file,
+                            "frame " + d + " has " + multi[d].length + " place_multi but " + count[d].length
+                                    + " count_multi values");
                 }
                 onesStart[d + 1] = onesStart[d] + ones[d].length;
                 multiStart[d + 1] = multiStart[d] + multi[d].length;
@@ -85,8 +87,10 @@ public final class EmcPhotonsH5 {
                 int[] c = count[d];
                 for (int i = 0; i < c.length; i++) {
                     if (c[i] < 2) {
-                        throw bad(file, "frame " + d + " has count_multi " + c[i]
-                                + " but multi-photon counts must be >= 2 (single photons belong in place_ones)");
+                        throw bad(
+                                file,
+                                "frame " + d + " has count_multi " + c[i]
+                                        + " but multi-photon counts must be >= 2 (single photons belong in place_ones)");
                     }
                 }
                 System.arraycopy(c, 0, countMulti, (int) multiStart[d], c.length);
@@ -99,8 +103,10 @@ public final class EmcPhotonsH5 {
     private static int[][] frames(H5Reader h5, Path file, String name) {
         Dataset ds = h5.dataset(name);
         if (!(ds.getDataType() instanceof VariableLength) || ds.getDimensions().length != 1) {
-            throw bad(file, "'" + name + "' must be a 1-D dataset of variable-length int32 arrays (one per frame), not "
-                    + ds.getJavaType().getSimpleName() + " " + Arrays.toString(ds.getDimensions()));
+            throw bad(
+                    file,
+                    "'" + name + "' must be a 1-D dataset of variable-length int32 arrays (one per frame), not "
+                            + ds.getJavaType().getSimpleName() + " " + Arrays.toString(ds.getDimensions()));
         }
         Object data;
         try {
@@ -130,8 +136,10 @@ public final class EmcPhotonsH5 {
                     out[d][i] = a[i];
                 }
             } else {
-                throw bad(file, "'" + name + "' frame " + d + " is " + (r == null ? "null" : r.getClass().getSimpleName())
-                        + ", not integers");
+                throw bad(
+                        file,
+                        "'" + name + "' frame " + d + " is "
+                                + (r == null ? "null" : r.getClass().getSimpleName()) + ", not integers");
             }
         }
         return out;

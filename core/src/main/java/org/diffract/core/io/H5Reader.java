@@ -1,6 +1,7 @@
 package org.diffract.core.io;
 
 import java.io.IOException;
+import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +16,7 @@ import io.jhdf.exceptions.HdfBrokenLinkException;
 import io.jhdf.exceptions.HdfInvalidPathException;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
-
 import org.diffract.core.UserError;
-import java.lang.reflect.Array;
 
 /**
  * Opens an HDF5 file with jhdf and reads numeric datasets as flat Java arrays, turning every jhdf failure
@@ -41,8 +40,10 @@ public final class H5Reader implements AutoCloseable {
             hdf = new HdfFile(file);
         } catch (RuntimeException e) {
             // jhdf fails with HdfException, IllegalArgumentException, BufferUnderflowException, ...
-            throw new UserError(file + ": not a readable HDF5 file (" + e.getMessage()
-                    + "); check it is HDF5 and was copied completely", e);
+            throw new UserError(
+                    file + ": not a readable HDF5 file (" + e.getMessage()
+                            + "); check it is HDF5 and was copied completely",
+                    e);
         }
         try {
             checkComplete(file, hdf);
@@ -66,8 +67,10 @@ public final class H5Reader implements AutoCloseable {
                     + hdf.getHdfBackingStorage().getSuperblock().getBaseAddressByte();
             size = Files.size(file);
         } catch (IOException | RuntimeException e) {
-            throw new UserError(file + ": not a readable HDF5 file (" + e.getMessage()
-                    + "); check it is HDF5 and was copied completely", e);
+            throw new UserError(
+                    file + ": not a readable HDF5 file (" + e.getMessage()
+                            + "); check it is HDF5 and was copied completely",
+                    e);
         }
         if (size < end) {
             throw new UserError(file + ": truncated HDF5 file: " + size + " bytes, but its superblock says it ends at "
@@ -127,8 +130,10 @@ public final class H5Reader implements AutoCloseable {
 
     /** A jhdf failure on a file that opened: its structure is damaged. */
     private UserError unreadable(RuntimeException e) {
-        return new UserError(file + ": damaged HDF5 file (" + e.getMessage() + "); copy it again completely or "
-                + "re-run the step that wrote it", e);
+        return new UserError(
+                file + ": damaged HDF5 file (" + e.getMessage() + "); copy it again completely or "
+                        + "re-run the step that wrote it",
+                e);
     }
 
     /** A numeric dataset of any shape as flat doubles (float32/64 or integers). */
@@ -170,8 +175,8 @@ public final class H5Reader implements AutoCloseable {
     public long[] integers(String path) {
         Dataset ds = dataset(path);
         if (!(ds.getDataType() instanceof FixedPoint)) {
-            throw new UserError(file + ": dataset '" + path + "' has type " + ds.getJavaType().getSimpleName()
-                    + " but must be integer; write it as uint8 or int32");
+            throw new UserError(file + ": dataset '" + path + "' has type "
+                    + ds.getJavaType().getSimpleName() + " but must be integer; write it as uint8 or int32");
         }
         Object flat = read(ds);
         int n = Array.getLength(flat);
@@ -213,7 +218,8 @@ public final class H5Reader implements AutoCloseable {
         if (has(name)) {
             long[] v = integers(name);
             if (v.length != 1) {
-                throw new UserError(file + ": dataset '" + name + "' has " + v.length + " values but must be one integer");
+                throw new UserError(
+                        file + ": dataset '" + name + "' has " + v.length + " values but must be one integer");
             }
             return OptionalInt.of(Math.toIntExact(v[0]));
         }
@@ -237,8 +243,10 @@ public final class H5Reader implements AutoCloseable {
             return ds.isScalar() ? scalarArray(ds.getData()) : ds.getDataFlat();
         } catch (RuntimeException e) {
             // HdfException, and the ArithmeticException or BufferUnderflowException of a damaged chunk index
-            throw new UserError(file + ": cannot read dataset '" + ds.getPath() + "' (" + e.getMessage()
-                    + "); the file may be truncated or use an unsupported filter", e);
+            throw new UserError(
+                    file + ": cannot read dataset '" + ds.getPath() + "' (" + e.getMessage()
+                            + "); the file may be truncated or use an unsupported filter",
+                    e);
         }
     }
 

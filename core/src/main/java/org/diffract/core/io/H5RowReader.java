@@ -31,8 +31,8 @@ public final class H5RowReader implements AutoCloseable {
     private final long address;
     private final ThreadLocal<ByteBuffer> buffer = new ThreadLocal<>();
 
-    private H5RowReader(H5Reader h5, Dataset ds, String path, int[] dims, int rowLength, FileChannel channel,
-                        long address) {
+    private H5RowReader(
+            H5Reader h5, Dataset ds, String path, int[] dims, int rowLength, FileChannel channel, long address) {
         this.h5 = h5;
         this.ds = ds;
         this.path = path;
@@ -58,8 +58,11 @@ public final class H5RowReader implements AutoCloseable {
             }
             FileChannel ch = null;
             long addr = -1;
-            if (ds instanceof ContiguousDataset c && ds.getDataType() instanceof FloatingPoint f && f.getSize() == 8
-                    && f.getByteOrder() == ByteOrder.LITTLE_ENDIAN && ds.getFilters().isEmpty()) {
+            if (ds instanceof ContiguousDataset c
+                    && ds.getDataType() instanceof FloatingPoint f
+                    && f.getSize() == 8
+                    && f.getByteOrder() == ByteOrder.LITTLE_ENDIAN
+                    && ds.getFilters().isEmpty()) {
                 ch = FileChannel.open(file, StandardOpenOption.READ);
                 addr = c.getDataAddress();
             }
@@ -116,8 +119,8 @@ public final class H5RowReader implements AutoCloseable {
                 pos += n;
             }
         } catch (IOException e) {
-            throw new UserError(h5.file() + ": cannot read row " + row + " of '" + path + "' (" + e.getMessage() + ")",
-                    e);
+            throw new UserError(
+                    h5.file() + ": cannot read row " + row + " of '" + path + "' (" + e.getMessage() + ")", e);
         }
         b.flip();
         b.asDoubleBuffer().get(dst, offset, rowLength);
@@ -132,8 +135,10 @@ public final class H5RowReader implements AutoCloseable {
         try {
             data = ds.getData(start, shape);
         } catch (HdfException e) {
-            throw new UserError(h5.file() + ": cannot read row " + row + " of '" + path + "' (" + e.getMessage()
-                    + "); the file may be truncated or use an unsupported filter", e);
+            throw new UserError(
+                    h5.file() + ": cannot read row " + row + " of '" + path + "' (" + e.getMessage()
+                            + "); the file may be truncated or use an unsupported filter",
+                    e);
         }
         int end = flatten(data, dst, offset);
         if (end != offset + rowLength) {
@@ -173,7 +178,8 @@ public final class H5RowReader implements AutoCloseable {
                 out[pos + i] = v[i];
             }
         } else {
-            throw new IllegalStateException("not a numeric array: " + a.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "not a numeric array: " + a.getClass().getSimpleName());
         }
         return pos + n;
     }

@@ -62,8 +62,10 @@ public final class H5RowWriter implements AutoCloseable {
         try (HdfFile h = new HdfFile(file)) {
             for (int i = 0; i < out.length; i++) {
                 Dataset ds = h.getDatasetByPath(names.get(i));
-                if (!(ds instanceof ContiguousDataset c) || !(ds.getDataType() instanceof FloatingPoint f)
-                        || f.getSize() != 8 || f.getByteOrder() != ByteOrder.LITTLE_ENDIAN) {
+                if (!(ds instanceof ContiguousDataset c)
+                        || !(ds.getDataType() instanceof FloatingPoint f)
+                        || f.getSize() != 8
+                        || f.getByteOrder() != ByteOrder.LITTLE_ENDIAN) {
                     throw new IllegalStateException(names.get(i) + " was not laid out as contiguous float64");
                 }
                 out[i] = c.getDataAddress();
@@ -102,8 +104,8 @@ public final class H5RowWriter implements AutoCloseable {
             rowLength[i] = Math.toIntExact(len);
         }
         try {
-            return new H5RowWriter(file, FileChannel.open(file, StandardOpenOption.WRITE), addresses.clone(), rows,
-                    rowLength);
+            return new H5RowWriter(
+                    file, FileChannel.open(file, StandardOpenOption.WRITE), addresses.clone(), rows, rowLength);
         } catch (IOException e) {
             throw AtomicFiles.cannotWrite(file, e);
         }

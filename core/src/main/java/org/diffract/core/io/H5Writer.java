@@ -31,13 +31,12 @@ import org.apache.logging.log4j.Logger;
 public final class H5Writer {
     private static final Logger LOG = LogManager.getLogger(H5Writer.class);
     /** {@code shape} as given with a flat array, else null: the nested array's own (lost when a dimension is 0). */
-    private record DatasetEntry(String path, Object data, DatasetCreationOptions options, int[] shape) {
-    }
+    private record DatasetEntry(String path, Object data, DatasetCreationOptions options, int[] shape) {}
 
-    private record AttributeEntry(String path, String name, Object value) {
-    }
+    private record AttributeEntry(String path, String name, Object value) {}
 
-    private static final DatasetCreationOptions UNSIGNED = DatasetCreationOptions.builder().unsigned().build();
+    private static final DatasetCreationOptions UNSIGNED =
+            DatasetCreationOptions.builder().unsigned().build();
     /** Elements per chunk aimed at by {@link #defaultChunk}: 2^18 (1 MiB of int32). */
     static final long CHUNK_ELEMENTS = 1L << 18;
 
@@ -127,16 +126,19 @@ public final class H5Writer {
         }
         if (count * elementSize(array) > Integer.MAX_VALUE) {
             // jhdf encodes a chunked dataset in one buffer: beyond 2 GiB it can only write it contiguous
-            LOG.warn("{}: {} bytes, more than jhdf can compress in one dataset (2 GiB); written uncompressed", path,
+            LOG.warn(
+                    "{}: {} bytes, more than jhdf can compress in one dataset (2 GiB); written uncompressed",
+                    path,
                     count * elementSize(array));
             return add(path, array, DatasetCreationOptions.DEFAULT, shape);
         }
         int[] c = chunk.length == 0 ? defaultChunk(dims) : chunk;
         if (c.length != dims.length) {
-            throw new IllegalArgumentException(path + ": chunk " + Arrays.toString(c) + " does not match shape "
-                    + Arrays.toString(dims));
+            throw new IllegalArgumentException(
+                    path + ": chunk " + Arrays.toString(c) + " does not match shape " + Arrays.toString(dims));
         }
-        DatasetCreationOptions.Builder b = DatasetCreationOptions.builder().chunkDimensions(c).shuffle();
+        DatasetCreationOptions.Builder b =
+                DatasetCreationOptions.builder().chunkDimensions(c).shuffle();
         if (compression == Compression.GZIP) {
             b.deflate();
         } else {
@@ -225,7 +227,8 @@ public final class H5Writer {
                 nodes.put("", f);
                 for (DatasetEntry e : datasets) {
                     WritableGroup parent = group(groups, nodes, parentOf(e.path));
-                    int[] dims = e.shape != null ? e.shape : e.data.getClass().isArray() ? dimensions(e.data) : new int[0];
+                    int[] dims =
+                            e.shape != null ? e.shape : e.data.getClass().isArray() ? dimensions(e.data) : new int[0];
                     if (Arrays.stream(dims).anyMatch(d -> d == 0)) {
                         WritableNode empty = JhdfNodes.empty(parent, leafOf(e.path), e.data, dims);
                         parent.putDataset(leafOf(e.path), JhdfNodes.endingAtItsEnd(empty));
@@ -257,8 +260,8 @@ public final class H5Writer {
         return this;
     }
 
-    private static WritableGroup group(Map<String, WritableGroup> groups, Map<String, WritableNode> nodes,
-                                       String path) {
+    private static WritableGroup group(
+            Map<String, WritableGroup> groups, Map<String, WritableNode> nodes, String path) {
         WritableGroup g = groups.get(path);
         if (g == null) {
             WritableGroup parent = group(groups, nodes, parentOf(path));
@@ -300,7 +303,9 @@ public final class H5Writer {
             c = c.getComponentType();
         }
         boolean ok = c.isPrimitive() && c != char.class && c != boolean.class
-                || data instanceof Number || data instanceof String || c == String.class;
+                || data instanceof Number
+                || data instanceof String
+                || c == String.class;
         if (!ok) {
             throw new IllegalArgumentException("cannot write " + data.getClass().getSimpleName() + " to HDF5");
         }
@@ -317,8 +322,8 @@ public final class H5Writer {
             count *= s;
         }
         if (shape.length == 0 || count != length) {
-            throw new IllegalArgumentException("array of " + length + " values does not fit shape "
-                    + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "array of " + length + " values does not fit shape " + Arrays.toString(shape));
         }
         if (shape.length == 1) {
             return flat;

@@ -44,13 +44,14 @@ import io.jhdf.storage.HdfFileChannel;
  * dimension (an empty spot table, say); {@link #empty} writes its header itself.
  */
 final class JhdfNodes {
-    private JhdfNodes() {
-    }
+    private JhdfNodes() {}
 
     /** {@code node} as jhdf's parent groups take it, leaving the file position at the node's end. */
     static WritableDataset endingAtItsEnd(WritableNode node) {
         InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getName().equals("write") && args != null && args.length == 2
+            if (method.getName().equals("write")
+                    && args != null
+                    && args.length == 2
                     && args[0] instanceof HdfFileChannel channel) {
                 long end = node.write(channel, (Long) args[1]);
                 channel.position(end);
@@ -65,8 +66,8 @@ final class JhdfNodes {
                 throw e.getCause();
             }
         };
-        return (WritableDataset) Proxy.newProxyInstance(JhdfNodes.class.getClassLoader(),
-                new Class<?>[] {WritableDataset.class}, handler);
+        return (WritableDataset) Proxy.newProxyInstance(
+                JhdfNodes.class.getClassLoader(), new Class<?>[] {WritableDataset.class}, handler);
     }
 
     /** A dataset of {@code array}'s element type and shape with no elements (some dimension is 0). */
@@ -78,7 +79,8 @@ final class JhdfNodes {
         int[] ones = new int[dims.length];
         Arrays.fill(ones, 1);
         Object template = Array.newInstance(type, ones);
-        DataSpace space = DataSpace.modifyDimensions(DataSpace.fromObject(template),
+        DataSpace space = DataSpace.modifyDimensions(
+                DataSpace.fromObject(template),
                 Arrays.stream(dims).asLongStream().toArray());
         return new EmptyDataset(parent, name, DataType.fromObject(template), space);
     }
@@ -95,7 +97,9 @@ final class JhdfNodes {
 
         @Override
         public long write(HdfFileChannel channel, long position) {
-            List<Message> messages = new ArrayList<>(List.of(DataTypeMessage.create(type), DataSpaceMessage.create(space),
+            List<Message> messages = new ArrayList<>(List.of(
+                    DataTypeMessage.create(type),
+                    DataSpaceMessage.create(space),
                     FillValueMessage.NO_FILL,
                     // no storage allocated, as the HDF5 library writes an empty contiguous dataset
                     ContiguousDataLayoutMessage.create(Constants.UNDEFINED_ADDRESS, 0)));

@@ -14,8 +14,7 @@ import java.nio.channels.FileChannel;
 final class LittleEndianIo {
     private static final int BLOCK = 1 << 20;
 
-    private LittleEndianIo() {
-    }
+    private LittleEndianIo() {}
 
     static void readInts(FileChannel ch, long pos, int[] dst) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(BLOCK).order(ByteOrder.LITTLE_ENDIAN);

@@ -61,7 +61,10 @@ public final class LzfFilter implements Filter {
             int ref = last[h] - 1;
             last[h] = ip + 1;
             int distance = ip - ref;
-            if (ref >= 0 && distance <= MAX_DISTANCE && in[ref] == in[ip] && in[ref + 1] == in[ip + 1]
+            if (ref >= 0
+                    && distance <= MAX_DISTANCE
+                    && in[ref] == in[ip]
+                    && in[ref + 1] == in[ip + 1]
                     && in[ref + 2] == in[ip + 2]) {
                 int max = Math.min(MAX_MATCH, n - ip);
                 int len = 3;

@@ -7,12 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.diffract.core.UserError;
-import java.util.Arrays;
 
 /**
  * Pixel masks with Dragonfly's values (0 = used for orientation and merging, 1 = merging only, 2 = unused),
@@ -25,8 +25,7 @@ public final class MaskFile {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    private MaskFile() {
-    }
+    private MaskFile() {}
 
     public static byte[] read(Path file, int expectedPixels) {
         byte[] bytes;
@@ -82,8 +81,8 @@ public final class MaskFile {
         if (headerStart + headerLen > bytes.length) {
             throw new UserError(file + ": .npy header is truncated; save the mask again with numpy.save");
         }
-        String header = new String(bytes, headerStart, (int) headerLen,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String header = new String(
+                bytes, headerStart, (int) headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = group(file, DESCR, header, "descr");
         boolean fortran = group(file, FORTRAN, header, "fortran_order").equals("True");
         int[] shape = parseShape(file, group(file, SHAPE, header, "shape"));
@@ -94,8 +93,8 @@ public final class MaskFile {
             count *= s;
         }
         if (shape.length < 1 || shape.length > 2) {
-            throw new UserError(file + ": mask has shape " + Arrays.toString(shape)
-                    + " but must be (Nx, Ny) or (Npix,)");
+            throw new UserError(
+                    file + ": mask has shape " + Arrays.toString(shape) + " but must be (Nx, Ny) or (Npix,)");
         }
         if (count != expectedPixels) {
             throw new UserError(file + ": mask has " + count + " values (shape " + Arrays.toString(shape)
@@ -133,7 +132,8 @@ public final class MaskFile {
             try {
                 shape[n++] = Integer.parseInt(s.endsWith("L") ? s.substring(0, s.length() - 1) : s);
             } catch (NumberFormatException e) {
-                throw new UserError(file + ": .npy shape (" + text + ") is not readable; save the mask with numpy.save");
+                throw new UserError(
+                        file + ": .npy shape (" + text + ") is not readable; save the mask with numpy.save");
             }
         }
         return Arrays.copyOf(shape, n);

@@ -19,15 +19,13 @@ import org.diffract.core.UserError;
 public final class MrcFile {
     public static final int HEADER_BYTES = 1024;
 
-    private MrcFile() {
-    }
+    private MrcFile() {}
 
     /**
      * A map as read: values in file order {@code v[(z * ny + y) * nx + x]} (nz sections; for {@link #header} nz is
      * the map's and values is empty), and the voxel size (Angstrom, 0 if unset).
      */
-    public record Grid(int nz, int ny, int nx, double[] values, double voxelSize) {
-    }
+    public record Grid(int nz, int ny, int nx, double[] values, double voxelSize) {}
 
     /**
      * Reads an MRC/CCP4 map of mode 0 (int8), 1 (int16), 2 (float32) or 6 (uint16), either byte order
@@ -56,37 +54,41 @@ public final class MrcFile {
             long size = Files.size(file);
             byte[] hb = in.readNBytes(HEADER_BYTES);
             if (hb.length < HEADER_BYTES) {
-                throw new UserError(where + "only " + hb.length + " bytes, shorter than the 1024-byte header; give an MRC map, or copy "
+                throw new UserError(where + "only " + hb.length
+                        + " bytes, shorter than the 1024-byte header; give an MRC map, or copy "
                         + "it again completely");
             }
             ByteBuffer h = ByteBuffer.wrap(hb).order(byteOrder(hb));
             int nx = h.getInt(0), ny = h.getInt(4), nz = h.getInt(8), mode = h.getInt(12), ext = h.getInt(92);
             if (nx <= 0 || ny <= 0 || nz <= 0 || ext < 0) {
-                throw new UserError(where + "header gives size " + nx + " x " + ny + " x " + nz + " (extended header " + ext
-                        + " bytes): not an MRC map, or a damaged one; give an MRC map or copy it again");
+                throw new UserError(where + "header gives size " + nx + " x " + ny + " x " + nz + " (extended header "
+                        + ext + " bytes): not an MRC map, or a damaged one; give an MRC map or copy it again");
             }
             int bytes = switch (mode) {
                 case 0 -> 1;
                 case 1, 6 -> 2;
                 case 2 -> 4;
-                default -> throw new UserError(where + "mode " + mode + " is not supported; convert it to mode 2 (float32), "
-                        + "e.g. with e2proc3d.py or newstack -mode 2");
+                default ->
+                    throw new UserError(where + "mode " + mode + " is not supported; convert it to mode 2 (float32), "
+                            + "e.g. with e2proc3d.py or newstack -mode 2");
             };
             long all = (long) nx * ny * nz;
             long need = HEADER_BYTES + (long) ext + all * bytes;
             if (size < need) {
-                throw new UserError(where + "header promises " + nx + " x " + ny + " x " + nz + " values of mode " + mode + " ("
+                throw new UserError(where + "header promises " + nx + " x " + ny + " x " + nz + " values of mode "
+                        + mode + " ("
                         + need + " bytes) but the file has " + size + " bytes: truncated; copy it again completely or "
                         + "re-write it");
             }
             int sections = count < 0 ? nz - first : count;
             if (first < 0 || sections < 0 || first + sections > nz) {
-                throw new IllegalArgumentException("sections [" + first + ", " + (first + sections) + ") outside 0.." + nz);
+                throw new IllegalArgumentException(
+                        "sections [" + first + ", " + (first + sections) + ") outside 0.." + nz);
             }
             long countValues = (long) nx * ny * sections;
             if (countValues > Integer.MAX_VALUE - 8) {
-                throw new UserError(where + nx + " x " + ny + " x " + sections + " values are too many to hold at once; "
-                        + "split the stack or bin the volumes");
+                throw new UserError(where + nx + " x " + ny + " x " + sections
+                        + " values are too many to hold at once; " + "split the stack or bin the volumes");
             }
             in.skipNBytes(ext + (long) first * nx * ny * bytes);
             double[] v = new double[(int) countValues];
@@ -104,7 +106,8 @@ public final class MrcFile {
                         default -> block.getFloat(4 * j);
                     };
                     if (!Double.isFinite(x)) {
-                        throw new UserError(where + "value " + ((long) first * nx * ny + i) + " is NaN or infinite; fix the map");
+                        throw new UserError(
+                                where + "value " + ((long) first * nx * ny + i) + " is NaN or infinite; fix the map");
                     }
                     v[i] = x;
                 }
@@ -133,8 +136,8 @@ public final class MrcFile {
     public static void write(Path file, double[] v, int nz, int ny, int nx, double voxelSize, String label) {
         long count = (long) nz * ny * nx;
         if (nz <= 0 || ny <= 0 || nx <= 0 || v.length != count) {
-            throw new IllegalArgumentException("MRC map of " + nz + "x" + ny + "x" + nx + " needs " + count
-                    + " values, got " + v.length);
+            throw new IllegalArgumentException(
+                    "MRC map of " + nz + "x" + ny + "x" + nx + " needs " + count + " values, got " + v.length);
         }
         ByteBuffer h = header(v, nz, ny, nx, voxelSize, label);
         AtomicFiles.write(file, tmp -> {
@@ -176,7 +179,9 @@ public final class MrcFile {
         h.putInt(12, 2); // mode 2: 32-bit float
         // nxstart, nystart, nzstart stay 0; the sampling grid equals the map size
         h.putInt(28, nx).putInt(32, ny).putInt(36, nz);
-        h.putFloat(40, (float) (nx * voxelSize)).putFloat(44, (float) (ny * voxelSize)).putFloat(48, (float) (nz * voxelSize));
+        h.putFloat(40, (float) (nx * voxelSize))
+                .putFloat(44, (float) (ny * voxelSize))
+                .putFloat(48, (float) (nz * voxelSize));
         h.putFloat(52, 90f).putFloat(56, 90f).putFloat(60, 90f);
         h.putInt(64, 1).putInt(68, 2).putInt(72, 3); // columns = x, rows = y, sections = z
         h.putFloat(76, (float) min).putFloat(80, (float) max).putFloat(84, (float) mean);

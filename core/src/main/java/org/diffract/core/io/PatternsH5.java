@@ -1,12 +1,11 @@
 package org.diffract.core.io;
 
+import java.lang.reflect.Array;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import io.jhdf.api.Dataset;
-
 import org.diffract.core.UserError;
-import java.lang.reflect.Array;
-import java.util.Arrays;
 
 /**
  * spipy-style input: dense photon counts of shape (Nd, Nx, Ny) in one HDF5 dataset, converted to sparse
@@ -16,11 +15,9 @@ public final class PatternsH5 {
     /** Dense frames are read this many values at a time, so memory stays bounded for any Nd. */
     private static final int BLOCK_VALUES = 1 << 23;
 
-    public record Patterns(SparsePhotons photons, int nx, int ny) {
-    }
+    public record Patterns(SparsePhotons photons, int nx, int ny) {}
 
-    private PatternsH5() {
-    }
+    private PatternsH5() {}
 
     public static Patterns read(Path file, String dataset) {
         return read(file, dataset, BLOCK_VALUES);
@@ -65,8 +62,10 @@ public final class PatternsH5 {
                     data = ds.getData(new long[] {start, 0, 0}, new int[] {count, nx, ny});
                 } catch (RuntimeException e) {
                     // HdfException, or what a damaged chunk index makes jhdf throw
-                    throw new UserError(file + ": cannot read frames " + start + ".." + (start + count - 1) + " of '"
-                            + dataset + "' (" + e.getMessage() + "); the file may be truncated", e);
+                    throw new UserError(
+                            file + ": cannot read frames " + start + ".." + (start + count - 1) + " of '" + dataset
+                                    + "' (" + e.getMessage() + "); the file may be truncated",
+                            e);
                 }
                 for (int f = 0; f < count; f++) {
                     addFrame(file, dataset, b, Array.get(data, f), start + f, ny);
@@ -77,8 +76,7 @@ public final class PatternsH5 {
     }
 
     /** One frame as the nested row arrays jhdf returns for its integer type. */
-    private static void addFrame(Path file, String dataset, SparsePhotons.Builder b, Object frame, int index,
-                                 int ny) {
+    private static void addFrame(Path file, String dataset, SparsePhotons.Builder b, Object frame, int index, int ny) {
         b.startFrame();
         Object[] rows = (Object[]) frame;
         for (int x = 0; x < rows.length; x++) {
@@ -126,7 +124,8 @@ public final class PatternsH5 {
      */
     public static void write(Path file, String dataset, SparsePhotons photons, int nx, int ny) {
         if ((long) nx * ny != photons.numPix) {
-            throw new IllegalArgumentException("frame " + nx + " x " + ny + " does not match " + photons.numPix + " pixels");
+            throw new IllegalArgumentException(
+                    "frame " + nx + " x " + ny + " does not match " + photons.numPix + " pixels");
         }
         int nd = photons.numFrames();
         int[][][] dense = new int[nd][nx][ny];

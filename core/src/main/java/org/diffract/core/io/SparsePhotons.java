@@ -16,8 +16,8 @@ public final class SparsePhotons {
     public final int[] placeMulti;
     public final int[] countMulti;
 
-    public SparsePhotons(int numPix, long[] onesStart, int[] placeOnes, long[] multiStart, int[] placeMulti,
-                         int[] countMulti) {
+    public SparsePhotons(
+            int numPix, long[] onesStart, int[] placeOnes, long[] multiStart, int[] placeMulti, int[] countMulti) {
         if (onesStart.length != multiStart.length) {
             throw new IllegalArgumentException("onesStart and multiStart differ in length");
         }
@@ -75,7 +75,8 @@ public final class SparsePhotons {
         long ones = 0, multi = 0;
         for (SparsePhotons p : parts) {
             if (p.numPix != numPix) {
-                throw new IllegalArgumentException("photons for detectors of " + numPix + " and " + p.numPix + " pixels");
+                throw new IllegalArgumentException(
+                        "photons for detectors of " + numPix + " and " + p.numPix + " pixels");
             }
             frames += p.numFrames();
             ones += p.onesStart[p.numFrames()];
@@ -190,9 +191,13 @@ public final class SparsePhotons {
         }
 
         public SparsePhotons build() {
-            return new SparsePhotons(numPix, Arrays.copyOf(onesStart, frames + 1),
-                    Arrays.copyOf(placeOnes, nOnes), Arrays.copyOf(multiStart, frames + 1),
-                    Arrays.copyOf(placeMulti, nMulti), Arrays.copyOf(countMulti, nMulti));
+            return new SparsePhotons(
+                    numPix,
+                    Arrays.copyOf(onesStart, frames + 1),
+                    Arrays.copyOf(placeOnes, nOnes),
+                    Arrays.copyOf(multiStart, frames + 1),
+                    Arrays.copyOf(placeMulti, nMulti),
+                    Arrays.copyOf(countMulti, nMulti));
         }
     }
 }

@@ -6,13 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
 import io.jhdf.api.Dataset;
-
 import org.diffract.core.UserError;
-import java.util.Arrays;
 
 /**
  * 3D intensity models: Dragonfly's raw little-endian float64 C-order cube ({@code .bin}), and HDF5 with a
@@ -22,17 +21,15 @@ public final class VolumeFile {
     private static final String[] H5_NAMES = {"intens", "model"};
 
     /** A cubic volume of edge {@code n}, flat in C order: voxel (x, y, z) at {@code (x * n + y) * n + z}. */
-    public record Cube(double[] data, int n) {
-    }
+    public record Cube(double[] data, int n) {}
 
-    private VolumeFile() {
-    }
+    private VolumeFile() {}
 
     public static void writeBin(Path file, double[] vol, int n) {
         checkCube(vol, n);
         AtomicFiles.write(file, tmp -> {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 LittleEndianIo.writeDoubles(ch, vol);
             }
         });
@@ -111,7 +108,8 @@ public final class VolumeFile {
                         + " but must be a cube (n, n, n)");
             }
             if (!h5.isFloat(ds)) {
-                throw new UserError(file + ": dataset '" + path + "' is not floating point; write the model as float64");
+                throw new UserError(
+                        file + ": dataset '" + path + "' is not floating point; write the model as float64");
             }
             double[] data = h5.doubles(path);
             checkFinite(file, data);

@@ -58,6 +58,5 @@ public interface Communicator extends AutoCloseable {
     }
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

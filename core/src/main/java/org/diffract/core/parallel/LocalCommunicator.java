@@ -13,20 +13,16 @@ public final class LocalCommunicator implements Communicator {
     }
 
     @Override
-    public void allreduceSum(double[] data, int length) {
-    }
+    public void allreduceSum(double[] data, int length) {}
 
     @Override
-    public void allreduceMax(double[] data, int length) {
-    }
+    public void allreduceMax(double[] data, int length) {}
 
     @Override
-    public void broadcast(double[] data, int length, int root) {
-    }
+    public void broadcast(double[] data, int length, int root) {}
 
     @Override
-    public void barrier() {
-    }
+    public void barrier() {}
 
     @Override
     public byte[] gatherBytes(byte[] mine, int root) {

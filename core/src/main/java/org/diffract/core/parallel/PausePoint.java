@@ -16,8 +16,7 @@ import java.nio.file.Path;
 public final class PausePoint {
     private static final String[] SPEC = parse(System.getenv("DIFFRACT_TEST_PAUSE"));
 
-    private PausePoint() {
-    }
+    private PausePoint() {}
 
     private static String[] parse(String v) {
         if (v == null || v.isBlank()) {
@@ -36,7 +35,9 @@ public final class PausePoint {
     }
 
     public static void at(String point, int iteration, int rank) {
-        if (SPEC == null || !SPEC[0].equals(point) || !SPEC[1].equals(Integer.toString(iteration))
+        if (SPEC == null
+                || !SPEC[0].equals(point)
+                || !SPEC[1].equals(Integer.toString(iteration))
                 || !SPEC[2].equals(Integer.toString(rank))) {
             return;
         }

@@ -1,5 +1,7 @@
 package org.diffract.core.parallel;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +13,6 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.diffract.core.UserError;
 import org.diffract.core.io.AtomicFiles;
-import java.io.IOException;
-import java.nio.file.Files;
 
 /**
  * What every stage's MPJ entry point does around its work: start MPJ, read the common arguments
@@ -22,12 +22,10 @@ import java.nio.file.Files;
  * multicore rank would hang the others.
  */
 public final class RankMain {
-    private RankMain() {
-    }
+    private RankMain() {}
 
     /** What a stage's rank body receives. */
-    public record Context(Communicator comm, Path config, int threads, boolean resume, List<String> extraArgs) {
-    }
+    public record Context(Communicator comm, Path config, int threads, boolean resume, List<String> extraArgs) {}
 
     @FunctionalInterface
     public interface Body {
@@ -98,31 +96,33 @@ public final class RankMain {
      */
     private static Thread heartbeat(Path file) {
         Path stop = file.resolveSibling(STOP_FILE);
-        Thread t = new Thread(() -> {
-            boolean wrote = false;
-            while (!Thread.currentThread().isInterrupted()) {
-                // the launcher asks every rank to end (a peer died): MPJ cannot be left cleanly then
-                if (Files.exists(stop)) {
-                    System.err.println("error: stopped by the launcher: another rank of this job failed");
-                    Runtime.getRuntime().halt(3);
-                }
-                try {
-                    Files.writeString(file, Long.toString(System.currentTimeMillis()));
-                    wrote = true;
-                } catch (IOException | RuntimeException e) {
-                    if (wrote) {
-                        // our folder is gone: the launcher ended and cleaned up, nobody waits for this rank
-                        Runtime.getRuntime().halt(3);
+        Thread t = new Thread(
+                () -> {
+                    boolean wrote = false;
+                    while (!Thread.currentThread().isInterrupted()) {
+                        // the launcher asks every rank to end (a peer died): MPJ cannot be left cleanly then
+                        if (Files.exists(stop)) {
+                            System.err.println("error: stopped by the launcher: another rank of this job failed");
+                            Runtime.getRuntime().halt(3);
+                        }
+                        try {
+                            Files.writeString(file, Long.toString(System.currentTimeMillis()));
+                            wrote = true;
+                        } catch (IOException | RuntimeException e) {
+                            if (wrote) {
+                                // our folder is gone: the launcher ended and cleaned up, nobody waits for this rank
+                                Runtime.getRuntime().halt(3);
+                            }
+                            return; // never reachable (no shared folder): the launcher relies on the status file alone
+                        }
+                        try {
+                            Thread.sleep(HEARTBEAT_MS);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
-                    return; // never reachable (no shared folder): the launcher relies on the status file alone
-                }
-                try {
-                    Thread.sleep(HEARTBEAT_MS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "diffract-heartbeat");
+                },
+                "diffract-heartbeat");
         t.setDaemon(true);
         t.start();
         return t;

@@ -6,8 +6,8 @@ package org.diffract.core.plot;
  */
 public final class Colormap {
     /** Perceptually uniform dark blue - green - yellow, close to matplotlib's viridis (9 anchors). */
-    public static final Colormap VIRIDIS = fromAnchors(new int[] {
-            0x440154, 0x482878, 0x3e4989, 0x31688e, 0x26828e, 0x1f9e89, 0x35b779, 0x6ece58, 0xfde725});
+    public static final Colormap VIRIDIS = fromAnchors(
+            new int[] {0x440154, 0x482878, 0x3e4989, 0x31688e, 0x26828e, 0x1f9e89, 0x35b779, 0x6ece58, 0xfde725});
     /** Black to white. */
     public static final Colormap GRAY = fromAnchors(new int[] {0x000000, 0xffffff});
 

@@ -5,12 +5,13 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+
 import org.diffract.core.UserError;
-import java.math.BigDecimal;
-import java.math.MathContext;
 
 /**
  * Line plots as PNG: panels stacked vertically that share one x axis (for example log-likelihood,
@@ -19,12 +20,10 @@ import java.math.MathContext;
  */
 public final class LinePlot {
     /** One line: y[k] against x[k]. */
-    public record Series(String name, double[] x, double[] y) {
-    }
+    public record Series(String name, double[] x, double[] y) {}
 
     /** One stacked panel with its own y axis. */
-    public record Panel(String yLabel, boolean logY, List<Series> series) {
-    }
+    public record Panel(String yLabel, boolean logY, List<Series> series) {}
 
     static final int WIDTH = 800;
     static final int PANEL_HEIGHT = 220;
@@ -34,11 +33,11 @@ public final class LinePlot {
     static final int GAP = 34;
     static final int BOTTOM = 56;
     static final int TEXT = 13;
-    private static final int[] PALETTE = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2,
-            0x7f7f7f, 0xbcbd22, 0x17becf};
+    private static final int[] PALETTE = {
+        0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf
+    };
 
-    private LinePlot() {
-    }
+    private LinePlot() {}
 
     public static void write(Path png, String title, String xLabel, List<Panel> panels) {
         validate(panels);
@@ -122,8 +121,8 @@ public final class LinePlot {
         return Axis.linear(lo, hi, panel.logY());
     }
 
-    private static void drawFrame(Graphics2D g, TextPainter text, Axis x, Axis y, int top, int plotW,
-                                  boolean xTickLabels) {
+    private static void drawFrame(
+            Graphics2D g, TextPainter text, Axis x, Axis y, int top, int plotW, boolean xTickLabels) {
         g.setStroke(new BasicStroke(1f));
         for (double t : y.ticks()) {
             int py = top + y.toPixel(t, PANEL_HEIGHT, true);
@@ -265,7 +264,9 @@ public final class LinePlot {
                     return String.format(Locale.ROOT, "%.2g", v);
                 }
                 // 3 significant digits without trailing zeros: 0.01, 0.0316, 100
-                return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros()
+                return new BigDecimal(v)
+                        .round(new MathContext(3))
+                        .stripTrailingZeros()
                         .toPlainString();
             }
             int decimals = (int) Math.max(0, -Math.floor(Math.log10(step()) + 1e-9));

@@ -11,8 +11,7 @@ import org.diffract.core.io.AtomicFiles;
  * plot) never sees a half-written file.
  */
 final class PlotPng {
-    private PlotPng() {
-    }
+    private PlotPng() {}
 
     /** Plots run on servers and cluster nodes without a display. */
     static void headless() {

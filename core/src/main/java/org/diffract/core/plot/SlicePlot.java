@@ -1,11 +1,12 @@
 package org.diffract.core.plot;
 
+import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Locale;
+
 import org.diffract.core.UserError;
-import java.awt.Color;
 
 /**
  * PNG pictures of a cubic volume's three central planes, or of one 2D frame, in the viridis colour map
@@ -18,14 +19,14 @@ import java.awt.Color;
 public final class SlicePlot {
     /** Panels are enlarged by whole pixels to about this size; larger inputs are sampled down to it. */
     static final int TARGET_PANEL = 256;
+
     static final int MARGIN = 12;
     static final int TEXT = 14;
     static final int BAR_WIDTH = 16;
     static final int BACKGROUND = 0xffffff;
     static final int INK = 0x000000;
 
-    private SlicePlot() {
-    }
+    private SlicePlot() {}
 
     /** Panel edge in image pixels for an input of n samples. */
     static int panelSize(int n) {
@@ -47,8 +48,9 @@ public final class SlicePlot {
                 planes[2][a * n + b] = vol[(a * n + b) * n + c];
             }
         }
-        String[] labels = {"x = " + c + " (y down, z across)", "y = " + c + " (x down, z across)",
-                "z = " + c + " (x down, y across)"};
+        String[] labels = {
+            "x = " + c + " (y down, z across)", "y = " + c + " (x down, z across)", "z = " + c + " (x down, y across)"
+        };
         write(png, planes, labels, n, n, title, logScale);
     }
 
@@ -61,8 +63,8 @@ public final class SlicePlot {
         write(png, new double[][] {image}, new String[] {nx + " x " + ny}, nx, ny, title, logScale);
     }
 
-    private static void write(Path png, double[][] panels, String[] labels, int rows, int cols, String title,
-                              boolean logScale) {
+    private static void write(
+            Path png, double[][] panels, String[] labels, int rows, int cols, String title, boolean logScale) {
         BufferedImage img = render(panels, labels, rows, cols, title, logScale);
         PlotPng.write(img, png);
     }
@@ -91,8 +93,8 @@ public final class SlicePlot {
         return MARGIN + 2 * (TEXT + 4);
     }
 
-    static BufferedImage render(double[][] panels, String[] labels, int rows, int cols, String title,
-                                boolean logScale) {
+    static BufferedImage render(
+            double[][] panels, String[] labels, int rows, int cols, String title, boolean logScale) {
         ColorScale scale = scaleOf(panels, logScale);
         int ph = panelSize(rows), pw = panelSize(cols);
         String hiText = "max " + format(scale.highValue());
@@ -111,8 +113,8 @@ public final class SlicePlot {
         } finally {
             g0.dispose();
         }
-        int width = Math.max(panelLeft(panels.length, pw) + BAR_WIDTH + 6 + labelRoom + MARGIN,
-                titleWidth + 2 * MARGIN);
+        int width =
+                Math.max(panelLeft(panels.length, pw) + BAR_WIDTH + 6 + labelRoom + MARGIN, titleWidth + 2 * MARGIN);
         int top = panelTop();
         int height = top + ph + MARGIN;
 
@@ -122,17 +124,44 @@ public final class SlicePlot {
             g.setColor(new Color(BACKGROUND));
             g.fillRect(0, 0, width, height);
             TextPainter text = new TextPainter(img, g, TEXT);
-            draw(img, text, panels, labels, rows, cols, titleText, scale, Colormap.VIRIDIS, ph, pw, top, hiText,
-                    loText, scaleText);
+            draw(
+                    img,
+                    text,
+                    panels,
+                    labels,
+                    rows,
+                    cols,
+                    titleText,
+                    scale,
+                    Colormap.VIRIDIS,
+                    ph,
+                    pw,
+                    top,
+                    hiText,
+                    loText,
+                    scaleText);
         } finally {
             g.dispose();
         }
         return img;
     }
 
-    private static void draw(BufferedImage img, TextPainter text, double[][] panels, String[] labels,
-                             int rows, int cols, String title, ColorScale scale, Colormap cmap, int ph, int pw,
-                             int top, String hiText, String loText, String scaleText) {
+    private static void draw(
+            BufferedImage img,
+            TextPainter text,
+            double[][] panels,
+            String[] labels,
+            int rows,
+            int cols,
+            String title,
+            ColorScale scale,
+            Colormap cmap,
+            int ph,
+            int pw,
+            int top,
+            String hiText,
+            String loText,
+            String scaleText) {
         text.draw(title, MARGIN, MARGIN / 2, INK);
         for (int p = 0; p < panels.length; p++) {
             int left = panelLeft(p, pw);

@@ -16,6 +16,7 @@ final class Cell600 {
 
     /** a[4 * v + k], b[4 * v + k]: twice component k of vertex v is a + b tau. */
     final int[] a = new int[4 * NUM_VERTICES];
+
     final int[] b = new int[4 * NUM_VERTICES];
     /** The same coordinates as doubles (unit quaternions, w first). */
     final double[] v = new double[4 * NUM_VERTICES];

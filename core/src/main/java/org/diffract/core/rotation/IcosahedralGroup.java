@@ -16,8 +16,7 @@ package org.diffract.core.rotation;
 public final class IcosahedralGroup {
     public static final int ORDER = 60;
 
-    private IcosahedralGroup() {
-    }
+    private IcosahedralGroup() {}
 
     /** A fresh 60 x 4 array of unit quaternions (w first). */
     public static double[][] quaternions() {

@@ -8,8 +8,7 @@ import java.util.random.RandomGenerator;
  * {@code R q} with R from {@link #toMatrix}.
  */
 public final class Quaternions {
-    private Quaternions() {
-    }
+    private Quaternions() {}
 
     /** Row-major 3x3 rotation matrix of the unit quaternion {@code q[off..off+4)} into {@code r[0..9)}. */
     public static void toMatrix(double[] q, int off, double[] r) {
@@ -35,10 +34,11 @@ public final class Quaternions {
     /** Hamilton product a*b; in this (transposed) matrix convention toMatrix(a*b) = toMatrix(b) toMatrix(a). */
     public static double[] multiply(double[] a, double[] b) {
         return new double[] {
-                a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3],
-                a[0] * b[1] + a[1] * b[0] + a[2] * b[3] - a[3] * b[2],
-                a[0] * b[2] - a[1] * b[3] + a[2] * b[0] + a[3] * b[1],
-                a[0] * b[3] + a[1] * b[2] - a[2] * b[1] + a[3] * b[0]};
+            a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3],
+            a[0] * b[1] + a[1] * b[0] + a[2] * b[3] - a[3] * b[2],
+            a[0] * b[2] - a[1] * b[3] + a[2] * b[0] + a[3] * b[1],
+            a[0] * b[3] + a[1] * b[2] - a[2] * b[1] + a[3] * b[0]
+        };
     }
 
     public static double[] conjugate(double[] q) {
@@ -55,8 +55,9 @@ public final class Quaternions {
         double u1 = rng.nextDouble(), u2 = rng.nextDouble(), u3 = rng.nextDouble();
         double a = Math.sqrt(1 - u1), b = Math.sqrt(u1);
         return new double[] {
-                a * Math.sin(2 * Math.PI * u2), a * Math.cos(2 * Math.PI * u2),
-                b * Math.sin(2 * Math.PI * u3), b * Math.cos(2 * Math.PI * u3)};
+            a * Math.sin(2 * Math.PI * u2), a * Math.cos(2 * Math.PI * u2),
+            b * Math.sin(2 * Math.PI * u3), b * Math.cos(2 * Math.PI * u3)
+        };
     }
 
     /** Angle in radians of the rotation taking a to b (q and -q are the same rotation). */

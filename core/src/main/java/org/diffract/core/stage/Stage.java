@@ -76,8 +76,7 @@ public interface Stage {
     }
 
     /** A part of a stage that can run alone ({@code correlate center}), with one line for help texts. */
-    record Step(String name, String description) {
-    }
+    record Step(String name, String description) {}
 
     /**
      * The steps a run can be limited to, each a subcommand whose name the rank main gets as its first extra argument;

@@ -15,14 +15,16 @@ import java.util.List;
  * @param description one line for help texts
  * @param kind how the option takes its value
  */
-public record StageOption(List<String> names, String section, String key, String label, String description,
-        Kind kind) {
+public record StageOption(List<String> names, String section, String key, String label, String description, Kind kind) {
     /**
      * A value ({@code -c 3.0}), a flag that sets the key to {@code true}, a value that may be left out (then
      * {@code true}, as EMAN2's {@code --hacref[=N]}), or a positional parameter.
      */
     public enum Kind {
-        VALUE, FLAG, OPTIONAL_VALUE, POSITIONAL
+        VALUE,
+        FLAG,
+        OPTIONAL_VALUE,
+        POSITIONAL
     }
 
     public StageOption {
@@ -40,8 +42,8 @@ public record StageOption(List<String> names, String section, String key, String
         return new StageOption(List.of(names), section, key, "", description, Kind.FLAG);
     }
 
-    public static StageOption optionalValue(String section, String key, String label, String description,
-            String... names) {
+    public static StageOption optionalValue(
+            String section, String key, String label, String description, String... names) {
         return new StageOption(List.of(names), section, key, label, description, Kind.OPTIONAL_VALUE);
     }
 

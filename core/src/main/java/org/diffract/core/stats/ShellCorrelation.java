@@ -7,8 +7,7 @@ package org.diffract.core.stats;
  * precision.
  */
 public final class ShellCorrelation {
-    private ShellCorrelation() {
-    }
+    private ShellCorrelation() {}
 
     /**
      * Correlation in each of {@code numShells} shells of equal width rMax / numShells covering

@@ -7,8 +7,7 @@ package org.diffract.core.volume;
  * Samples outside the volume read 0 and merge nowhere.
  */
 public final class Slicer {
-    private Slicer() {
-    }
+    private Slicer() {}
 
     /**
      * out[t] = V(R q_t) for pixels t in [0, numPix). R is row-major 3x3.
@@ -30,8 +29,9 @@ public final class Slicer {
             double gx = 1 - fx, gy = 1 - fy, gz = 1 - fz;
             int i = (ix * n + iy) * n + iz;
             out[t] = gx * (gy * (gz * vol[i] + fz * vol[i + 1]) + fy * (gz * vol[i + n] + fz * vol[i + n + 1]))
-                    + fx * (gy * (gz * vol[i + nn] + fz * vol[i + nn + 1])
-                    + fy * (gz * vol[i + nn + n] + fz * vol[i + nn + n + 1]));
+                    + fx
+                            * (gy * (gz * vol[i + nn] + fz * vol[i + nn + 1])
+                                    + fy * (gz * vol[i + nn + n] + fz * vol[i + nn + n + 1]));
         }
     }
 
@@ -40,8 +40,17 @@ public final class Slicer {
      * weights, and {@code scale} times the same weights into {@code weight} (if not null), for pixels t
      * whose {@code use[t]} is true (all when {@code use} is null).
      */
-    public static void merge(double[] view, double scale, double[] r, double[] qx, double[] qy, double[] qz,
-                             boolean[] use, double[] vol, double[] weight, int n) {
+    public static void merge(
+            double[] view,
+            double scale,
+            double[] r,
+            double[] qx,
+            double[] qy,
+            double[] qz,
+            boolean[] use,
+            double[] vol,
+            double[] weight,
+            int n) {
         final int c = n / 2;
         final int nn = n * n;
         final int numPix = view.length;
@@ -67,8 +76,18 @@ public final class Slicer {
         }
     }
 
-    private static void addCorners(double[] a, int i, int n, int nn, double gx, double gy, double gz, double fx,
-                                   double fy, double fz, double v) {
+    private static void addCorners(
+            double[] a,
+            int i,
+            int n,
+            int nn,
+            double gx,
+            double gy,
+            double gz,
+            double fx,
+            double fy,
+            double fz,
+            double v) {
         double vgx = v * gx, vfx = v * fx;
         a[i] += vgx * gy * gz;
         a[i + 1] += vgx * gy * fz;

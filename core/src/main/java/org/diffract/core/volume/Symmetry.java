@@ -9,8 +9,7 @@ import org.diffract.core.rotation.IcosahedralGroup;
  * {@link WorkerPool}, so it uses the threads the user gave (--threads) and no others.
  */
 public final class Symmetry {
-    private Symmetry() {
-    }
+    private Symmetry() {}
 
     /**
      * Friedel symmetry: v(x) and v(-x) both become their average. For even n the voxels on the low
@@ -82,7 +81,9 @@ public final class Symmetry {
                 double sum = 0;
                 int inside = 0;
                 for (double[] g : group) {
-                    double v = Trilinear.sample(vol, n,
+                    double v = Trilinear.sample(
+                            vol,
+                            n,
                             g[0] * px + g[1] * py + g[2] * pz + c,
                             g[3] * px + g[4] * py + g[5] * pz + c,
                             g[6] * px + g[7] * py + g[8] * pz + c);

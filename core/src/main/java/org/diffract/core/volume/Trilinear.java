@@ -7,8 +7,7 @@ package org.diffract.core.volume;
  * cube [0, n-1]^3 is inside: a point on the last plane interpolates the last cell with weight 1.
  */
 public final class Trilinear {
-    private Trilinear() {
-    }
+    private Trilinear() {}
 
     public static double sample(double[] vol, int n, double x, double y, double z) {
         if (!(x >= 0 && y >= 0 && z >= 0 && x <= n - 1 && y <= n - 1 && z <= n - 1)) {
@@ -24,7 +23,8 @@ public final class Trilinear {
         int nn = n * n;
         int i = (ix * n + iy) * n + iz;
         return gx * (gy * (gz * vol[i] + fz * vol[i + 1]) + fy * (gz * vol[i + n] + fz * vol[i + n + 1]))
-                + fx * (gy * (gz * vol[i + nn] + fz * vol[i + nn + 1])
-                + fy * (gz * vol[i + nn + n] + fz * vol[i + nn + n + 1]));
+                + fx
+                        * (gy * (gz * vol[i + nn] + fz * vol[i + nn + 1])
+                                + fy * (gz * vol[i + nn + n] + fz * vol[i + nn + n + 1]));
     }
 }

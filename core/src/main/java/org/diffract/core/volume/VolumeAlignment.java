@@ -1,6 +1,7 @@
 package org.diffract.core.volume;
 
 import java.util.Arrays;
+
 import org.diffract.core.parallel.WorkerPool;
 import org.diffract.core.rotation.QuaternionSampling;
 import org.diffract.core.rotation.Quaternions;
@@ -27,8 +28,7 @@ public final class VolumeAlignment {
     private static final double MIN_STEP = Math.toRadians(0.05);
     private static final int ROTATIONS_PER_TASK = 64;
 
-    private VolumeAlignment() {
-    }
+    private VolumeAlignment() {}
 
     /**
      * @param quaternion the rotation q (w first), see the class comment for its meaning
@@ -43,8 +43,8 @@ public final class VolumeAlignment {
     }
 
     /** Proper rotations only (right for centrosymmetric intensity models). */
-    public static Result align(double[] moving, double[] reference, int n, int coarseNumDiv, double rMin,
-                               double rMax, WorkerPool pool) {
+    public static Result align(
+            double[] moving, double[] reference, int n, int coarseNumDiv, double rMin, double rMax, WorkerPool pool) {
         return align(moving, reference, n, coarseNumDiv, rMin, rMax, false, pool);
     }
 
@@ -52,8 +52,15 @@ public final class VolumeAlignment {
      * @param tryInversion also search moving inverted through the centre (the enantiomer); needed for
      *                     electron densities, irrelevant for Friedel-symmetric intensities
      */
-    public static Result align(double[] moving, double[] reference, int n, int coarseNumDiv, double rMin,
-                               double rMax, boolean tryInversion, WorkerPool pool) {
+    public static Result align(
+            double[] moving,
+            double[] reference,
+            int n,
+            int coarseNumDiv,
+            double rMin,
+            double rMax,
+            boolean tryInversion,
+            WorkerPool pool) {
         Symmetry.checkSize(moving, n);
         Symmetry.checkSize(reference, n);
         Shell full = new Shell(reference, n, rMin, rMax, 1);
@@ -124,7 +131,9 @@ public final class VolumeAlignment {
                 int axis = dir >> 1;
                 double sign = (dir & 1) == 0 ? 1 : -1;
                 // trial = (c, sign * s * e_axis) * q
-                double dw = c, dx = axis == 0 ? sign * s : 0, dy = axis == 1 ? sign * s : 0,
+                double dw = c,
+                        dx = axis == 0 ? sign * s : 0,
+                        dy = axis == 1 ? sign * s : 0,
                         dz = axis == 2 ? sign * s : 0;
                 trial[0] = dw * q[0] - dx * q[1] - dy * q[2] - dz * q[3];
                 trial[1] = dw * q[1] + dx * q[0] + dy * q[3] - dz * q[2];
@@ -204,6 +213,7 @@ public final class VolumeAlignment {
         final double[] qx, qy, qz;
         /** reference minus its mean over the shell, and the sum of its squares */
         final double[] ref;
+
         final double refNorm2;
 
         Shell(double[] reference, int n, double rMin, double rMax, int stride) {

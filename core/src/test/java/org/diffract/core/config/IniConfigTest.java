@@ -1,12 +1,5 @@
 package org.diffract.core.config;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,11 +11,19 @@ import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class IniConfigTest {
     @TempDir
     Path dir;
 
-    private static final String TEXT = String.join("\n",
+    private static final String TEXT = String.join(
+            "\n",
             "# Dragonfly-style config",
             "[parameters]",
             "detd = 586 # mm",
@@ -53,7 +54,8 @@ class IniConfigTest {
     void parsesSectionsKeysCommentsAndOverrides() {
         IniConfig c = cfg();
         assertEquals(List.of("parameters", "emc"), List.copyOf(c.sections()));
-        assertEquals(List.of("detd", "lambda", "detsize", "stoprad", "polarization", "pixsize"),
+        assertEquals(
+                List.of("detd", "lambda", "detsize", "stoprad", "polarization", "pixsize"),
                 List.copyOf(c.keys("parameters")));
         assertEquals(Optional.of("586"), c.get("parameters", "detd"));
         assertEquals(6, c.getInt("emc", "num_div", 0), "later duplicate overrides");
@@ -100,12 +102,17 @@ class IniConfigTest {
     @Test
     void typedGetterErrorsNameFileSectionKeyValueAndExpectation() {
         Path src = dir.resolve("emc.ini");
-        IniConfig c = IniConfig.parse("[emc]\nnum_div = four\nbeta = nan\nbig = 3000000000\nflag = maybe\n"
-                + "detsize = 150\npol = z\nbeta2 = Infinity\nsize = 1 x\n", src);
+        IniConfig c = IniConfig.parse(
+                "[emc]\nnum_div = four\nbeta = nan\nbig = 3000000000\nflag = maybe\n"
+                        + "detsize = 150\npol = z\nbeta2 = Infinity\nsize = 1 x\n",
+                src);
         UserError e = assertThrows(UserError.class, () -> c.getInt("emc", "num_div", 0));
-        assertEquals(src + ": [emc] num_div = 'four' is not valid; expected a whole number, e.g. num_div = 10", e.getMessage());
+        assertEquals(
+                src + ": [emc] num_div = 'four' is not valid; expected a whole number, e.g. num_div = 10",
+                e.getMessage());
         e = assertThrows(UserError.class, () -> c.getDouble("emc", "beta", 0));
-        assertEquals(src + ": [emc] beta = 'nan' is not valid; expected a finite number, e.g. beta = 1.5", e.getMessage());
+        assertEquals(
+                src + ": [emc] beta = 'nan' is not valid; expected a finite number, e.g. beta = 1.5", e.getMessage());
         e = assertThrows(UserError.class, () -> c.getDouble("emc", "beta2", 0));
         assertTrue(e.getMessage().contains("beta2 = 'Infinity' is not valid; expected a finite number"));
         e = assertThrows(UserError.class, () -> c.getInt("emc", "big", 0));
@@ -114,10 +121,12 @@ class IniConfigTest {
         e = assertThrows(UserError.class, () -> c.getLong("emc", "num_div", 0));
         assertTrue(e.getMessage().contains("num_div = 'four'"));
         e = assertThrows(UserError.class, () -> c.getBool("emc", "flag", false));
-        assertEquals(src + ": [emc] flag = 'maybe' is not valid; expected one of 0/1, true/false, yes/no, on/off",
+        assertEquals(
+                src + ": [emc] flag = 'maybe' is not valid; expected one of 0/1, true/false, yes/no, on/off",
                 e.getMessage());
         e = assertThrows(UserError.class, () -> c.getDoubles("emc", "detsize", 2, null));
-        assertEquals(src + ": [emc] detsize = '150' is not valid; expected 2 finite numbers separated by spaces or commas",
+        assertEquals(
+                src + ": [emc] detsize = '150' is not valid; expected 2 finite numbers separated by spaces or commas",
                 e.getMessage());
         e = assertThrows(UserError.class, () -> c.getDoubles("emc", "size", 0, null));
         assertTrue(e.getMessage().contains("size = '1 x' is not valid"));
@@ -128,7 +137,8 @@ class IniConfigTest {
     @Test
     void syntaxErrors() {
         UserError e = assertThrows(UserError.class, () -> IniConfig.parse("key = 1\n", Path.of("emc.ini")));
-        assertEquals("emc.ini: line 1 'key = 1' comes before any [section]; put it under a section such as [emc]",
+        assertEquals(
+                "emc.ini: line 1 'key = 1' comes before any [section]; put it under a section such as [emc]",
                 e.getMessage());
         e = assertThrows(UserError.class, () -> IniConfig.parse("[emc]\njust words\n", Path.of("emc.ini")));
         assertEquals("emc.ini: line 2 'just words' is not 'key = value'; fix or comment it out with #", e.getMessage());
@@ -138,18 +148,25 @@ class IniConfigTest {
 
     @Test
     void checkKnownSuggestsNearestName() {
-        Map<String, Set<String>> allowed = Map.of("emc", Set.of("num_div", "beta", "need_scaling"),
-                "parameters", Set.of("detd", "lambda"));
+        Map<String, Set<String>> allowed =
+                Map.of("emc", Set.of("num_div", "beta", "need_scaling"), "parameters", Set.of("detd", "lambda"));
         Path src = Path.of("emc.ini");
         IniConfig.parse("[emc]\nnum_div = 4\n[parameters]\ndetd = 1\n", src).checkKnown(allowed);
-        UserError e = assertThrows(UserError.class,
+        UserError e = assertThrows(
+                UserError.class,
                 () -> IniConfig.parse("[emc]\nnm_div = 4\n", src).checkKnown(allowed));
-        assertEquals("emc.ini: unknown key 'nm_div' in [emc]; did you mean 'num_div'? (known: beta, need_scaling, num_div)",
+        assertEquals(
+                "emc.ini: unknown key 'nm_div' in [emc]; did you mean 'num_div'? (known: beta, need_scaling, num_div)",
                 e.getMessage());
-        e = assertThrows(UserError.class, () -> IniConfig.parse("[emc]\nzzzzzz = 4\n", src).checkKnown(allowed));
+        e = assertThrows(
+                UserError.class,
+                () -> IniConfig.parse("[emc]\nzzzzzz = 4\n", src).checkKnown(allowed));
         assertEquals("emc.ini: unknown key 'zzzzzz' in [emc]; known: beta, need_scaling, num_div", e.getMessage());
-        e = assertThrows(UserError.class, () -> IniConfig.parse("[parameter]\ndetd = 4\n", src).checkKnown(allowed));
-        assertEquals("emc.ini: unknown section [parameter]; did you mean [parameters]? (known: emc, parameters)",
+        e = assertThrows(
+                UserError.class,
+                () -> IniConfig.parse("[parameter]\ndetd = 4\n", src).checkKnown(allowed));
+        assertEquals(
+                "emc.ini: unknown section [parameter]; did you mean [parameters]? (known: emc, parameters)",
                 e.getMessage());
         assertEquals(3, EditDistance.between("kitten", "sitting"));
         assertEquals(0, EditDistance.between("", ""));
@@ -168,8 +185,10 @@ class IniConfigTest {
         IniConfig back = IniConfig.read(out);
         assertEquals(text, back.toText());
         assertEquals(10, back.getInt("emc", "num_div", 0));
-        assertEquals(out.getParent().resolve("data/photons.emc").toAbsolutePath(),
-                back.getPath("emc", "in_photons_file", null), "relative to the new file's folder");
+        assertEquals(
+                out.getParent().resolve("data/photons.emc").toAbsolutePath(),
+                back.getPath("emc", "in_photons_file", null),
+                "relative to the new file's folder");
         assertThrows(IllegalArgumentException.class, () -> c.set("emc", "k", "two\nlines"));
         assertEquals(List.of(), List.copyOf(IniConfig.empty(null).sections()));
     }

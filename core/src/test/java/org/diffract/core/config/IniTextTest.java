@@ -1,11 +1,11 @@
 package org.diffract.core.config;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IniTextTest {
     private static final String TEXT = "# top comment\n[a]\n# about x\nx = 1\ny=2 ; old\n\n[b]\nz = 3\n";
@@ -18,7 +18,8 @@ class IniTextTest {
 
     @Test
     void newKeyGoesAfterTheLastKeyOfItsSection() {
-        assertEquals("# top comment\n[a]\n# about x\nx = 1\ny=2 ; old\nw = 9\n\n[b]\nz = 3\n",
+        assertEquals(
+                "# top comment\n[a]\n# about x\nx = 1\ny=2 ; old\nw = 9\n\n[b]\nz = 3\n",
                 IniText.parse(TEXT).set("a", "w", "9").text());
     }
 

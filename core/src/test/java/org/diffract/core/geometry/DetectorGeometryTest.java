@@ -1,12 +1,12 @@
 package org.diffract.core.geometry;
 
+import org.diffract.core.UserError;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.diffract.core.UserError;
-import org.junit.jupiter.api.Test;
 
 class DetectorGeometryTest {
 
@@ -43,8 +43,8 @@ class DetectorGeometryTest {
     @Test
     void explicitEwaldRadiusScalesQ() {
         Detector a = DetectorGeometry.make(DetectorGeometry.Params.square(10, 1, 5, 1, 0, "x"));
-        Detector b = DetectorGeometry.make(new DetectorGeometry.Params(10, 1, 5, 5, 1, 0, "x", 25, Double.NaN,
-                Double.NaN));
+        Detector b =
+                DetectorGeometry.make(new DetectorGeometry.Params(10, 1, 5, 5, 1, 0, "x", 25, Double.NaN, Double.NaN));
         for (int t = 0; t < 25; t++) {
             assertEquals(2.5 * a.qx(t), b.qx(t), 1e-12);
             assertEquals(2.5 * a.qz(t), b.qz(t), 1e-12);
@@ -57,8 +57,8 @@ class DetectorGeometryTest {
     void maskCountsOfRectangularDetector() {
         // 7 x 6 pixels, centre (3, 2.5), inscribed radius 2.5, stop radius 1.5: counted by hand
         // (r < 1.5 -> 2, r > 2.5 -> 1) as 16 good, 20 merge-only, 6 unused.
-        Detector det = DetectorGeometry.make(new DetectorGeometry.Params(100, 2, 7, 6, 1, 1.5, "y", Double.NaN,
-                Double.NaN, Double.NaN));
+        Detector det = DetectorGeometry.make(
+                new DetectorGeometry.Params(100, 2, 7, 6, 1, 1.5, "y", Double.NaN, Double.NaN, Double.NaN));
         int[] counts = new int[3];
         for (byte m : det.copyMask()) {
             counts[m]++;
@@ -120,8 +120,10 @@ class DetectorGeometryTest {
     void voxelSizeFromWavelength() {
         // q_sep = 2 sin(atan(p/d)/2) / lambda
         double expected = 2 * Math.sin(0.5 * Math.atan(0.512 / 300)) / 6.2;
-        assertEquals(expected, DetectorGeometry.voxelSizeInvA(DetectorGeometry.Params.square(300, 6.2, 150, 0.512,
-                10, "x")), 1e-15);
+        assertEquals(
+                expected,
+                DetectorGeometry.voxelSizeInvA(DetectorGeometry.Params.square(300, 6.2, 150, 0.512, 10, "x")),
+                1e-15);
     }
 
     @Test
@@ -129,13 +131,17 @@ class DetectorGeometryTest {
         assertThrows(UserError.class, () -> DetectorGeometry.make(DetectorGeometry.Params.square(-1, 1, 5, 1, 0, "x")));
         assertThrows(UserError.class, () -> DetectorGeometry.make(DetectorGeometry.Params.square(10, 0, 5, 1, 0, "x")));
         assertThrows(UserError.class, () -> DetectorGeometry.make(DetectorGeometry.Params.square(10, 1, 0, 1, 0, "x")));
-        assertThrows(UserError.class, () -> DetectorGeometry.make(DetectorGeometry.Params.square(10, 1, 5, Double.NaN,
-                0, "x")));
-        assertThrows(UserError.class, () -> DetectorGeometry.make(DetectorGeometry.Params.square(10, 1, 5, 1, -2, "x")));
-        UserError e = assertThrows(UserError.class,
-                () -> DetectorGeometry.make(DetectorGeometry.Params.square(10, 1, 5, 1, 0, "z")));
+        assertThrows(
+                UserError.class,
+                () -> DetectorGeometry.make(DetectorGeometry.Params.square(10, 1, 5, Double.NaN, 0, "x")));
+        assertThrows(
+                UserError.class, () -> DetectorGeometry.make(DetectorGeometry.Params.square(10, 1, 5, 1, -2, "x")));
+        UserError e = assertThrows(
+                UserError.class, () -> DetectorGeometry.make(DetectorGeometry.Params.square(10, 1, 5, 1, 0, "z")));
         assertTrue(e.getMessage().contains("x, y or none"));
-        assertThrows(UserError.class, () -> DetectorGeometry.make(new DetectorGeometry.Params(10, 1, 5, 5, 1, 0, "x",
-                -3, Double.NaN, Double.NaN)));
+        assertThrows(
+                UserError.class,
+                () -> DetectorGeometry.make(
+                        new DetectorGeometry.Params(10, 1, 5, 5, 1, 0, "x", -3, Double.NaN, Double.NaN)));
     }
 }

@@ -1,10 +1,5 @@
 package org.diffract.core.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +9,11 @@ import java.util.stream.Stream;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AtomicFilesTest {
     @TempDir
@@ -45,7 +45,10 @@ class AtomicFilesTest {
             Files.write(tmp, new byte[] {7});
         });
         assertEquals(target.toAbsolutePath().getParent(), seen[0].getParent());
-        assertTrue(seen[0].getFileName().toString().startsWith("x.bin.tmp-" + ProcessHandle.current().pid() + "-"),
+        assertTrue(
+                seen[0].getFileName()
+                        .toString()
+                        .startsWith("x.bin.tmp-" + ProcessHandle.current().pid() + "-"),
                 seen[0].toString());
     }
 
@@ -53,10 +56,12 @@ class AtomicFilesTest {
     void failureKeepsOldFileAndDeletesTemp() throws IOException {
         Path target = dir.resolve("keep.txt");
         AtomicFiles.writeString(target, "old");
-        UserError e = assertThrows(UserError.class, () -> AtomicFiles.write(target, tmp -> {
-            Files.writeString(tmp, "half");
-            throw new IOException("disk full");
-        }));
+        UserError e = assertThrows(
+                UserError.class,
+                () -> AtomicFiles.write(target, tmp -> {
+                    Files.writeString(tmp, "half");
+                    throw new IOException("disk full");
+                }));
         assertEquals("cannot write " + target + ": disk full; check the folder exists and is writable", e.getMessage());
         assertEquals("old", Files.readString(target));
         assertEquals(1, entries(dir));
@@ -65,10 +70,12 @@ class AtomicFilesTest {
     @Test
     void runtimeFailureDeletesTempAndPropagates() throws IOException {
         Path target = dir.resolve("r.txt");
-        assertThrows(IllegalStateException.class, () -> AtomicFiles.write(target, tmp -> {
-            Files.writeString(tmp, "half");
-            throw new IllegalStateException("bug");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> AtomicFiles.write(target, tmp -> {
+                    Files.writeString(tmp, "half");
+                    throw new IllegalStateException("bug");
+                }));
         assertEquals(0, entries(dir));
     }
 
@@ -86,12 +93,16 @@ class AtomicFilesTest {
         Path target = dir.resolve("full.png");
         AtomicFiles.writeString(target, "old");
         // ImageIO and jhdf wrap the system's refusal in their own exception and words
-        UserError e = assertThrows(UserError.class, () -> AtomicFiles.write(target, tmp -> {
-            throw new IllegalStateException("Exception writing at position: 571",
-                    new IOException("No space left on device"));
-        }));
-        assertEquals("cannot write " + target + ": no space left on the device; free some space there or write to "
-                + "another folder", e.getMessage());
+        UserError e = assertThrows(
+                UserError.class,
+                () -> AtomicFiles.write(target, tmp -> {
+                    throw new IllegalStateException(
+                            "Exception writing at position: 571", new IOException("No space left on device"));
+                }));
+        assertEquals(
+                "cannot write " + target + ": no space left on the device; free some space there or write to "
+                        + "another folder",
+                e.getMessage());
         assertEquals("old", Files.readString(target));
         assertEquals(1, entries(dir));
     }
@@ -101,8 +112,10 @@ class AtomicFilesTest {
         Path blocker = dir.resolve("blocker");
         Files.writeString(blocker, "x");
         UserError e = assertThrows(UserError.class, () -> AtomicFiles.createFolder(blocker.resolve("a/b")));
-        assertEquals("cannot create output folder " + blocker.resolve("a/b") + ": " + blocker
-                + " is a file, not a folder; choose a writable folder", e.getMessage());
+        assertEquals(
+                "cannot create output folder " + blocker.resolve("a/b") + ": " + blocker
+                        + " is a file, not a folder; choose a writable folder",
+                e.getMessage());
         assertEquals("x", Files.readString(blocker));
     }
 
@@ -117,7 +130,8 @@ class AtomicFilesTest {
         Files.writeString(dir.resolve("sub/y.tmp-1-2"), "in a subfolder: not this folder's");
         assertEquals(2, AtomicFiles.removeUnfinished(dir));
         try (Stream<Path> s = Files.list(dir)) {
-            assertEquals(List.of("model.h5", "notes.tmp", "sub", "x.tmp-12"),
+            assertEquals(
+                    List.of("model.h5", "notes.tmp", "sub", "x.tmp-12"),
                     s.map(p -> p.getFileName().toString()).sorted().toList());
         }
         assertTrue(Files.exists(dir.resolve("sub/y.tmp-1-2")));

@@ -1,10 +1,5 @@
 package org.diffract.core.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,14 +11,26 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class DetectorFileTest {
     @TempDir
     Path dir;
 
     private static Detector sample(int nx, int ny) {
-        return new Detector(new double[] {-1.25, 0, 3.5}, new double[] {2, -0.000001, 7.123456},
-                new double[] {-0.5, 0.25, -9.75}, new double[] {2.73346261e-06, 1.0, 0.5}, new byte[] {0, 1, 2},
-                585.9375, 600.5, nx, ny);
+        return new Detector(
+                new double[] {-1.25, 0, 3.5},
+                new double[] {2, -0.000001, 7.123456},
+                new double[] {-0.5, 0.25, -9.75},
+                new double[] {2.73346261e-06, 1.0, 0.5},
+                new byte[] {0, 1, 2},
+                585.9375,
+                600.5,
+                nx,
+                ny);
     }
 
     private Path text(String name, String content) throws Exception {
@@ -107,9 +114,12 @@ class DetectorFileTest {
     void h5pySeesDragonflyDtypes() throws Exception {
         Path f = dir.resolve("det.h5");
         DetectorFile.writeH5(f, sample(1, 3));
-        String out = Python.require("h5py", "numpy").run("import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
-                + "print(f['qx'].dtype, f['corr'].dtype, f['mask'].dtype, list(f['mask'][()]), f['detd'][()], "
-                + "f['ewald_rad'].dtype, f['nx'][()], f['ny'][()])", f.toString());
+        String out = Python.require("h5py", "numpy")
+                .run(
+                        "import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
+                                + "print(f['qx'].dtype, f['corr'].dtype, f['mask'].dtype, list(f['mask'][()]), f['detd'][()], "
+                                + "f['ewald_rad'].dtype, f['nx'][()], f['ny'][()])",
+                        f.toString());
         // The mask is written unsigned (jhdf's unsigned option), so h5py sees uint8 exactly like Dragonfly's files.
         assertEquals("float64 float64 uint8 [0, 1, 2] 585.9375 float64 1 3", out);
     }
@@ -160,18 +170,33 @@ class DetectorFileTest {
     @Test
     void badH5Inputs() {
         Path f = dir.resolve("len.h5");
-        new H5Writer().put("qx", new double[] {1, 2}).put("qy", new double[] {1}).put("qz", new double[] {1, 2})
-                .put("corr", new double[] {1, 2}).putUnsigned("mask", new byte[] {0, 0}).write(f);
+        new H5Writer()
+                .put("qx", new double[] {1, 2})
+                .put("qy", new double[] {1})
+                .put("qz", new double[] {1, 2})
+                .put("corr", new double[] {1, 2})
+                .putUnsigned("mask", new byte[] {0, 0})
+                .write(f);
         UserError e = assertThrows(UserError.class, () -> DetectorFile.read(f));
         assertTrue(e.getMessage().contains("lengths 2, 1, 2, 2, 2 but must be equal"), e.getMessage());
         Path g = dir.resolve("mask.h5");
-        new H5Writer().put("qx", new double[] {1}).put("qy", new double[] {1}).put("qz", new double[] {1})
-                .put("corr", new double[] {1}).putUnsigned("mask", new byte[] {5}).write(g);
+        new H5Writer()
+                .put("qx", new double[] {1})
+                .put("qy", new double[] {1})
+                .put("qz", new double[] {1})
+                .put("corr", new double[] {1})
+                .putUnsigned("mask", new byte[] {5})
+                .write(g);
         e = assertThrows(UserError.class, () -> DetectorFile.read(g));
         assertTrue(e.getMessage().contains("mask[0] is 5 but must be 0, 1 or 2"), e.getMessage());
         Path h = dir.resolve("nan.h5");
-        new H5Writer().put("qx", new double[] {1}).put("qy", new double[] {Double.POSITIVE_INFINITY})
-                .put("qz", new double[] {1}).put("corr", new double[] {1}).putUnsigned("mask", new byte[] {0}).write(h);
+        new H5Writer()
+                .put("qx", new double[] {1})
+                .put("qy", new double[] {Double.POSITIVE_INFINITY})
+                .put("qz", new double[] {1})
+                .put("corr", new double[] {1})
+                .putUnsigned("mask", new byte[] {0})
+                .write(h);
         e = assertThrows(UserError.class, () -> DetectorFile.read(h));
         assertTrue(e.getMessage().contains("qy[0] is Infinity but must be finite"), e.getMessage());
         Path i = dir.resolve("noqz.h5");
@@ -179,8 +204,15 @@ class DetectorFileTest {
         e = assertThrows(UserError.class, () -> DetectorFile.read(i));
         assertTrue(e.getMessage().contains("no dataset 'qy' (root has: qx)"), e.getMessage());
         Path j = dir.resolve("shape.h5");
-        new H5Writer().put("qx", new double[] {1}).put("qy", new double[] {1}).put("qz", new double[] {1})
-                .put("corr", new double[] {1}).putUnsigned("mask", new byte[] {0}).put("nx", 2).put("ny", 2).write(j);
+        new H5Writer()
+                .put("qx", new double[] {1})
+                .put("qy", new double[] {1})
+                .put("qz", new double[] {1})
+                .put("corr", new double[] {1})
+                .putUnsigned("mask", new byte[] {0})
+                .put("nx", 2)
+                .put("ny", 2)
+                .write(j);
         e = assertThrows(UserError.class, () -> DetectorFile.read(j));
         assertTrue(e.getMessage().contains("frame shape nx 2 x ny 2 does not match 1 pixels"), e.getMessage());
         Path k = dir.resolve("det.txt");

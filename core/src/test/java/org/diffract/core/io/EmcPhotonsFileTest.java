@@ -1,22 +1,22 @@
 package org.diffract.core.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EmcPhotonsFileTest {
     @TempDir
@@ -87,7 +87,8 @@ class EmcPhotonsFileTest {
 
     @Test
     void writesOnlyTheUsedPartOfSelectedPhotons() {
-        SparsePhotons p = SparsePhotons.fromDense(new int[][] {{1, 0, 3}, {0, 1, 0}, {2, 2, 0}}, 3).select(new int[] {2, 0});
+        SparsePhotons p = SparsePhotons.fromDense(new int[][] {{1, 0, 3}, {0, 1, 0}, {2, 2, 0}}, 3)
+                .select(new int[] {2, 0});
         Path f = dir.resolve("sel.emc");
         EmcPhotonsFile.write(f, p);
         SparsePhotons q = EmcPhotonsFile.read(f);
@@ -111,8 +112,10 @@ class EmcPhotonsFileTest {
         byte[] good = dragonflyBytes();
         Path f = withBytes("photons.emc", Arrays.copyOf(good, good.length - 4));
         UserError e = assertThrows(UserError.class, () -> EmcPhotonsFile.read(f));
-        assertEquals(f + ": file is 1072 bytes but its header needs 1076; re-create it with 'diffract simulate' "
-                + "or Dragonfly's make_data", e.getMessage());
+        assertEquals(
+                f + ": file is 1072 bytes but its header needs 1076; re-create it with 'diffract simulate' "
+                        + "or Dragonfly's make_data",
+                e.getMessage());
     }
 
     @Test
@@ -144,8 +147,10 @@ class EmcPhotonsFileTest {
     void wrongNumPixForDetector() throws IOException {
         Path f = withBytes("photons.emc", dragonflyBytes());
         UserError e = assertThrows(UserError.class, () -> EmcPhotonsFile.read(f, 22500));
-        assertEquals(f + ": photons are for a detector of 10 pixels but the detector has 22500; use the detector "
-                + "file the photons were made with", e.getMessage());
+        assertEquals(
+                f + ": photons are for a detector of 10 pixels but the detector has 22500; use the detector "
+                        + "file the photons were made with",
+                e.getMessage());
     }
 
     @Test
@@ -191,7 +196,8 @@ class EmcPhotonsFileTest {
         putInt(b, 4, 10);
         Path f = withBytes("empty.emc", b);
         UserError e = assertThrows(UserError.class, () -> EmcPhotonsFile.read(f));
-        assertEquals(f + ": holds no frames (num_data 0 in its header); give a photons file with at least one frame",
+        assertEquals(
+                f + ": holds no frames (num_data 0 in its header); give a photons file with at least one frame",
                 e.getMessage());
     }
 

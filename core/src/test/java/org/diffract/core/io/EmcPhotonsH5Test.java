@@ -1,11 +1,5 @@
 package org.diffract.core.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,6 +7,12 @@ import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Dragonfly's HDF5 photons files, written by h5py the way Dragonfly's EMCWriter (utils/py_src/writeemc.py)
@@ -24,7 +24,8 @@ class EmcPhotonsH5Test {
     Path dir;
 
     /** The three frames of EmcPhotonsFileTest's hand-made .emc: the same photons in the HDF5 layout. */
-    private static final String WRITE_DRAGONFLY = String.join("\n",
+    private static final String WRITE_DRAGONFLY = String.join(
+            "\n",
             "import sys, h5py, numpy as np",
             "frames = [([1], [4], [3]), ([], [], []), ([0, 9], [5], [2])]",
             "vt = h5py.special_dtype(vlen=np.int32)",
@@ -56,14 +57,18 @@ class EmcPhotonsH5Test {
     @Test
     void scalarNumPixAndBinaryFilesAreToldApart() throws Exception {
         Path f = dir.resolve("scalar.h5");
-        Python.require("h5py", "numpy").run(String.join("\n",
-                "import sys, h5py, numpy as np",
-                "vt = h5py.special_dtype(vlen=np.int32)",
-                "with h5py.File(sys.argv[1], 'w') as f:",
-                "    f.create_dataset('num_pix', data=np.int32(6))",
-                "    for n, v in (('place_ones', [[0, 5]]), ('place_multi', [[2]]), ('count_multi', [[7]])):",
-                "        d = f.create_dataset(n, (1,), dtype=vt)",
-                "        d[0] = np.array(v[0], dtype=np.int32)"), f.toString());
+        Python.require("h5py", "numpy")
+                .run(
+                        String.join(
+                                "\n",
+                                "import sys, h5py, numpy as np",
+                                "vt = h5py.special_dtype(vlen=np.int32)",
+                                "with h5py.File(sys.argv[1], 'w') as f:",
+                                "    f.create_dataset('num_pix', data=np.int32(6))",
+                                "    for n, v in (('place_ones', [[0, 5]]), ('place_multi', [[2]]), ('count_multi', [[7]])):",
+                                "        d = f.create_dataset(n, (1,), dtype=vt)",
+                                "        d[0] = np.array(v[0], dtype=np.int32)"),
+                        f.toString());
         SparsePhotons p = EmcPhotonsH5.read(f, -1);
         assertEquals(6, p.numPix);
         assertEquals(9, p.photons(0));
@@ -87,11 +92,15 @@ class EmcPhotonsH5Test {
         e = assertThrows(UserError.class, () -> EmcPhotonsH5.read(small, -1));
         assertTrue(e.getMessage().contains("small.h5") && e.getMessage().contains("pixel 9"), e.getMessage());
         Path missing = dir.resolve("missing.h5");
-        Python.require("h5py", "numpy").run(String.join("\n",
-                "import sys, h5py, numpy as np",
-                "with h5py.File(sys.argv[1], 'w') as f:",
-                "    f['num_pix'] = [4]",
-                "    f['place_ones'] = np.zeros(3, dtype=np.int32)"), missing.toString());
+        Python.require("h5py", "numpy")
+                .run(
+                        String.join(
+                                "\n",
+                                "import sys, h5py, numpy as np",
+                                "with h5py.File(sys.argv[1], 'w') as f:",
+                                "    f['num_pix'] = [4]",
+                                "    f['place_ones'] = np.zeros(3, dtype=np.int32)"),
+                        missing.toString());
         e = assertThrows(UserError.class, () -> EmcPhotonsH5.read(missing, -1));
         assertTrue(e.getMessage().contains("missing.h5") && e.getMessage().contains("variable-length"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));

@@ -1,11 +1,5 @@
 package org.diffract.core.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +11,12 @@ import org.diffract.core.UserError;
 import org.diffract.core.parallel.WorkerPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Large datasets written row by row in place by several threads, committed under the target name, and read
@@ -35,10 +35,11 @@ class H5RowsTest {
         Path target = dir.resolve("big.h5");
         Path partial = H5RowWriter.partial(target);
         List<int[]> shapes = List.of(new int[] {50, 3, 4}, new int[] {50, 5});
-        long[] addr = H5RowWriter.layout(partial, new H5Writer().put("meta/n", 50).put("tags", new long[] {7, 8}),
-                List.of("a", "g/b"), shapes);
+        long[] addr = H5RowWriter.layout(
+                partial, new H5Writer().put("meta/n", 50).put("tags", new long[] {7, 8}), List.of("a", "g/b"), shapes);
         assertFalse(Files.exists(target));
-        try (H5RowWriter w = H5RowWriter.open(partial, addr, shapes); WorkerPool pool = new WorkerPool(3, "t")) {
+        try (H5RowWriter w = H5RowWriter.open(partial, addr, shapes);
+                WorkerPool pool = new WorkerPool(3, "t")) {
             pool.forEachItem(0, 50, () -> new double[12], (buf, row) -> {
                 for (int d = 0; d < 2; d++) {
                     int len = d == 0 ? 12 : 5;
@@ -61,11 +62,13 @@ class H5RowsTest {
                 assertEquals(value(0, 49, i), row[2 + i], 0);
             }
         }
-        String py = Python.require("h5py", "numpy").run("import h5py, sys\n"
-                + "f = h5py.File(sys.argv[1], 'r')\n"
-                + "a = f['a'][()]; b = f['g/b'][()]\n"
-                + "print(a.shape, b.shape, a.dtype, a[17, 2, 3], b[42, 4], int(f['meta/n'][()]), list(f['tags'][()]))\n",
-                target.toString());
+        String py = Python.require("h5py", "numpy")
+                .run(
+                        "import h5py, sys\n"
+                                + "f = h5py.File(sys.argv[1], 'r')\n"
+                                + "a = f['a'][()]; b = f['g/b'][()]\n"
+                                + "print(a.shape, b.shape, a.dtype, a[17, 2, 3], b[42, 4], int(f['meta/n'][()]), list(f['tags'][()]))\n",
+                        target.toString());
         assertEquals("(50, 3, 4) (50, 5) float64 " + value(0, 17, 11) + " " + value(1, 42, 4) + " 50 [7, 8]", py);
     }
 
@@ -80,8 +83,10 @@ class H5RowsTest {
         for (int i = 0; i < floats.length; i++) {
             floats[i] = i / 4f;
         }
-        new H5Writer().put("ints", ints, 4, 6).putCompressed("floats", H5Writer.reshape(floats, 12, float.class,
-                new int[] {3, 2, 2}), 1, 2, 2).write(f);
+        new H5Writer()
+                .put("ints", ints, 4, 6)
+                .putCompressed("floats", H5Writer.reshape(floats, 12, float.class, new int[] {3, 2, 2}), 1, 2, 2)
+                .write(f);
         try (H5RowReader r = H5RowReader.open(f, "ints")) {
             double[] row = new double[6];
             r.read(2, row, 0);

@@ -1,10 +1,5 @@
 package org.diffract.core.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,18 +14,24 @@ import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class H5WriterTest {
     @TempDir
     Path dir;
 
     @Test
     void reshapesFlatArraysInCOrder() {
-        int[][][] a = (int[][][]) H5Writer.reshape(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 12, int.class,
-                new int[] {2, 3, 2});
+        int[][][] a = (int[][][])
+                H5Writer.reshape(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 12, int.class, new int[] {2, 3, 2});
         assertArrayEquals(new int[] {4, 5}, a[0][2]);
         assertArrayEquals(new int[] {6, 7}, a[1][0]);
         assertArrayEquals(new int[] {10, 11}, a[1][2]);
-        assertThrows(IllegalArgumentException.class, () -> H5Writer.reshape(new int[5], 5, int.class, new int[] {2, 3}));
+        assertThrows(
+                IllegalArgumentException.class, () -> H5Writer.reshape(new int[5], 5, int.class, new int[] {2, 3}));
     }
 
     @Test
@@ -55,11 +56,14 @@ class H5WriterTest {
             assertArrayEquals(new double[] {4, 5, 6}, c[1]);
             assertEquals(7L, h.getDatasetByPath("a/n").getData());
             assertEquals(2.5, h.getDatasetByPath("x").getData());
-            assertArrayEquals(new long[] {1L << 40}, (long[]) h.getDatasetByPath("l").getData());
-            assertArrayEquals(new int[] {0, 1, 2}, (int[]) h.getDatasetByPath("m").getData()); // uint8 reads as int
+            assertArrayEquals(
+                    new long[] {1L << 40}, (long[]) h.getDatasetByPath("l").getData());
+            assertArrayEquals(
+                    new int[] {0, 1, 2}, (int[]) h.getDatasetByPath("m").getData()); // uint8 reads as int
             int[][][] big = (int[][][]) h.getDatasetByPath("big").getData();
             assertEquals(4, big[1][0][1]);
-            assertEquals("photons", h.getDatasetByPath("a/b/c").getAttribute("units").getData());
+            assertEquals(
+                    "photons", h.getDatasetByPath("a/b/c").getAttribute("units").getData());
             assertEquals(150, h.getAttribute("nx").getData());
             assertEquals(3, h.getByPath("meta").getAttribute("version").getData());
         }
@@ -68,11 +72,18 @@ class H5WriterTest {
     @Test
     void h5pyReadsDtypesAndShapes() throws Exception {
         Path f = dir.resolve("py.h5");
-        new H5Writer().put("g/v", new double[] {1, 2, 3, 4, 5, 6}, 3, 2).putUnsigned("m", new byte[] {2, 0})
-                .put("i", 5).attribute("/", "nx", 150).write(f);
-        String out = Python.require("h5py", "numpy").run("import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
-                + "print(f['g/v'].dtype, f['g/v'].shape, f['g/v'][2,1], f['m'].dtype, list(f['m'][()]), "
-                + "f['i'].dtype, f['i'][()], f.attrs['nx'])", f.toString());
+        new H5Writer()
+                .put("g/v", new double[] {1, 2, 3, 4, 5, 6}, 3, 2)
+                .putUnsigned("m", new byte[] {2, 0})
+                .put("i", 5)
+                .attribute("/", "nx", 150)
+                .write(f);
+        String out = Python.require("h5py", "numpy")
+                .run(
+                        "import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
+                                + "print(f['g/v'].dtype, f['g/v'].shape, f['g/v'][2,1], f['m'].dtype, list(f['m'][()]), "
+                                + "f['i'].dtype, f['i'][()], f.attrs['nx'])",
+                        f.toString());
         assertEquals("float64 (3, 2) 6.0 uint8 [2, 0] int32 5 150", out);
     }
 
@@ -86,20 +97,30 @@ class H5WriterTest {
     void h5pyReadsGroupsWithAttributesButNoDataset() throws Exception {
         for (String g : new String[] {"info", "a", "zz", "meta", "x1"}) {
             Path f = dir.resolve("attrs-" + g + ".h5");
-            new H5Writer().put("d", new int[] {1, 2}).put("stats/avg", new double[] {0.5})
-                    .attribute(g, "sync", "pairs").attribute(g, "n", 10).attribute(g, "structure", new int[] {2, 2})
-                    .attribute("stats/" + g + "/deep", "alpha", 0.05).write(f);
-            String out = Python.require("h5py", "numpy").run(String.join("\n",
-                    "import sys, h5py",
-                    "f = h5py.File(sys.argv[1], 'r')",
-                    "seen = []",
-                    "f.visititems(lambda n, o: seen.append(n))",
-                    "a = f[sys.argv[2]].attrs",
-                    "s = a['sync'].decode() if isinstance(a['sync'], bytes) else a['sync']",
-                    "print(sorted(seen), s, a['n'], list(a['structure']), f['stats/' + sys.argv[2] + '/deep'].attrs['alpha'],"
-                            + " list(f['d'][()]))"),
-                    f.toString(), g);
-            List<String> names = new ArrayList<>(List.of("d", g, "stats", "stats/avg", "stats/" + g, "stats/" + g + "/deep"));
+            new H5Writer()
+                    .put("d", new int[] {1, 2})
+                    .put("stats/avg", new double[] {0.5})
+                    .attribute(g, "sync", "pairs")
+                    .attribute(g, "n", 10)
+                    .attribute(g, "structure", new int[] {2, 2})
+                    .attribute("stats/" + g + "/deep", "alpha", 0.05)
+                    .write(f);
+            String out = Python.require("h5py", "numpy")
+                    .run(
+                            String.join(
+                                    "\n",
+                                    "import sys, h5py",
+                                    "f = h5py.File(sys.argv[1], 'r')",
+                                    "seen = []",
+                                    "f.visititems(lambda n, o: seen.append(n))",
+                                    "a = f[sys.argv[2]].attrs",
+                                    "s = a['sync'].decode() if isinstance(a['sync'], bytes) else a['sync']",
+                                    "print(sorted(seen), s, a['n'], list(a['structure']), f['stats/' + sys.argv[2] + '/deep'].attrs['alpha'],"
+                                            + " list(f['d'][()]))"),
+                            f.toString(),
+                            g);
+            List<String> names =
+                    new ArrayList<>(List.of("d", g, "stats", "stats/avg", "stats/" + g, "stats/" + g + "/deep"));
             Collections.sort(names);
             assertEquals("['" + String.join("', '", names) + "'] pairs 10 [2, 2] 0.05 [1, 2]", out);
             try (HdfFile h = new HdfFile(f)) {
@@ -137,7 +158,8 @@ class H5WriterTest {
         }
         for (H5Writer.Compression c : H5Writer.Compression.values()) {
             Path f = dir.resolve("c-" + c.key() + ".h5");
-            new H5Writer().put("stats/avg", flat, new int[] {30, 41}, c)
+            new H5Writer()
+                    .put("stats/avg", flat, new int[] {30, 41}, c)
                     .put("masks/raw", masks, c)
                     .put("masks/labels", labels, c, 2, 30, 41)
                     .put("be", be, c)
@@ -145,24 +167,33 @@ class H5WriterTest {
                     .put("ints", new int[] {5, 6, 7}, new int[] {3}, c)
                     .write(f);
             try (HdfFile h = new HdfFile(f)) {
-                assertEquals(flat[41 * 29 + 40], ((double[][]) h.getDatasetByPath("stats/avg").getData())[29][40]);
-                assertTrue(Arrays.deepEquals(masks, (byte[][][]) h.getDatasetByPath("masks/raw").getData()));
-                assertTrue(Arrays.deepEquals(labels, (int[][][]) h.getDatasetByPath("masks/labels").getData()));
-                assertTrue(Arrays.deepEquals(be, (long[][]) h.getDatasetByPath("be").getData()));
+                assertEquals(
+                        flat[41 * 29 + 40],
+                        ((double[][]) h.getDatasetByPath("stats/avg").getData())[29][40]);
+                assertTrue(Arrays.deepEquals(
+                        masks, (byte[][][]) h.getDatasetByPath("masks/raw").getData()));
+                assertTrue(Arrays.deepEquals(
+                        labels, (int[][][]) h.getDatasetByPath("masks/labels").getData()));
+                assertTrue(Arrays.deepEquals(
+                        be, (long[][]) h.getDatasetByPath("be").getData()));
             }
-            String out = Python.require("h5py", "numpy").run(String.join("\n",
-                    "import sys, h5py, numpy as np",
-                    "f = h5py.File(sys.argv[1], 'r')",
-                    "avg = f['stats/avg'][()]",
-                    "a = np.array([float.fromhex(v) for v in sys.argv[2].split(',')]).reshape(30, 41)",
-                    "m, l, be = f['masks/raw'][()], f['masks/labels'][()], f['be'][()]",
-                    "x = np.arange(41)[None, None, :]; y = np.arange(30)[None, :, None]; fr = np.arange(5)[:, None, None]",
-                    "em = ((x + y + fr) % 9 == 0).astype(np.int8)",
-                    "ok = (avg == a).all() and (m == em).all() and (l == em * (1 + x // 10)).all()",
-                    "ok = ok and (be[:, 0] == 3 * np.arange(700)).all() and (be[:, 1] == be[:, 0] + 3).all()",
-                    "print(ok, f['stats/avg'].compression, f['masks/raw'].chunks, f['masks/labels'].chunks, "
-                            + "f['empty'].shape, f['empty'].compression, list(f['ints'][()]))"),
-                    f.toString(), hex(flat));
+            String out = Python.require("h5py", "numpy")
+                    .run(
+                            String.join(
+                                    "\n",
+                                    "import sys, h5py, numpy as np",
+                                    "f = h5py.File(sys.argv[1], 'r')",
+                                    "avg = f['stats/avg'][()]",
+                                    "a = np.array([float.fromhex(v) for v in sys.argv[2].split(',')]).reshape(30, 41)",
+                                    "m, l, be = f['masks/raw'][()], f['masks/labels'][()], f['be'][()]",
+                                    "x = np.arange(41)[None, None, :]; y = np.arange(30)[None, :, None]; fr = np.arange(5)[:, None, None]",
+                                    "em = ((x + y + fr) % 9 == 0).astype(np.int8)",
+                                    "ok = (avg == a).all() and (m == em).all() and (l == em * (1 + x // 10)).all()",
+                                    "ok = ok and (be[:, 0] == 3 * np.arange(700)).all() and (be[:, 1] == be[:, 0] + 3).all()",
+                                    "print(ok, f['stats/avg'].compression, f['masks/raw'].chunks, f['masks/labels'].chunks, "
+                                            + "f['empty'].shape, f['empty'].compression, list(f['ints'][()]))"),
+                            f.toString(),
+                            hex(flat));
             String chunked = c == H5Writer.Compression.NONE ? "None None" : "(5, 30, 41) (2, 30, 41)";
             String name = c == H5Writer.Compression.NONE ? "None" : c.key();
             assertEquals("True " + name + " " + chunked + " (0,) None [5, 6, 7]", out, c.key());
@@ -184,16 +215,24 @@ class H5WriterTest {
     @Test
     void emptyArraysKeepTypeAndShape() throws Exception {
         Path f = dir.resolve("empty.h5");
-        new H5Writer().put("spots/XY", new int[0], new int[] {0, 2}, H5Writer.Compression.GZIP)
-                .put("spots/I", new double[0]).put("be", new long[0], 0, 2).put("n", new int[] {3}).attribute("spots/XY", "columns", "X, Y")
-                .attribute("info", "num_spots", 0).write(f);
-        String out = Python.require("h5py", "numpy").run(String.join("\n",
-                "import sys, h5py",
-                "f = h5py.File(sys.argv[1], 'r')",
-                "d = lambda k: (f[k].shape, str(f[k].dtype), f[k][()].shape)",
-                "c = f['spots/XY'].attrs['columns']",
-                "print(d('spots/XY'), d('spots/I'), d('be'), c.decode() if isinstance(c, bytes) else c, f['info'].attrs['num_spots'])"),
-                f.toString());
+        new H5Writer()
+                .put("spots/XY", new int[0], new int[] {0, 2}, H5Writer.Compression.GZIP)
+                .put("spots/I", new double[0])
+                .put("be", new long[0], 0, 2)
+                .put("n", new int[] {3})
+                .attribute("spots/XY", "columns", "X, Y")
+                .attribute("info", "num_spots", 0)
+                .write(f);
+        String out = Python.require("h5py", "numpy")
+                .run(
+                        String.join(
+                                "\n",
+                                "import sys, h5py",
+                                "f = h5py.File(sys.argv[1], 'r')",
+                                "d = lambda k: (f[k].shape, str(f[k].dtype), f[k][()].shape)",
+                                "c = f['spots/XY'].attrs['columns']",
+                                "print(d('spots/XY'), d('spots/I'), d('be'), c.decode() if isinstance(c, bytes) else c, f['info'].attrs['num_spots'])"),
+                        f.toString());
         assertEquals("((0, 2), 'int32', (0, 2)) ((0,), 'float64', (0,)) ((0, 2), 'int64', (0, 2)) X, Y 0", out);
     }
 
@@ -218,7 +257,8 @@ class H5WriterTest {
     void unwritableTargetIsAUserError() throws Exception {
         Path blocker = dir.resolve("blocker");
         Files.writeString(blocker, "x");
-        UserError e = assertThrows(UserError.class, () -> new H5Writer().put("a", 1).write(blocker.resolve("f.h5")));
+        UserError e =
+                assertThrows(UserError.class, () -> new H5Writer().put("a", 1).write(blocker.resolve("f.h5")));
         assertTrue(e.getMessage().startsWith("cannot write "), e.getMessage());
     }
 }

@@ -1,10 +1,5 @@
 package org.diffract.core.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +10,11 @@ import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MaskFileTest {
     @TempDir
@@ -37,19 +37,31 @@ class MaskFileTest {
 
     @Test
     void handMadeNpyU1AndFortranTranspose() throws Exception {
-        Path c = file("c.npy", npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }", new byte[] {0, 1, 2, 2, 1, 0}));
+        Path c = file(
+                "c.npy",
+                npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }", new byte[] {0, 1, 2, 2, 1, 0}));
         assertArrayEquals(new byte[] {0, 1, 2, 2, 1, 0}, MaskFile.read(c, 6));
         // Fortran order stores columns: (x=0,y=0),(1,0),(0,1),(1,1),(0,2),(1,2)
-        Path f = file("f.npy", npy("{'descr': '|u1', 'fortran_order': True, 'shape': (2, 3), }", new byte[] {0, 2, 1, 1, 2, 0}));
+        Path f = file(
+                "f.npy",
+                npy("{'descr': '|u1', 'fortran_order': True, 'shape': (2, 3), }", new byte[] {0, 2, 1, 1, 2, 0}));
         assertArrayEquals(new byte[] {0, 1, 2, 2, 1, 0}, MaskFile.read(f, 6));
     }
 
     @Test
     void handMadeNpyWiderTypes() throws Exception {
-        ByteBuffer d = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putDouble(2).putDouble(0).putDouble(1);
+        ByteBuffer d = ByteBuffer.allocate(24)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putDouble(2)
+                .putDouble(0)
+                .putDouble(1);
         Path f8 = file("f8.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", d.array()));
         assertArrayEquals(new byte[] {2, 0, 1}, MaskFile.read(f8, 3));
-        ByteBuffer i = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(1).putInt(1).putInt(2);
+        ByteBuffer i = ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(1)
+                .putInt(1)
+                .putInt(2);
         Path i4 = file("i4.npy", npy("{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", i.array()));
         assertArrayEquals(new byte[] {1, 1, 2}, MaskFile.read(i4, 3));
     }
@@ -68,8 +80,10 @@ class MaskFileTest {
         assertEquals(128 + 6, b.length, "10-byte preamble + 61-byte dict padded to a multiple of 64");
         assertEquals('\n', b[127]);
         assertArrayEquals(new byte[] {0, 1, 2, 2, 1, 0}, MaskFile.read(f, 6));
-        String out = Python.require("numpy").run(
-                "import sys,numpy\na=numpy.load(sys.argv[1])\nprint(a.dtype, a.shape, a[1].tolist())", f.toString());
+        String out = Python.require("numpy")
+                .run(
+                        "import sys,numpy\na=numpy.load(sys.argv[1])\nprint(a.dtype, a.shape, a[1].tolist())",
+                        f.toString());
         assertEquals("uint8 (2, 3) [2, 1, 0]", out);
     }
 
@@ -94,12 +108,17 @@ class MaskFileTest {
     void badInputs() throws Exception {
         Path len = file("len.npy", npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }", new byte[6]));
         UserError e = assertThrows(UserError.class, () -> MaskFile.read(len, 22500));
-        assertEquals(len + ": mask has 6 values (shape [2, 3]) but the detector has 22500 pixels; make the mask for "
-                + "this detector", e.getMessage());
+        assertEquals(
+                len + ": mask has 6 values (shape [2, 3]) but the detector has 22500 pixels; make the mask for "
+                        + "this detector",
+                e.getMessage());
         Path val = file("val.npy", npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", new byte[] {0, 3}));
         e = assertThrows(UserError.class, () -> MaskFile.read(val, 2));
-        assertTrue(e.getMessage().contains("mask value 3.0 at index 1; use 0 (orientation and merge), 1 (merge only) "
-                + "or 2 (unused)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("mask value 3.0 at index 1; use 0 (orientation and merge), 1 (merge only) "
+                                + "or 2 (unused)"),
+                e.getMessage());
         ByteBuffer half = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(0.5);
         Path frac = file("frac.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", half.array()));
         e = assertThrows(UserError.class, () -> MaskFile.read(frac, 1));

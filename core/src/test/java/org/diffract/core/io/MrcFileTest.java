@@ -1,21 +1,21 @@
 package org.diffract.core.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MrcFileTest {
     @TempDir
@@ -67,8 +67,9 @@ class MrcFileTest {
         assertEquals(18f, b.getFloat(80));
         assertEquals(6.5f, b.getFloat(84)); // mean of -5..18
         assertEquals(20140, b.getInt(108));
-        assertEquals("MAP ", new String(new byte[] {b.get(208), b.get(209), b.get(210), b.get(211)},
-                StandardCharsets.US_ASCII));
+        assertEquals(
+                "MAP ",
+                new String(new byte[] {b.get(208), b.get(209), b.get(210), b.get(211)}, StandardCharsets.US_ASCII));
         assertEquals(0x44, b.get(212));
         // rms of 24 consecutive integers: sqrt((24^2 - 1) / 12)
         assertEquals(Math.sqrt((24 * 24 - 1) / 12.0), b.getFloat(216), 1e-5);
@@ -88,10 +89,13 @@ class MrcFileTest {
         Path f = dir.resolve("c.mrc");
         MrcFile.writeCube(f, v, 3, 1.0, "cube");
         // numpy reads the layout the way mrcfile does: 1024-byte header, then float32 (z, y, x)
-        String out = Python.require("numpy").run("import numpy as np, sys\n"
-                + "h = np.fromfile(sys.argv[1], dtype='<i4', count=4)\n"
-                + "d = np.fromfile(sys.argv[1], dtype='<f4', offset=1024).reshape(h[2], h[1], h[0])\n"
-                + "print(h[3], d[2, 1, 0], d.sum())", f.toString());
+        String out = Python.require("numpy")
+                .run(
+                        "import numpy as np, sys\n"
+                                + "h = np.fromfile(sys.argv[1], dtype='<i4', count=4)\n"
+                                + "d = np.fromfile(sys.argv[1], dtype='<f4', offset=1024).reshape(h[2], h[1], h[0])\n"
+                                + "print(h[3], d[2, 1, 0], d.sum())",
+                        f.toString());
         assertEquals("2 10.5 175.5", out);
     }
 
@@ -146,8 +150,13 @@ class MrcFileTest {
         ByteBuffer n = ByteBuffer.wrap(all.clone()).order(ByteOrder.LITTLE_ENDIAN);
         n.putFloat(1024 + 8, Float.NaN);
         Files.write(nan, n.array());
-        String[][] cases = {{"short.mrc", "header"}, {"trunc.mrc", "truncated"}, {"complex.mrc", "mode 4"},
-                {"nan.mrc", "value 2"}, {"none.mrc", "no such file"}};
+        String[][] cases = {
+            {"short.mrc", "header"},
+            {"trunc.mrc", "truncated"},
+            {"complex.mrc", "mode 4"},
+            {"nan.mrc", "value 2"},
+            {"none.mrc", "no such file"}
+        };
         for (String[] c : cases) {
             UserError e = assertThrows(UserError.class, () -> MrcFile.read(dir.resolve(c[0])), c[0]);
             assertTrue(e.getMessage().contains(c[0]) && e.getMessage().contains(c[1]), e.getMessage());
@@ -159,12 +168,15 @@ class MrcFileTest {
     void readsAMapNumpyWrote() throws Exception {
         Path f = dir.resolve("np.mrc");
         // an independent writer: header and float32 (z, y, x) data laid out by numpy
-        Python.require("numpy").run("import numpy as np, sys\n"
-                + "h = np.zeros(256, dtype='<i4')\n"
-                + "h[0:4] = [4, 3, 2, 2]\n"
-                + "hb = bytearray(h.tobytes()); hb[212] = 0x44; hb[213] = 0x44\n"
-                + "d = (np.arange(24, dtype='<f4') * 0.5).reshape(2, 3, 4)\n"
-                + "open(sys.argv[1], 'wb').write(bytes(hb) + d.tobytes())\n", f.toString());
+        Python.require("numpy")
+                .run(
+                        "import numpy as np, sys\n"
+                                + "h = np.zeros(256, dtype='<i4')\n"
+                                + "h[0:4] = [4, 3, 2, 2]\n"
+                                + "hb = bytearray(h.tobytes()); hb[212] = 0x44; hb[213] = 0x44\n"
+                                + "d = (np.arange(24, dtype='<f4') * 0.5).reshape(2, 3, 4)\n"
+                                + "open(sys.argv[1], 'wb').write(bytes(hb) + d.tobytes())\n",
+                        f.toString());
         MrcFile.Grid g = MrcFile.read(f);
         assertEquals(2, g.nz());
         assertEquals(4, g.nx());

@@ -1,10 +1,5 @@
 package org.diffract.core.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -16,6 +11,11 @@ import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VolumeFileTest {
     @TempDir
@@ -36,8 +36,8 @@ class VolumeFileTest {
         byte[] b = Files.readAllBytes(f);
         assertEquals(64, b.length);
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals(0.5, bb.getDouble(8));   // voxel (0,0,1)
-        assertEquals(3.5, bb.getDouble(56));  // voxel (1,1,1)
+        assertEquals(0.5, bb.getDouble(8)); // voxel (0,0,1)
+        assertEquals(3.5, bb.getDouble(56)); // voxel (1,1,1)
         assertEquals(2, VolumeFile.cubeEdge(f));
         assertArrayEquals(ramp(2), VolumeFile.readBin(f));
         VolumeFile.Cube c = VolumeFile.readCube(f);
@@ -62,16 +62,20 @@ class VolumeFileTest {
         VolumeFile.Cube c = VolumeFile.readCube(f);
         assertEquals(3, c.n());
         assertArrayEquals(ramp(3), c.data());
-        String out = Python.require("h5py", "numpy").run("import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
-                + "print(f['intens'].dtype, f['intens'].shape, f['intens'][1,2,0], f['iteration'][()], f['beta'][()])",
-                f.toString());
+        String out = Python.require("h5py", "numpy")
+                .run(
+                        "import sys,h5py\nf=h5py.File(sys.argv[1],'r')\n"
+                                + "print(f['intens'].dtype, f['intens'].shape, f['intens'][1,2,0], f['iteration'][()], f['beta'][()])",
+                        f.toString());
         assertEquals("float64 (3, 3, 3) 7.5 12 0.25", out); // voxel (1,2,0) = index 15
     }
 
     @Test
     void h5ModelAndNamedDatasetAndSingleModeIntens() {
         Path f = dir.resolve("m.hdf5");
-        new H5Writer().put("model", ramp(2), 2, 2, 2).put("other/vol", ramp(2), 2, 2, 2)
+        new H5Writer()
+                .put("model", ramp(2), 2, 2, 2)
+                .put("other/vol", ramp(2), 2, 2, 2)
                 .write(f);
         assertArrayEquals(ramp(2), VolumeFile.readCube(f).data());
         assertEquals(2, VolumeFile.readCube(f, "other/vol").n());
@@ -85,8 +89,10 @@ class VolumeFileTest {
         Path notCube = dir.resolve("bad.bin");
         Files.write(notCube, new byte[8 * 9]);
         UserError e = assertThrows(UserError.class, () -> VolumeFile.cubeEdge(notCube));
-        assertEquals(notCube + ": 72 bytes is not a cube of float64 values (n^3 * 8 bytes); give a Dragonfly model .bin "
-                + "of the right size", e.getMessage());
+        assertEquals(
+                notCube + ": 72 bytes is not a cube of float64 values (n^3 * 8 bytes); give a Dragonfly model .bin "
+                        + "of the right size",
+                e.getMessage());
         Path odd = dir.resolve("odd.bin");
         Files.write(odd, new byte[65]);
         assertThrows(UserError.class, () -> VolumeFile.readBin(odd));

@@ -1,12 +1,12 @@
 package org.diffract.core.parallel;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** gatherBytes: rank-order concatenation on the root, null elsewhere, empty parts allowed. */
 class GatherBytesTest {

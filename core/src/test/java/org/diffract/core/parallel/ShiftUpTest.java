@@ -1,10 +1,10 @@
 package org.diffract.core.parallel;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /** shiftUp: rank r's data arrives at rank r + 1; rank 0 keeps its receive buffer, the last rank's send is lost. */
 class ShiftUpTest {

@@ -1,13 +1,13 @@
 package org.diffract.core.parallel;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class WorkerPoolTest {
     @Test
@@ -55,9 +55,11 @@ class WorkerPoolTest {
     @Test
     void aWorkersUserErrorReachesTheCallerUnchanged() {
         try (WorkerPool pool = new WorkerPool(2, "t")) {
-            UserError e = assertThrows(UserError.class, () -> pool.forRanges(4, (a, b) -> {
-                throw new UserError("bad frame");
-            }));
+            UserError e = assertThrows(
+                    UserError.class,
+                    () -> pool.forRanges(4, (a, b) -> {
+                        throw new UserError("bad frame");
+                    }));
             assertEquals("bad frame", e.getMessage());
         }
     }

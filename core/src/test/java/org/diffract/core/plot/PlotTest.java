@@ -1,23 +1,24 @@
 package org.diffract.core.plot;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+import org.diffract.core.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
-import javax.imageio.ImageIO;
-import org.diffract.core.UserError;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import java.util.HashSet;
-import java.util.Set;
 
 class PlotTest {
     @TempDir
@@ -135,13 +136,18 @@ class PlotTest {
 
     @Test
     void wrongShapesAreUserErrors() {
-        assertThrows(UserError.class, () -> SlicePlot.writeCentralSlices(dir.resolve("a.png"), new double[7], 2, "",
-                false));
-        assertThrows(UserError.class, () -> SlicePlot.writeImage(dir.resolve("a.png"), new double[7], 2, 3, "",
-                false));
+        assertThrows(
+                UserError.class, () -> SlicePlot.writeCentralSlices(dir.resolve("a.png"), new double[7], 2, "", false));
+        assertThrows(UserError.class, () -> SlicePlot.writeImage(dir.resolve("a.png"), new double[7], 2, 3, "", false));
         assertThrows(UserError.class, () -> LinePlot.write(dir.resolve("a.png"), "", "", List.of()));
-        assertThrows(UserError.class, () -> LinePlot.write(dir.resolve("a.png"), "", "", List.of(
-                new LinePlot.Panel("y", false, List.of(new LinePlot.Series("s", new double[2], new double[3]))))));
+        assertThrows(
+                UserError.class,
+                () -> LinePlot.write(
+                        dir.resolve("a.png"),
+                        "",
+                        "",
+                        List.of(new LinePlot.Panel(
+                                "y", false, List.of(new LinePlot.Series("s", new double[2], new double[3]))))));
     }
 
     @Test
@@ -151,10 +157,18 @@ class PlotTest {
         double[] beta = {0.001, 0.001, 0.002, 0.002, 0.004, 0.004, 0.008, 0.008};
         double[] change = {1, 0.3, 0.1, 0.03, 0, 0.003, 0.001, 3e-4};
         Path png = dir.resolve("lines.png");
-        LinePlot.write(png, "EMC progress", "iteration", List.of(
-                new LinePlot.Panel("log-likelihood", false, List.of(new LinePlot.Series("LL", x, ll))),
-                new LinePlot.Panel("rms change", true, List.of(new LinePlot.Series("change", x, change),
-                        new LinePlot.Series("beta", x, beta)))));
+        LinePlot.write(
+                png,
+                "EMC progress",
+                "iteration",
+                List.of(
+                        new LinePlot.Panel("log-likelihood", false, List.of(new LinePlot.Series("LL", x, ll))),
+                        new LinePlot.Panel(
+                                "rms change",
+                                true,
+                                List.of(
+                                        new LinePlot.Series("change", x, change),
+                                        new LinePlot.Series("beta", x, beta)))));
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(LinePlot.WIDTH, img.getWidth());
         assertEquals(LinePlot.panelTop(2) - LinePlot.GAP + LinePlot.BOTTOM, img.getHeight());

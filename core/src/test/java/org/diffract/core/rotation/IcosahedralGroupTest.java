@@ -1,11 +1,11 @@
 package org.diffract.core.rotation;
 
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.Test;
 
 class IcosahedralGroupTest {
     private static final double TAU = (1 + Math.sqrt(5)) / 2;

@@ -1,12 +1,13 @@
 package org.diffract.core.rotation;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
-import java.util.Arrays;
 
 class QuaternionSamplingTest {
 
@@ -84,7 +85,9 @@ class QuaternionSamplingTest {
             int count = q.length / 4;
             for (int i = 0; i < count; i++) {
                 for (int j = i + 1; j < count; j++) {
-                    double dot = q[4 * i] * q[4 * j] + q[4 * i + 1] * q[4 * j + 1] + q[4 * i + 2] * q[4 * j + 2]
+                    double dot = q[4 * i] * q[4 * j]
+                            + q[4 * i + 1] * q[4 * j + 1]
+                            + q[4 * i + 2] * q[4 * j + 2]
                             + q[4 * i + 3] * q[4 * j + 3];
                     assertTrue(Math.abs(dot) < 1 - 1e-9, "duplicates " + i + " " + j);
                 }
@@ -100,7 +103,8 @@ class QuaternionSamplingTest {
             double[] p = Quaternions.random(rng);
             double best = 0;
             for (int r = 0; r < s.count(); r++) {
-                double dot = Math.abs(p[0] * q[4 * r] + p[1] * q[4 * r + 1] + p[2] * q[4 * r + 2] + p[3] * q[4 * r + 3]);
+                double dot =
+                        Math.abs(p[0] * q[4 * r] + p[1] * q[4 * r + 1] + p[2] * q[4 * r + 2] + p[3] * q[4 * r + 3]);
                 best = Math.max(best, dot);
             }
             worst = Math.max(worst, 2 * Math.acos(Math.min(1, best)));
@@ -155,8 +159,8 @@ class QuaternionSamplingTest {
             double[] q0 = Quaternions.random(rng);
             double mean = 0;
             for (int r = 0; r < s.count(); r++) {
-                double dot = Math.abs(q0[0] * q[4 * r] + q0[1] * q[4 * r + 1] + q0[2] * q[4 * r + 2]
-                        + q0[3] * q[4 * r + 3]);
+                double dot =
+                        Math.abs(q0[0] * q[4 * r] + q0[1] * q[4 * r + 1] + q0[2] * q[4 * r + 2] + q0[3] * q[4 * r + 3]);
                 double half = Math.acos(Math.min(1, dot));
                 double chi = half < 1e-9 ? 2 * l + 1 : Math.sin((2 * l + 1) * half) / Math.sin(half);
                 mean += w[r] * chi;
@@ -204,7 +208,8 @@ class QuaternionSamplingTest {
                     QuaternionSampling.multiply(g, q, p);
                     int found = -1;
                     for (int f = 0; f < full.count(); f++) {
-                        double dot = p[0] * fq[4 * f] + p[1] * fq[4 * f + 1] + p[2] * fq[4 * f + 2] + p[3] * fq[4 * f + 3];
+                        double dot =
+                                p[0] * fq[4 * f] + p[1] * fq[4 * f + 1] + p[2] * fq[4 * f + 2] + p[3] * fq[4 * f + 3];
                         if (Math.abs(dot) > 1 - 1e-9) {
                             found = f;
                             break;

@@ -1,17 +1,18 @@
 package org.diffract.core.rotation;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 class QuaternionsTest {
     private static double[] apply(double[] r, double[] v) {
         return new double[] {
-                r[0] * v[0] + r[1] * v[1] + r[2] * v[2],
-                r[3] * v[0] + r[4] * v[1] + r[5] * v[2],
-                r[6] * v[0] + r[7] * v[1] + r[8] * v[2]};
+            r[0] * v[0] + r[1] * v[1] + r[2] * v[2],
+            r[3] * v[0] + r[4] * v[1] + r[5] * v[2],
+            r[6] * v[0] + r[7] * v[1] + r[8] * v[2]
+        };
     }
 
     private static double[] product(double[] a, double[] b) {
@@ -52,8 +53,10 @@ class QuaternionsTest {
             }
             // R is orthonormal: R R^T = I, lengths kept
             double[] w = apply(ra, v);
-            assertEquals(Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]),
-                    Math.sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]), 1e-12);
+            assertEquals(
+                    Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]),
+                    Math.sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]),
+                    1e-12);
             // in this convention M(a * b) = M(b) M(a)
             double[] lhs = Quaternions.toMatrix(Quaternions.multiply(a, b));
             double[] rhs = product(Quaternions.toMatrix(b), ra);

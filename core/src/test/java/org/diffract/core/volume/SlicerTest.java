@@ -1,12 +1,13 @@
 package org.diffract.core.volume;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import java.util.Arrays;
 import java.util.SplittableRandom;
+
 import org.diffract.core.rotation.Quaternions;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SlicerTest {
 
@@ -50,7 +51,9 @@ class SlicerTest {
         SplittableRandom rng = new SplittableRandom(5);
         int n = 7, numPix = 50;
         double[] r = Quaternions.toMatrix(Quaternions.random(rng));
-        double[] qx = TestVolumes.random(rng, numPix), qy = TestVolumes.random(rng, numPix), qz = TestVolumes.random(rng, numPix);
+        double[] qx = TestVolumes.random(rng, numPix),
+                qy = TestVolumes.random(rng, numPix),
+                qz = TestVolumes.random(rng, numPix);
         double[] ones = new double[numPix];
         Arrays.fill(ones, 1.0);
         double[] a = new double[n * n * n], w = new double[n * n * n], b = new double[n * n * n];

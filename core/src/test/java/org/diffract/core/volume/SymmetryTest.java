@@ -1,15 +1,16 @@
 package org.diffract.core.volume;
 
+import java.util.SplittableRandom;
+
+import org.diffract.core.parallel.WorkerPool;
+import org.diffract.core.rotation.IcosahedralGroup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.SplittableRandom;
-import org.diffract.core.rotation.IcosahedralGroup;
-import org.diffract.core.parallel.WorkerPool;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
 
 class SymmetryTest {
     /** Two workers, so the split over planes is exercised. */
@@ -72,8 +73,12 @@ class SymmetryTest {
             for (int y = 0; y < n; y++) {
                 for (int z = 0; z < n; z++) {
                     double px = x - c, py = y - c, pz = z - c;
-                    out[(x * n + y) * n + z] = Trilinear.sample(v, n, g[0] * px + g[1] * py + g[2] * pz + c,
-                            g[3] * px + g[4] * py + g[5] * pz + c, g[6] * px + g[7] * py + g[8] * pz + c);
+                    out[(x * n + y) * n + z] = Trilinear.sample(
+                            v,
+                            n,
+                            g[0] * px + g[1] * py + g[2] * pz + c,
+                            g[3] * px + g[4] * py + g[5] * pz + c,
+                            g[6] * px + g[7] * py + g[8] * pz + c);
                 }
             }
         }
@@ -103,7 +108,8 @@ class SymmetryTest {
         int n = 33;
         SplittableRandom rng = new SplittableRandom(4);
         double[] centres = TestVolumes.randomCentres(rng, 5, 9);
-        double[] v = TestVolumes.gaussians(n, centres, new double[] {1, 0.8, 1.3, 0.6, 1}, new double[] {3, 3.5, 4, 3, 3.2}, null, 1);
+        double[] v = TestVolumes.gaussians(
+                n, centres, new double[] {1, 0.8, 1.3, 0.6, 1}, new double[] {3, 3.5, 4, 3, 3.2}, null, 1);
         double[][] group = IcosahedralGroup.matrices();
         double rMax = 13;
         // The input is far from symmetric, so the check below can fail.

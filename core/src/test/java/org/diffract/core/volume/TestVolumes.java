@@ -4,8 +4,7 @@ import java.util.SplittableRandom;
 
 /** Smooth test volumes: sums of isotropic Gaussians, evaluated analytically (no interpolation). */
 public final class TestVolumes {
-    private TestVolumes() {
-    }
+    private TestVolumes() {}
 
     /**
      * Cube of edge n: v(x) = sum_i amp[i] exp(-|x - R c_i|^2 / (2 sigma[i]^2)), x relative to voxel n/2,
@@ -31,7 +30,9 @@ public final class TestVolumes {
                 for (int z = 0; z < n; z++) {
                     double sum = 0;
                     for (int i = 0; i < k; i++) {
-                        double dx = x - h - centres[3 * i], dy = y - h - centres[3 * i + 1], dz = z - h - centres[3 * i + 2];
+                        double dx = x - h - centres[3 * i],
+                                dy = y - h - centres[3 * i + 1],
+                                dz = z - h - centres[3 * i + 2];
                         sum += amp[i] * Math.exp(-(dx * dx + dy * dy + dz * dz) / (2 * sigma[i] * sigma[i]));
                     }
                     v[(x * n + y) * n + z] = sum;

@@ -1,15 +1,16 @@
 package org.diffract.core.volume;
 
+import java.util.SplittableRandom;
+
+import org.diffract.core.parallel.WorkerPool;
+import org.diffract.core.rotation.Quaternions;
+import org.diffract.core.stats.ShellCorrelation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.SplittableRandom;
-import org.diffract.core.rotation.Quaternions;
-import org.diffract.core.stats.ShellCorrelation;
-import org.diffract.core.parallel.WorkerPool;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
 
 class VolumeAlignmentTest {
     /** Two workers, so the split over planes is exercised. */
@@ -19,6 +20,7 @@ class VolumeAlignmentTest {
     static void closePool() {
         POOL.close();
     }
+
     private static final int N = 41;
     private static final double[] AMP = {1, 0.7, 1.2, 0.5, 0.9};
     private static final double[] SIGMA = {2.5, 3, 3.5, 2.5, 4};
@@ -56,7 +58,8 @@ class VolumeAlignmentTest {
         assertTrue(any.correlation() > 0.99, "correlation " + any.correlation());
         double err = Math.toDegrees(Quaternions.angleBetween(any.quaternion(), Quaternions.conjugate(q0)));
         assertTrue(err < 2, "rotation error " + err + " degrees");
-        assertTrue(proper.correlation() < any.correlation() - 0.05,
+        assertTrue(
+                proper.correlation() < any.correlation() - 0.05,
                 "a chiral object should not fit its mirror image: " + proper.correlation());
     }
 

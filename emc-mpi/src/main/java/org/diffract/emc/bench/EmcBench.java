@@ -31,16 +31,24 @@ import org.diffract.emc.ModelComparison;
  * between {@link #prepare} and {@link #report}.
  */
 public final class EmcBench {
-    private EmcBench() {
-    }
+    private EmcBench() {}
 
     /**
      * @param beta       absolute start beta, or NaN for Dragonfly's automatic one
      * @param frames     use only the first N frames (null: all)
      */
-    public record Options(Path photons, Path detector, int numDiv, int iterations, Integer frames, double beta,
-                          double betaJump, int betaPeriod, boolean needScaling, MergeRule mergeRule, Path folder) {
-    }
+    public record Options(
+            Path photons,
+            Path detector,
+            int numDiv,
+            int iterations,
+            Integer frames,
+            double beta,
+            double betaJump,
+            int betaPeriod,
+            boolean needScaling,
+            MergeRule mergeRule,
+            Path folder) {}
 
     /** Writes the bench folder's emc.ini (and a photons file of the first N frames); returns the config. */
     public static Path prepare(Options o) {
@@ -59,7 +67,8 @@ public final class EmcBench {
         Path photons = o.photons().toAbsolutePath();
         if (o.frames() != null) {
             Detector det = DetectorFile.read(o.detector());
-            SparsePhotons sp = EmcPhotonsH5.isHdf5(photons) ? EmcPhotonsH5.read(photons, det.numPix())
+            SparsePhotons sp = EmcPhotonsH5.isHdf5(photons)
+                    ? EmcPhotonsH5.read(photons, det.numPix())
                     : EmcPhotonsFile.read(photons, det.numPix());
             if (o.frames() < 1 || o.frames() > sp.numFrames()) {
                 throw new UserError("--frames " + o.frames() + " must be in 1.." + sp.numFrames());
@@ -72,7 +81,9 @@ public final class EmcBench {
             EmcPhotonsFile.write(photons, sp.select(idx));
         }
         String beta = Double.isNaN(o.beta()) ? "auto" : Double.toString(o.beta());
-        String ini = String.format(Locale.ROOT, """
+        String ini = String.format(
+                Locale.ROOT,
+                """
                 # written by diffract emc bench
                 [emc]
                 in_photons_file = %s
@@ -84,8 +95,16 @@ public final class EmcBench {
                 merge_rule = %s
                 output_folder = output
                 num_iter = %d
-                """, photons, o.detector().toAbsolutePath(), o.numDiv(), o.needScaling() ? 1 : 0, beta,
-                Double.toString(o.betaJump()), o.betaPeriod(), o.mergeRule().key(), o.iterations());
+                """,
+                photons,
+                o.detector().toAbsolutePath(),
+                o.numDiv(),
+                o.needScaling() ? 1 : 0,
+                beta,
+                Double.toString(o.betaJump()),
+                o.betaPeriod(),
+                o.mergeRule().key(),
+                o.iterations());
         Path config = o.folder().resolve("emc.ini");
         AtomicFiles.writeString(config, ini);
         return config;
@@ -109,9 +128,17 @@ public final class EmcBench {
         List<IterationStats> history = EmcCheckpoint.readHistory(out);
         StringBuilder sb = new StringBuilder(header).append('\n');
         for (IterationStats s : history) {
-            sb.append(String.format(Locale.ROOT, "bench: iteration %2d: %8.2f s (%.1f CPU s)  peak RSS %.2f GiB  "
-                    + "kept/frame %.1f  beta %.4g  mutual_info %.4f%n", s.iteration(), s.seconds(), s.cpuSeconds(),
-                    gib(s.peakRss()), s.keptPerFrame(), s.beta(), s.mutualInfo()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "bench: iteration %2d: %8.2f s (%.1f CPU s)  peak RSS %.2f GiB  "
+                            + "kept/frame %.1f  beta %.4g  mutual_info %.4f%n",
+                    s.iteration(),
+                    s.seconds(),
+                    s.cpuSeconds(),
+                    gib(s.peakRss()),
+                    s.keptPerFrame(),
+                    s.beta(),
+                    s.mutualInfo()));
         }
         sb.append(summary(history));
         if (truth != null) {
@@ -134,14 +161,24 @@ public final class EmcBench {
         for (int i = 1; i < h.size(); i++) {
             later += h.get(i).seconds();
         }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
                 "bench: s/iteration mean %.2f (min %.2f, max %.2f, iteration 1 %.2f%s); peak RSS %.2f GiB; kept/frame "
-                        + "iteration 1 %.1f, last %.1f%n", sum / h.size(), min, max, h.get(0).seconds(),
+                        + "iteration 1 %.1f, last %.1f%n",
+                sum / h.size(),
+                min,
+                max,
+                h.get(0).seconds(),
                 h.size() > 1 ? String.format(Locale.ROOT, ", later iterations %.2f", later / (h.size() - 1)) : "",
-                gib((long) rss), h.get(0).keptPerFrame(), h.get(h.size() - 1).keptPerFrame()));
+                gib((long) rss),
+                h.get(0).keptPerFrame(),
+                h.get(h.size() - 1).keptPerFrame()));
         if (h.size() >= 30) {
-            sb.append(String.format(Locale.ROOT, "bench: peak RSS after iteration 10 %.2f GiB, after iteration 30 %.2f "
-                    + "GiB%n", gib(h.get(9).peakRss()), gib(h.get(29).peakRss())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "bench: peak RSS after iteration 10 %.2f GiB, after iteration 30 %.2f " + "GiB%n",
+                    gib(h.get(9).peakRss()),
+                    gib(h.get(29).peakRss())));
         }
         return sb.toString();
     }
@@ -171,9 +208,13 @@ public final class EmcBench {
                     if (r.resized() != null) {
                         sb.append("quality: ").append(r.resized()).append('\n');
                     }
-                    sb.append(String.format(Locale.ROOT, "quality: rmin 10, shells %.1f voxels wide, s1 from r = %.1f"
-                            + "%n| program | s1 | s2 | s3 | s4 | s5 | s6 | s7 | s8 | s9 |%n|---|---|---|---|---|---|---|---|---|"
-                            + "---|%n", r.rMax() / 10, r.rMax() / 10));
+                    sb.append(String.format(
+                            Locale.ROOT,
+                            "quality: rmin 10, shells %.1f voxels wide, s1 from r = %.1f"
+                                    + "%n| program | s1 | s2 | s3 | s4 | s5 | s6 | s7 | s8 | s9 |%n|---|---|---|---|---|---|---|---|---|"
+                                    + "---|%n",
+                            r.rMax() / 10,
+                            r.rMax() / 10));
                 }
                 sb.append(String.format(Locale.ROOT, "| diffract, iteration %d |", it));
                 for (int s = 1; s < 10; s++) {
@@ -196,8 +237,8 @@ public final class EmcBench {
                 String name = f.getFileName().toString();
                 if (name.matches("(intens|output)_\\d{3}\\.(h5|bin)")) {
                     int it = Integer.parseInt(name.replaceAll("\\D", ""));
-                    boolean keep = (it % keepEvery == 0 || it == last) && name.startsWith("intens_")
-                            && name.endsWith(".h5");
+                    boolean keep =
+                            (it % keepEvery == 0 || it == last) && name.startsWith("intens_") && name.endsWith(".h5");
                     if (!keep) {
                         Files.deleteIfExists(f);
                     }

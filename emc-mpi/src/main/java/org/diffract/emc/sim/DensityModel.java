@@ -1,8 +1,9 @@
 package org.diffract.emc.sim;
 
-import java.util.SplittableRandom;
-import org.diffract.core.UserError;
 import java.util.Locale;
+import java.util.SplittableRandom;
+
+import org.diffract.core.UserError;
 
 /**
  * Electron densities with known truth for simulations, on an n³ C-ordered grid
@@ -19,17 +20,16 @@ import java.util.Locale;
 public final class DensityModel {
     /** Atom width of {@link #blob}, in voxels: about a carbon atom at 1-voxel = 1-2 A resolution. */
     static final double BLOB_SIGMA = 0.7;
+
     static final int BLOB_ATOMS = 400;
 
-    private DensityModel() {
-    }
+    private DensityModel() {}
 
     /**
      * Gaussian atoms of one electron each (normalised Gaussians of width {@code atomSigmaVoxels}) at
      * uniformly random positions inside a sphere of {@code radiusVoxels} around the centre.
      */
-    public static double[] randomAtoms(int n, int numAtoms, double atomSigmaVoxels, double radiusVoxels,
-                                       long seed) {
+    public static double[] randomAtoms(int n, int numAtoms, double atomSigmaVoxels, double radiusVoxels, long seed) {
         checkSupport(n, atomSigmaVoxels, radiusVoxels);
         if (numAtoms < 1) {
             throw new UserError("number of atoms must be at least 1, got " + numAtoms);
@@ -107,16 +107,18 @@ public final class DensityModel {
         }
         double diameter = 2 * (radius + 3 * sigma);
         if (diameter > n / 2.0) {
-            throw new UserError(String.format(Locale.ROOT,
+            throw new UserError(String.format(
+                    Locale.ROOT,
                     "particle diameter %.1f voxels (2 (radius + 3 sigma)) exceeds n/2 = %.1f: use a radius <= %.1f "
-                            + "or a larger grid, so the intensity is oversampled", diameter, n / 2.0,
+                            + "or a larger grid, so the intensity is oversampled",
+                    diameter,
+                    n / 2.0,
                     n / 4.0 - 3 * sigma));
         }
     }
 
     /** Adds a normalised 3D Gaussian of {@code electrons} electrons, cut at 4 sigma (mass lost < 1e-3). */
-    private static void addAtom(double[] rho, int n, double x0, double y0, double z0, double sigma,
-                                double electrons) {
+    private static void addAtom(double[] rho, int n, double x0, double y0, double z0, double sigma, double electrons) {
         int reach = (int) Math.ceil(4 * sigma);
         double amp = electrons / Math.pow(2 * Math.PI * sigma * sigma, 1.5);
         double inv2s2 = 1.0 / (2 * sigma * sigma);

@@ -2,10 +2,11 @@ package org.diffract.emc.sim;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+
 import org.diffract.core.UserError;
-import org.diffract.core.parallel.WorkerPool;
 import org.diffract.core.geometry.Detector;
 import org.diffract.core.io.SparsePhotons;
+import org.diffract.core.parallel.WorkerPool;
 import org.diffract.core.rotation.Quaternions;
 import org.diffract.core.volume.Slicer;
 
@@ -28,21 +29,31 @@ public final class FrameSimulator {
      * @param quaternions the true orientation of frame d at {@code [4d, 4d + 4)} (w, x, y, z)
      * @param meanPhotons the mean photon count per frame of the drawn data
      */
-    public record Result(SparsePhotons photons, double[] quaternions, double meanPhotons) {
-    }
+    public record Result(SparsePhotons photons, double[] quaternions, double meanPhotons) {}
 
-    private FrameSimulator() {
-    }
+    private FrameSimulator() {}
 
     /** As {@link #simulate(double[], int, Detector, int, double, long, int)} on all processors. */
-    public static Result simulate(double[] intensity, int n, Detector det, int numFrames, double meanPhotonsPerFrame,
-                                  long seed) {
-        return simulate(intensity, n, det, numFrames, meanPhotonsPerFrame, seed,
+    public static Result simulate(
+            double[] intensity, int n, Detector det, int numFrames, double meanPhotonsPerFrame, long seed) {
+        return simulate(
+                intensity,
+                n,
+                det,
+                numFrames,
+                meanPhotonsPerFrame,
+                seed,
                 Runtime.getRuntime().availableProcessors());
     }
 
-    public static Result simulate(double[] intensity, int n, Detector det, int numFrames, double meanPhotonsPerFrame,
-                                  long seed, int threads) {
+    public static Result simulate(
+            double[] intensity,
+            int n,
+            Detector det,
+            int numFrames,
+            double meanPhotonsPerFrame,
+            long seed,
+            int threads) {
         validate(intensity, n, det, numFrames, meanPhotonsPerFrame, threads);
         final int numPix = det.numPix();
         final double[] quats = new double[4 * numFrames];
@@ -115,8 +126,8 @@ public final class FrameSimulator {
         }
         // the Slicer reads 0 beyond the cube: a too small model would silently darken the outer pixels
         if (det.qMax() > n / 2 - 1) {
-            throw new UserError("a model of " + n + " voxels is too small for this detector: use n >= "
-                    + det.modelSize());
+            throw new UserError(
+                    "a model of " + n + " voxels is too small for this detector: use n >= " + det.modelSize());
         }
     }
 

@@ -9,8 +9,7 @@ import org.jtransforms.fft.DoubleFFT_3D;
  * sum |F|² = n³ sum density² (Parseval). For real densities I(q) = I(-q).
  */
 public final class IntensityModel {
-    private IntensityModel() {
-    }
+    private IntensityModel() {}
 
     public static double[] fromDensity(double[] density, int n) {
         if (n < 1 || density == null || density.length != (long) n * n * n) {

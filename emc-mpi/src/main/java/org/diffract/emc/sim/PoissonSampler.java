@@ -14,6 +14,7 @@ import java.util.random.RandomGenerator;
 public final class PoissonSampler {
     /** PTRS is valid for lambda >= 10; inversion is cheaper below. */
     static final double PTRS_MIN = 10;
+
     private static final int LOG_FACT_TABLE = 256;
     private static final double[] LOG_FACT = new double[LOG_FACT_TABLE];
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -24,8 +25,7 @@ public final class PoissonSampler {
         }
     }
 
-    private PoissonSampler() {
-    }
+    private PoissonSampler() {}
 
     /** One draw from Poisson(lambda); lambda <= 0 (or NaN) gives 0. */
     public static int sample(RandomGenerator rng, double lambda) {

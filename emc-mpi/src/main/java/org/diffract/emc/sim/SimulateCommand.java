@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
  * {@code diffract simulate}: a single-particle data set with known truth, in Dragonfly's and spipy's files, with
  * the emc.ini that reconstructs it. It lives with EMC (its files and config are EMC's); the launcher only lists it.
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
         description = "Simulate single-particle diffraction frames with known truth.")
 public final class SimulateCommand implements Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(SimulateCommand.class);
@@ -40,7 +42,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--lambda", defaultValue = "6.2", description = "wavelength, A (default ${DEFAULT-VALUE})")
     double lambda;
 
-    @Option(names = "--detsize", defaultValue = "25", description = "detector pixels per side (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--detsize",
+            defaultValue = "25",
+            description = "detector pixels per side (default ${DEFAULT-VALUE})")
     int detsize;
 
     @Option(names = "--pixsize", defaultValue = "0.5", description = "pixel size, mm (default ${DEFAULT-VALUE})")
@@ -55,7 +60,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--ewald-rad", description = "Ewald sphere radius in pixels (default detd/pixsize)")
     Double ewaldRad;
 
-    @Option(names = "--mean-photons", defaultValue = "500",
+    @Option(
+            names = "--mean-photons",
+            defaultValue = "500",
             description = "fluence, as mean photons per frame (default ${DEFAULT-VALUE})")
     double meanPhotons;
 
@@ -65,11 +72,16 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--blob", description = "the built-in protein-like blob instead of random atoms")
     boolean blob;
 
-    @Option(names = "--atom-sigma", defaultValue = "0.6", description = "atom width in voxels (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--atom-sigma",
+            defaultValue = "0.6",
+            description = "atom width in voxels (default ${DEFAULT-VALUE})")
     double atomSigma;
 
-    @Option(names = "--particle-radius", description = "particle radius in voxels (default: the largest that keeps "
-            + "the intensity oversampled 2x, at most n/6)")
+    @Option(
+            names = "--particle-radius",
+            description = "particle radius in voxels (default: the largest that keeps "
+                    + "the intensity oversampled 2x, at most n/6)")
     Double particleRadius;
 
     @Option(names = "--seed", defaultValue = "1")
@@ -89,17 +101,31 @@ public final class SimulateCommand implements Callable<Integer> {
         if (frames < 1 || detsize < 3 || !(meanPhotons > 0)) {
             throw new UserError("--frames must be >= 1, --detsize >= 3 and --mean-photons > 0");
         }
-        Detector det = DetectorGeometry.make(new DetectorGeometry.Params(detd, lambda, detsize, detsize, pixsize, stoprad,
-                polarization, ewaldRad == null ? Double.NaN : ewaldRad, Double.NaN, Double.NaN));
+        Detector det = DetectorGeometry.make(new DetectorGeometry.Params(
+                detd,
+                lambda,
+                detsize,
+                detsize,
+                pixsize,
+                stoprad,
+                polarization,
+                ewaldRad == null ? Double.NaN : ewaldRad,
+                Double.NaN,
+                Double.NaN));
         int n = det.modelSize();
         // Larger particles give finer speckle, which orients frames better; 2(R + 3 sigma) <= n/2 keeps the
         // intensity oversampled (see DensityModel).
         double radius = particleRadius != null ? particleRadius : Math.min(n / 6.0, n / 4.0 - 3 * atomSigma - 0.5);
-        double[] density = blob ? DensityModel.blob(n, radius, seed)
-                : DensityModel.randomAtoms(n, atoms, atomSigma, radius, seed);
+        double[] density =
+                blob ? DensityModel.blob(n, radius, seed) : DensityModel.randomAtoms(n, atoms, atomSigma, radius, seed);
         double[] intensity = IntensityModel.fromDensity(density, n);
-        LOG.info("simulating {} frames on a {}x{} detector, model {}^3, {} mean photons per frame", frames, detsize,
-                detsize, n, meanPhotons);
+        LOG.info(
+                "simulating {} frames on a {}x{} detector, model {}^3, {} mean photons per frame",
+                frames,
+                detsize,
+                detsize,
+                n,
+                meanPhotons);
         FrameSimulator.Result r = FrameSimulator.simulate(intensity, n, det, frames, meanPhotons, seed + 1);
         AtomicFiles.createFolder(out);
         EmcPhotonsFile.write(out.resolve("photons.emc"), r.photons());
@@ -117,13 +143,21 @@ public final class SimulateCommand implements Callable<Integer> {
         VolumeFile.writeBin(out.resolve("intensity.bin"), intensity, n);
         SlicePlot.writeCentralSlices(out.resolve("truth_slices.png"), intensity, n, "true intensity (log10)", true);
         AtomicFiles.writeString(out.resolve("emc.ini"), config());
-        System.out.printf(Locale.ROOT, "simulated %d frames (%.1f photons per frame) into %s; reconstruct with: "
-                + "diffract emc --config %s%n", frames, r.meanPhotons(), out, out.resolve("emc.ini"));
+        System.out.printf(
+                Locale.ROOT,
+                "simulated %d frames (%.1f photons per frame) into %s; reconstruct with: "
+                        + "diffract emc --config %s%n",
+                frames,
+                r.meanPhotons(),
+                out,
+                out.resolve("emc.ini"));
         return 0;
     }
 
     private String config() {
-        return String.format(Locale.ROOT, """
+        return String.format(
+                Locale.ROOT,
+                """
                 # made by diffract simulate; reconstruct with: diffract emc --config emc.ini
                 [parameters]
                 detd = %s
@@ -147,10 +181,19 @@ public final class SimulateCommand implements Callable<Integer> {
                 output_folder = output
                 num_iter = %d
                 random_seed = 1
-                """, detd, lambda, detsize, detsize, pixsize, stoprad, polarization,
-                ewaldRad == null ? "None" : ewaldRad.toString(), numDiv,
+                """,
+                detd,
+                lambda,
+                detsize,
+                detsize,
+                pixsize,
+                stoprad,
+                polarization,
+                ewaldRad == null ? "None" : ewaldRad.toString(),
+                numDiv,
                 // deterministic annealing: beta from 0.1 up to about 1 over the run, so frames with hundreds
                 // of photons do not lock onto the random start model's orientations
-                Math.max(1, Math.round(iterations / 7.0)), iterations);
+                Math.max(1, Math.round(iterations / 7.0)),
+                iterations);
     }
 }

@@ -1,15 +1,16 @@
 package org.diffract.emc.sim;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import org.diffract.core.UserError;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.Arrays;
-import org.diffract.core.UserError;
-import org.junit.jupiter.api.Test;
-import java.util.SplittableRandom;
 
 class DensityIntensityTest {
 

@@ -1,12 +1,7 @@
 package org.diffract.emc.sim;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Arrays;
+
 import org.diffract.core.UserError;
 import org.diffract.core.geometry.Detector;
 import org.diffract.core.geometry.DetectorGeometry;
@@ -14,6 +9,12 @@ import org.diffract.core.io.SparsePhotons;
 import org.diffract.core.rotation.Quaternions;
 import org.diffract.core.volume.Slicer;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FrameSimulatorTest {
     // 24 x 24 pixels at D = 40 px: qmax about 15 voxels, so a 35-voxel model holds every pixel

@@ -1,5 +1,7 @@
 package org.diffract.refine.subtomo;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -7,8 +9,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 
 import org.diffract.core.parallel.WorkerPool;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 
 /**
  * Coarse global search then local refinement of particles against references at one working scale each.
@@ -26,6 +26,7 @@ public final class AlignmentSearch {
     final LongAdder coarseFfts = new LongAdder();
     /** CPU time the workers spent in the coarse search (immune to other processes on the machine). */
     final LongAdder coarseCpuNanos = new LongAdder();
+
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     final LongAdder fineFfts = new LongAdder();
 
@@ -45,8 +46,15 @@ public final class AlignmentSearch {
      * Best {@code npeaks} coarse peaks of every particle against every reference (all at edge m), shifts
      * in voxels of this scale. {@code progress} is told the number of orientations done so far.
      */
-    PeakList[][] coarse(List<Target> particles, double[][] refs, int m, boolean[] band, List<double[]> orientations,
-            int npeaks, int search, IntConsumer progress) {
+    PeakList[][] coarse(
+            List<Target> particles,
+            double[][] refs,
+            int m,
+            boolean[] band,
+            List<double[]> orientations,
+            int npeaks,
+            int search,
+            IntConsumer progress) {
         int np = particles.size(), nr = refs.length, no = orientations.size();
         int chunks = Math.max(1, Math.min(no, threads * 4));
         PeakList[][][] partial = new PeakList[chunks][np][nr];
@@ -93,12 +101,17 @@ public final class AlignmentSearch {
     }
 
     /** One local refinement job: particle i against reference k from a start rotation and shift (fine voxels). */
-    record FineJob(int particle, int ref, double[] rotation, double[] shift) {
-    }
+    record FineJob(int particle, int ref, double[] rotation, double[] shift) {}
 
     /** Runs the jobs; each returns the best of the local grid around its start (shift in fine voxels). */
-    Hit[] fine(List<Target> particles, double[][] refs, int m, boolean[] band, List<FineJob> jobs,
-            List<double[]> localGrid, int search) {
+    Hit[] fine(
+            List<Target> particles,
+            double[][] refs,
+            int m,
+            boolean[] band,
+            List<FineJob> jobs,
+            List<double[]> localGrid,
+            int search) {
         Hit[] hits = new Hit[jobs.size()];
         int chunks = Math.max(1, Math.min(jobs.size(), threads * 2));
         run(chunks, c -> {
@@ -114,8 +127,15 @@ public final class AlignmentSearch {
                     double[] r = Rotations.multiply(job.rotation(), d);
                     VolumeTransform.apply(refs[job.ref()], m, Rotations.transpose(r), zero, rot);
                     wc.fft.forward(rot, spec);
-                    wc.correlate(particles.get(job.particle()), spec, Fourier.powerMask(spec, m * m * m),
-                            job.shift()[0], job.shift()[1], job.shift()[2], search, out);
+                    wc.correlate(
+                            particles.get(job.particle()),
+                            spec,
+                            Fourier.powerMask(spec, m * m * m),
+                            job.shift()[0],
+                            job.shift()[1],
+                            job.shift()[2],
+                            search,
+                            out);
                     if (out[0] > best.score()) {
                         best = new Hit(out[0], r, new double[] {out[1], out[2], out[3]});
                     }

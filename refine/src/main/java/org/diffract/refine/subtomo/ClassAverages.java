@@ -149,7 +149,8 @@ final class ClassAverages {
                     column[m] = values[m * len + v];
                 }
                 Arrays.sort(column);
-                avg[from + v] = members % 2 == 1 ? column[members / 2] : 0.5 * (column[members / 2 - 1] + column[members / 2]);
+                avg[from + v] =
+                        members % 2 == 1 ? column[members / 2] : 0.5 * (column[members / 2 - 1] + column[members / 2]);
             }
         }
         return avg;

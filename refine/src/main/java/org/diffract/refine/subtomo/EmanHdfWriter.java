@@ -9,12 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.diffract.core.io.AtomicFiles;
-import java.util.Arrays;
 
 /**
  * Writes an image stack as EMAN2's HDF writer (libEM/io/hdfio2.cpp) lays it out, so e2display.py,
@@ -101,6 +101,7 @@ public final class EmanHdfWriter {
         final String[] names;
         /** Images in HDF5's name order (strcmp), which the symbol-table nodes need. */
         final int[] sorted;
+
         final int imagesNodes;
         final int internalK;
 
@@ -179,8 +180,18 @@ public final class EmanHdfWriter {
 
             // 2. bytes
             ByteBuffer m = ByteBuffer.allocate((int) dataStart).order(ByteOrder.LITTLE_ENDIAN);
-            m.put(SIGNATURE).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 8).put((byte) 8)
-                    .put((byte) 0).putShort((short) LEAF_K).putShort((short) internalK).putInt(0);
+            m.put(SIGNATURE)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .put((byte) 8)
+                    .put((byte) 8)
+                    .put((byte) 0)
+                    .putShort((short) LEAF_K)
+                    .putShort((short) internalK)
+                    .putInt(0);
             m.putLong(0).putLong(UNDEF).putLong(eof).putLong(UNDEF);
             entry(m, 0, rootOh, root[1], root[0]);
             m.position((int) rootOh);
@@ -226,7 +237,11 @@ public final class EmanHdfWriter {
         void groupStructures(ByteBuffer m, long[] blk, List<String> children, long[] childOh, long[][] childBlk) {
             int dataSize = heapData(children);
             m.position((int) blk[0]);
-            m.put("HEAP".getBytes(StandardCharsets.US_ASCII)).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+            m.put("HEAP".getBytes(StandardCharsets.US_ASCII))
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .put((byte) 0);
             m.putLong(dataSize).putLong(1).putLong(blk[0] + 32); // free list offset 1: none (H5HL_FREE_NULL)
             long[] nameOffset = new long[children.size()];
             int off = 8;
@@ -239,7 +254,10 @@ public final class EmanHdfWriter {
             }
             int nodes = Math.max(1, (children.size() + ENTRIES_PER_NODE - 1) / ENTRIES_PER_NODE);
             m.position((int) blk[1]);
-            m.put("TREE".getBytes(StandardCharsets.US_ASCII)).put((byte) 0).put((byte) 0).putShort((short) nodes);
+            m.put("TREE".getBytes(StandardCharsets.US_ASCII))
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .putShort((short) nodes);
             m.putLong(UNDEF).putLong(UNDEF);
             m.putLong(0);
             for (int k = 0; k < nodes; k++) {
@@ -250,7 +268,10 @@ public final class EmanHdfWriter {
             for (int k = 0; k < nodes; k++) {
                 m.position((int) (blk[2] + (long) k * snodSize()));
                 int from = k * ENTRIES_PER_NODE, to = Math.min(children.size(), from + ENTRIES_PER_NODE);
-                m.put("SNOD".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0).putShort((short) (to - from));
+                m.put("SNOD".getBytes(StandardCharsets.US_ASCII))
+                        .put((byte) 1)
+                        .put((byte) 0)
+                        .putShort((short) (to - from));
                 for (int c = from; c < to; c++) {
                     if (childBlk[c] != null) {
                         entry(m, nameOffset[c], childOh[c], childBlk[c][1], childBlk[c][0]);
@@ -281,11 +302,20 @@ public final class EmanHdfWriter {
         }
 
         List<byte[]> datasetMsgs(long dataAddress) {
-            ByteBuffer space = le(8 + 24).put((byte) 1).put((byte) 3).put((byte) 0).put((byte) 0).putInt(0);
+            ByteBuffer space = le(8 + 24)
+                    .put((byte) 1)
+                    .put((byte) 3)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .putInt(0);
             space.putLong(nz).putLong(ny).putLong(nx);
             byte[] fill = {2, 2, 2, 0};
-            ByteBuffer layout = le(18).put((byte) 3).put((byte) 1).putLong(dataAddress).putLong(imageBytes);
-            return List.of(message(0x01, space.array()), message(0x03, floatType()), message(0x05, fill),
+            ByteBuffer layout =
+                    le(18).put((byte) 3).put((byte) 1).putLong(dataAddress).putLong(imageBytes);
+            return List.of(
+                    message(0x01, space.array()),
+                    message(0x03, floatType()),
+                    message(0x05, fill),
                     message(0x08, layout.array()));
         }
     }
@@ -295,7 +325,12 @@ public final class EmanHdfWriter {
     /** A version-1 object header message: type, size (data padded to 8 bytes), flags, then the data. */
     private static byte[] message(int type, byte[] data) {
         int size = pad8(data.length);
-        ByteBuffer x = le(8 + size).putShort((short) type).putShort((short) size).put((byte) 0).put((byte) 0).put((byte) 0)
+        ByteBuffer x = le(8 + size)
+                .putShort((short) type)
+                .putShort((short) size)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0)
                 .put((byte) 0);
         x.put(data);
         return x.array();
@@ -311,7 +346,12 @@ public final class EmanHdfWriter {
 
     private static void objectHeader(ByteBuffer m, List<byte[]> msgs) {
         int body = ohSize(msgs) - 16;
-        m.put((byte) 1).put((byte) 0).putShort((short) msgs.size()).putInt(1).putInt(body).putInt(0);
+        m.put((byte) 1)
+                .put((byte) 0)
+                .putShort((short) msgs.size())
+                .putInt(1)
+                .putInt(body)
+                .putInt(0);
         for (byte[] msg : msgs) {
             m.put(msg);
         }
@@ -336,8 +376,18 @@ public final class EmanHdfWriter {
             data = new byte[] {(byte) (flag ? 'T' : 'F')};
         } else if (value instanceof String s) {
             byte[] text = s.getBytes(StandardCharsets.UTF_8);
-            type = le(8).put((byte) 0x13).put((byte) 0).put((byte) 0).put((byte) 0).putInt(text.length + 1).array();
-            space = le(8).put((byte) 1).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0).array(); // scalar
+            type = le(8).put((byte) 0x13)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .putInt(text.length + 1)
+                    .array();
+            space = le(8).put((byte) 1)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .putInt(0)
+                    .array(); // scalar
             data = Arrays.copyOf(text, text.length + 1);
         } else if (value instanceof int[] a) {
             type = intType(4);
@@ -364,12 +414,17 @@ public final class EmanHdfWriter {
             }
             data = d.array();
         } else {
-            throw new IllegalArgumentException("EMAN2 header value of type " + value.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "EMAN2 header value of type " + value.getClass().getSimpleName());
         }
         byte[] nm = name.getBytes(StandardCharsets.US_ASCII);
         int nameSize = nm.length + 1;
         ByteBuffer x = le(8 + pad8(nameSize) + pad8(type.length) + pad8(space.length) + data.length);
-        x.put((byte) 1).put((byte) 0).putShort((short) nameSize).putShort((short) type.length).putShort((short) space.length);
+        x.put((byte) 1)
+                .put((byte) 0)
+                .putShort((short) nameSize)
+                .putShort((short) type.length)
+                .putShort((short) space.length);
         x.put(Arrays.copyOf(nm, pad8(nameSize)));
         x.put(Arrays.copyOf(type, pad8(type.length)));
         x.put(Arrays.copyOf(space, pad8(space.length)));
@@ -379,15 +434,31 @@ public final class EmanHdfWriter {
 
     /** IEEE float32, little-endian (datatype message version 1, class 1). */
     private static byte[] floatType() {
-        return le(20).put((byte) 0x11).put((byte) 0x20).put((byte) 31).put((byte) 0).putInt(4)
-                .putShort((short) 0).putShort((short) 32).put((byte) 23).put((byte) 8).put((byte) 0).put((byte) 23).putInt(127)
+        return le(20).put((byte) 0x11)
+                .put((byte) 0x20)
+                .put((byte) 31)
+                .put((byte) 0)
+                .putInt(4)
+                .putShort((short) 0)
+                .putShort((short) 32)
+                .put((byte) 23)
+                .put((byte) 8)
+                .put((byte) 0)
+                .put((byte) 23)
+                .putInt(127)
                 .array();
     }
 
     /** Signed little-endian integer of the given bytes (class 0). */
     private static byte[] intType(int bytes) {
-        return le(12).put((byte) 0x10).put((byte) 0x08).put((byte) 0).put((byte) 0).putInt(bytes).putShort((short) 0)
-                .putShort((short) (8 * bytes)).array();
+        return le(12).put((byte) 0x10)
+                .put((byte) 0x08)
+                .put((byte) 0)
+                .put((byte) 0)
+                .putInt(bytes)
+                .putShort((short) 0)
+                .putShort((short) (8 * bytes))
+                .array();
     }
 
     /** EMAN2's Transform: a compound of 12 float32 members named "00".."23" (class 6, version 1). */
@@ -400,7 +471,14 @@ public final class EmanHdfWriter {
                 byte[] nm = new byte[8];
                 nm[0] = (byte) ('0' + r);
                 nm[1] = (byte) ('0' + c);
-                x.put(nm).putInt(4 * (4 * r + c)).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0).putInt(0);
+                x.put(nm)
+                        .putInt(4 * (4 * r + c))
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .putInt(0)
+                        .putInt(0);
                 x.put(new byte[16]).put(f);
             }
         }
@@ -409,7 +487,13 @@ public final class EmanHdfWriter {
 
     /** Dataspace version 1 of rank 1 and the given size (EMAN2 stores scalars so: shape (1,)). */
     private static byte[] simpleSpace(long size) {
-        return le(16).put((byte) 1).put((byte) 1).put((byte) 0).put((byte) 0).putInt(0).putLong(size).array();
+        return le(16).put((byte) 1)
+                .put((byte) 1)
+                .put((byte) 0)
+                .put((byte) 0)
+                .putInt(0)
+                .putLong(size)
+                .array();
     }
 
     private static ByteBuffer le(int size) {

@@ -11,9 +11,10 @@ public record EmanTransform(double[] matrix, double[] translation) {
         double[] m = Rotations.transpose(h.rotation());
         double[] d = h.shift();
         double[] t = {
-                -(m[0] * d[0] + m[1] * d[1] + m[2] * d[2]),
-                -(m[3] * d[0] + m[4] * d[1] + m[5] * d[2]),
-                -(m[6] * d[0] + m[7] * d[1] + m[8] * d[2])};
+            -(m[0] * d[0] + m[1] * d[1] + m[2] * d[2]),
+            -(m[3] * d[0] + m[4] * d[1] + m[5] * d[2]),
+            -(m[6] * d[0] + m[7] * d[1] + m[8] * d[2])
+        };
         return new EmanTransform(m, t);
     }
 
@@ -22,9 +23,10 @@ public record EmanTransform(double[] matrix, double[] translation) {
         double[] r = Rotations.transpose(matrix);
         double[] t = translation;
         double[] d = {
-                -(r[0] * t[0] + r[1] * t[1] + r[2] * t[2]),
-                -(r[3] * t[0] + r[4] * t[1] + r[5] * t[2]),
-                -(r[6] * t[0] + r[7] * t[1] + r[8] * t[2])};
+            -(r[0] * t[0] + r[1] * t[1] + r[2] * t[2]),
+            -(r[3] * t[0] + r[4] * t[1] + r[5] * t[2]),
+            -(r[6] * t[0] + r[7] * t[1] + r[8] * t[2])
+        };
         return new Hit(score, r, d);
     }
 

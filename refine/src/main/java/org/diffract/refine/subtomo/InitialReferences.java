@@ -17,14 +17,15 @@ import org.diffract.core.parallel.Communicator;
 final class InitialReferences {
     private static final Logger LOG = LogManager.getLogger(InitialReferences.class);
 
-    private InitialReferences() {
-    }
+    private InitialReferences() {}
 
-    static double[][] make(SubtomoOptions o, ParticleAligner aligner, LocalParticles local, Communicator comm, Processor norm) {
+    static double[][] make(
+            SubtomoOptions o, ParticleAligner aligner, LocalParticles local, Communicator comm, Processor norm) {
         int n = local.n;
         if (o.ref.isEmpty()) {
             int nref = o.nref;
-            return new ReferenceGenerator(aligner, n, comm).generate(o.refGenMethod(), local, nref, o.subset4ref, o.seed);
+            return new ReferenceGenerator(aligner, n, comm)
+                    .generate(o.refGenMethod(), local, nref, o.subset4ref, o.seed);
         }
         List<double[]> given = new ArrayList<>();
         for (String f : o.ref) {

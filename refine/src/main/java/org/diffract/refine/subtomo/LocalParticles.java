@@ -1,12 +1,12 @@
 package org.diffract.refine.subtomo;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import org.diffract.core.UserError;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.rotation.Quaternions;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * The first phase: this rank's share [lo, hi) of the particles (the first --subset of the stack), read
@@ -89,8 +89,9 @@ public final class LocalParticles {
     static double tiltAxisWeight(double[] ab, ParticleSource source, int i) {
         double[] c = source.sourceCoord(i);
         if (c == null) {
-            throw new UserError("--weighbytiltaxis: particle " + i + " of " + source.name() + " has no ptcl_source_coord in its "
-                    + "header; give an EMAN2 HDF stack from e2spt_boxer or drop the option");
+            throw new UserError(
+                    "--weighbytiltaxis: particle " + i + " of " + source.name() + " has no ptcl_source_coord in its "
+                            + "header; give an EMAN2 HDF stack from e2spt_boxer or drop the option");
         }
         double px = Math.floor(c[0]), a = ab[0];
         if (px > a) {
@@ -115,8 +116,9 @@ public final class LocalParticles {
         double[] qt = Rotations.transpose(turn[local]);
         double[] t = h.shift();
         return new Hit(h.score(), Rotations.multiply(qt, h.rotation()), new double[] {
-                qt[0] * t[0] + qt[1] * t[1] + qt[2] * t[2],
-                qt[3] * t[0] + qt[4] * t[1] + qt[5] * t[2],
-                qt[6] * t[0] + qt[7] * t[1] + qt[8] * t[2]});
+            qt[0] * t[0] + qt[1] * t[1] + qt[2] * t[2],
+            qt[3] * t[0] + qt[4] * t[1] + qt[5] * t[2],
+            qt[6] * t[0] + qt[7] * t[1] + qt[8] * t[2]
+        });
     }
 }

@@ -9,8 +9,7 @@ import java.util.List;
  * at steps of dphi; then only the rotations in the symmetry group's asymmetric unit are kept.
  */
 public final class Orientations {
-    private Orientations() {
-    }
+    private Orientations() {}
 
     public static List<double[]> grid(double delta, double dphi, SymmetryGroup sym) {
         if (!(delta > 0 && delta <= 180 && dphi > 0 && dphi <= 360)) {

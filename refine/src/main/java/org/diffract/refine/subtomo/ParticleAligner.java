@@ -16,6 +16,7 @@ public final class ParticleAligner {
     private final int n;
     /** The box the alignment works in: --clip about the centre, else the full box. */
     private final int box;
+
     private final int mc;
     private final int mf;
     private final double[] maskVolume;
@@ -51,9 +52,10 @@ public final class ParticleAligner {
         bandCoarse = Fourier.band(mc, 0, Double.POSITIVE_INFINITY);
         bandFine = Fourier.band(mf, 0, Double.POSITIVE_INFINITY);
         SymmetryGroup sym = SymmetryGroup.parse(o.sym);
-        orientations = Orientations.grid(o.coarseDelta(), o.coarseDphi(),
-                o.breaksym ? SymmetryGroup.parse("c1") : sym);
-        localGrid = o.fineEnabled() ? AlignmentSearch.localGrid(o.fineRange(), o.fineStep()) : List.of(Rotations.identity());
+        orientations = Orientations.grid(o.coarseDelta(), o.coarseDphi(), o.breaksym ? SymmetryGroup.parse("c1") : sym);
+        localGrid = o.fineEnabled()
+                ? AlignmentSearch.localGrid(o.fineRange(), o.fineStep())
+                : List.of(Rotations.identity());
         search = new AlignmentSearch(pool, o.fscScore(false), o.fscScore(true));
     }
 
@@ -135,7 +137,8 @@ public final class ParticleAligner {
     }
 
     /** As above; without {@code refineFine} the best coarse peak is the answer (enough to rank pairs). */
-    public Hit[][] align(List<Target> coarse, List<Target> fine, double[][] refs, IntConsumer progress, boolean refineFine) {
+    public Hit[][] align(
+            List<Target> coarse, List<Target> fine, double[][] refs, IntConsumer progress, boolean refineFine) {
         int nr = refs.length, np = coarse.size();
         double[][] rc = new double[nr][];
         double[][] rf = new double[nr][];
@@ -144,16 +147,17 @@ public final class ParticleAligner {
             rf[k] = refineFine ? prepare(refs[k], true) : null;
         }
         int searchCoarse = (int) Math.ceil(o.coarseSearch() / (double) box * mc);
-        PeakList[][] peaks = search.coarse(coarse, rc, mc, bandCoarse, orientations, o.npeakstorefine, searchCoarse,
-                progress);
+        PeakList[][] peaks =
+                search.coarse(coarse, rc, mc, bandCoarse, orientations, o.npeakstorefine, searchCoarse, progress);
         Hit[][] best = new Hit[np][nr];
         double toFull = box / (double) mc;
         if (!refineFine) {
             for (int i = 0; i < np; i++) {
                 for (int k = 0; k < nr; k++) {
                     PeakList p = peaks[i][k];
-                    best[i][k] = new Hit(p.score[0], orientations.get(p.orientation[0]),
-                            new double[] {p.shift[0] * toFull, p.shift[1] * toFull, p.shift[2] * toFull});
+                    best[i][k] = new Hit(p.score[0], orientations.get(p.orientation[0]), new double[] {
+                        p.shift[0] * toFull, p.shift[1] * toFull, p.shift[2] * toFull
+                    });
                 }
             }
             return best;
@@ -165,7 +169,8 @@ public final class ParticleAligner {
                 PeakList p = peaks[i][k];
                 for (int j = 0; j < p.size; j++) {
                     jobs.add(new AlignmentSearch.FineJob(i, k, orientations.get(p.orientation[j]), new double[] {
-                            p.shift[3 * j] * toFine, p.shift[3 * j + 1] * toFine, p.shift[3 * j + 2] * toFine}));
+                        p.shift[3 * j] * toFine, p.shift[3 * j + 1] * toFine, p.shift[3 * j + 2] * toFine
+                    }));
                 }
             }
         }
@@ -175,8 +180,9 @@ public final class ParticleAligner {
         for (int j = 0; j < jobs.size(); j++) {
             AlignmentSearch.FineJob job = jobs.get(j);
             Hit h = hits[j];
-            Hit full = new Hit(h.score(), h.rotation(), new double[] {h.shift()[0] * fineToFull,
-                    h.shift()[1] * fineToFull, h.shift()[2] * fineToFull});
+            Hit full = new Hit(h.score(), h.rotation(), new double[] {
+                h.shift()[0] * fineToFull, h.shift()[1] * fineToFull, h.shift()[2] * fineToFull
+            });
             Hit cur = best[job.particle()][job.ref()];
             if (cur == null || full.score() > cur.score()) {
                 best[job.particle()][job.ref()] = full;

@@ -30,6 +30,5 @@ public interface ParticleSource extends AutoCloseable {
     String name();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -35,7 +35,12 @@ final class PeakList {
 
     void offerAll(PeakList other) {
         for (int i = 0; i < other.size; i++) {
-            offer(other.score[i], other.orientation[i], other.shift[3 * i], other.shift[3 * i + 1], other.shift[3 * i + 2]);
+            offer(
+                    other.score[i],
+                    other.orientation[i],
+                    other.shift[3 * i],
+                    other.shift[3 * i + 1],
+                    other.shift[3 * i + 2]);
         }
     }
 }

@@ -57,21 +57,23 @@ public final class Processor {
                 throw new UserError(option + " '" + spec + "': parameter '" + parts[i] + "' must be key=value");
             }
             try {
-                params.put(parts[i].substring(0, eq).toLowerCase(Locale.ROOT), Double.parseDouble(parts[i].substring(eq + 1)));
+                params.put(
+                        parts[i].substring(0, eq).toLowerCase(Locale.ROOT),
+                        Double.parseDouble(parts[i].substring(eq + 1)));
             } catch (NumberFormatException e) {
                 throw new UserError(option + " '" + spec + "': '" + parts[i] + "' needs a number");
             }
         }
         Processor p = new Processor(option, name, params, null);
         switch (name) {
-            case "normalize", "normalize.edgemean", "normalize.mask" -> {
-            }
+            case "normalize", "normalize.edgemean", "normalize.mask" -> {}
             case "mask.sharp", "mask.soft" -> p.need("outer_radius");
             case "mask.gaussian" -> {
-                if (!(p.need("outer_radius") > 0) || p.params.getOrDefault("inner_radius", 0.0) < 0
+                if (!(p.need("outer_radius") > 0)
+                        || p.params.getOrDefault("inner_radius", 0.0) < 0
                         || !(p.params.getOrDefault("exponent", 2.0) > 0)) {
-                    throw new UserError(option + " '" + spec + "': mask.gaussian needs outer_radius > 0, inner_radius >= 0 "
-                            + "and exponent > 0");
+                    throw new UserError(option + " '" + spec
+                            + "': mask.gaussian needs outer_radius > 0, inner_radius >= 0 " + "and exponent > 0");
                 }
             }
             case "threshold.belowtozero" -> p.need("minval");
@@ -89,10 +91,11 @@ public final class Processor {
                     throw new UserError(option + " '" + spec + "': fall_off must be > 0");
                 }
             }
-            default -> throw new UserError(option + " '" + spec + "': unknown processor '" + name + "'; known: normalize, "
-                    + "normalize.edgemean, normalize.mask, mask.sharp, mask.soft, mask.gaussian, threshold.belowtozero, "
-                    + "threshold.clampminmax, threshold.binary, threshold.clampminmax.nsigma, filter.lowpass.gauss, "
-                    + "filter.highpass.gauss, filter.lowpass.tanh, filter.highpass.tanh");
+            default ->
+                throw new UserError(option + " '" + spec + "': unknown processor '" + name + "'; known: normalize, "
+                        + "normalize.edgemean, normalize.mask, mask.sharp, mask.soft, mask.gaussian, threshold.belowtozero, "
+                        + "threshold.clampminmax, threshold.binary, threshold.clampminmax.nsigma, filter.lowpass.gauss, "
+                        + "filter.highpass.gauss, filter.lowpass.tanh, filter.highpass.tanh");
         }
         return p;
     }
@@ -202,7 +205,8 @@ public final class Processor {
             throw new UserError(option + " normalize.mask: give --mask or --maskfile to say where the particle is");
         }
         if (region.length != v.length) {
-            throw new IllegalArgumentException("normalize.mask region has " + region.length + " voxels, volume " + v.length);
+            throw new IllegalArgumentException(
+                    "normalize.mask region has " + region.length + " voxels, volume " + v.length);
         }
         double s = 0, ss = 0;
         long c = 0;
@@ -294,7 +298,8 @@ public final class Processor {
                 int fy = Fourier.freq(y, n);
                 for (int x = 0; x < n; x++) {
                     int fx = Fourier.freq(x, n);
-                    // Fourier index f of this box of edge n * voxel full voxels is f / (n * voxel) cycles per full voxel
+                    // Fourier index f of this box of edge n * voxel full voxels is f / (n * voxel) cycles per full
+                    // voxel
                     double w = weight(Math.sqrt(fz * fz + fy * fy + fx * fx) / full, full);
                     int i = (z * n + y) * n + x;
                     s[2 * i] *= w;

@@ -1,6 +1,7 @@
 package org.diffract.refine.subtomo;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -10,7 +11,6 @@ import org.apache.logging.log4j.Logger;
 import org.diffract.core.UserError;
 import org.diffract.core.parallel.Communicator;
 import org.diffract.core.parallel.LocalCommunicator;
-import java.util.Arrays;
 
 /**
  * Initial references from the particles themselves (e2spt_refinemulti's --refgenmethod over --subset4ref
@@ -52,15 +52,18 @@ public final class ReferenceGenerator {
             idx.add(i);
         }
         Collections.shuffle(idx, new Random(seed));
-        int cap = perRef > 0 ? perRef * nref : switch (method) {
-            case "hac" -> SubtomoOptions.HAC_DEFAULT_PER_REF * nref;
-            case "bt" -> BT_DEFAULT_PER_REF * nref;
-            default -> idx.size();
-        };
+        int cap = perRef > 0
+                ? perRef * nref
+                : switch (method) {
+                    case "hac" -> SubtomoOptions.HAC_DEFAULT_PER_REF * nref;
+                    case "bt" -> BT_DEFAULT_PER_REF * nref;
+                    default -> idx.size();
+                };
         int s = Math.min(cap, idx.size());
         if (s < nref) {
             throw new UserError("--nref " + nref + ": the input has " + s + " particle" + (s == 1 ? "" : "s")
-                    + ", fewer than the references to make from them; give --nref " + s + " or less, or more particles");
+                    + ", fewer than the references to make from them; give --nref " + s
+                    + " or less, or more particles");
         }
         idx = new ArrayList<>(idx.subList(0, s));
         if (method.equals("random")) {
@@ -122,7 +125,10 @@ public final class ReferenceGenerator {
         double[][] refs = new double[nref][];
         for (int k = 0; k < nref; k++) {
             refs[k] = Arrays.copyOfRange(sums, k * n3, (k + 1) * n3);
-            LOG.info("initial reference {} from {} particles (random)", k, groups.get(k).size());
+            LOG.info(
+                    "initial reference {} from {} particles (random)",
+                    k,
+                    groups.get(k).size());
         }
         return refs;
     }
@@ -161,7 +167,7 @@ public final class ReferenceGenerator {
 
     private Hit alignOne(double[] ref, double[] particle) {
         List<Target>[] t = aligner.targets(List.of(particle));
-        return aligner.align(t[0], t[1], new double[][] {ref}, d -> { })[0][0];
+        return aligner.align(t[0], t[1], new double[][] {ref}, d -> {})[0][0];
     }
 
     /** Average-linkage clustering on pairwise alignment scores (all pairs of the subset; rows split over ranks). */
@@ -172,8 +178,8 @@ public final class ReferenceGenerator {
         double[] flat = new double[s * s];
         for (int i = comm.rank(); i < s - 1; i += comm.size()) {
             // one reference against all later particles in one pass over the orientations
-            Hit[][] h = aligner.align(t[0].subList(i + 1, s), t[1].subList(i + 1, s), new double[][] {vols.get(i)}, d -> { },
-                    false);
+            Hit[][] h = aligner.align(
+                    t[0].subList(i + 1, s), t[1].subList(i + 1, s), new double[][] {vols.get(i)}, d -> {}, false);
             for (int j = i + 1; j < s; j++) {
                 flat[i * s + j] = h[j - i - 1][0].score();
             }
@@ -200,7 +206,8 @@ public final class ReferenceGenerator {
                             sum += sim[i][j];
                         }
                     }
-                    double link = sum / (clusters.get(a).size() * clusters.get(b).size());
+                    double link =
+                            sum / (clusters.get(a).size() * clusters.get(b).size());
                     if (link > best) {
                         best = link;
                         ba = a;

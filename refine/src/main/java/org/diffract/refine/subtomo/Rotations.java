@@ -7,8 +7,7 @@ package org.diffract.refine.subtomo;
  * M = Rz(-phi) Rx(-alt) Rz(-az) in right-handed active rotations (libEM/transform.cpp set_rotation).
  */
 public final class Rotations {
-    private Rotations() {
-    }
+    private Rotations() {}
 
     public static double[] identity() {
         return new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1};
@@ -60,9 +59,16 @@ public final class Rotations {
         double x = ax / norm, y = ay / norm, z = az / norm;
         double t = Math.toRadians(deg), c = Math.cos(t), s = Math.sin(t), k = 1 - c;
         return new double[] {
-                c + x * x * k, x * y * k - z * s, x * z * k + y * s,
-                y * x * k + z * s, c + y * y * k, y * z * k - x * s,
-                z * x * k - y * s, z * y * k + x * s, c + z * z * k};
+            c + x * x * k,
+            x * y * k - z * s,
+            x * z * k + y * s,
+            y * x * k + z * s,
+            c + y * y * k,
+            y * z * k - x * s,
+            z * x * k - y * s,
+            z * y * k + x * s,
+            c + z * z * k
+        };
     }
 
     /** Rotation whose axis is v and angle |v| degrees. */

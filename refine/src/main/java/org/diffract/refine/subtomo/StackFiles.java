@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import io.jhdf.api.Attribute;
@@ -19,8 +21,6 @@ import io.jhdf.exceptions.HdfException;
 import org.diffract.core.UserError;
 import org.diffract.core.io.H5Reader;
 import org.diffract.core.io.MrcFile;
-import java.util.LinkedHashMap;
-import java.util.function.Supplier;
 
 /**
  * Opens a stack of cubic volumes for reading one volume at a time: an EMAN2 HDF stack (/MDF/images/i/image
@@ -29,8 +29,7 @@ import java.util.function.Supplier;
  * stack (nx = ny = n, nz = N n sections; modes 0, 1, 2, 6) or a folder of MRC files (name order).
  */
 public final class StackFiles {
-    private StackFiles() {
-    }
+    private StackFiles() {}
 
     public static ParticleSource open(String spec, String option) {
         String path = null;
@@ -52,8 +51,9 @@ public final class StackFiles {
             return new MrcStack(file, option);
         }
         if (!Files.isRegularFile(file)) {
-            throw new UserError(option + " " + file + ": no such file; give an HDF5 stack of volumes (N, n, n, n), an EMAN2 "
-                    + "HDF stack or an MRC stack");
+            throw new UserError(
+                    option + " " + file + ": no such file; give an HDF5 stack of volumes (N, n, n, n), an EMAN2 "
+                            + "HDF stack or an MRC stack");
         }
         H5Reader r = H5Reader.open(file);
         try {
@@ -68,7 +68,8 @@ public final class StackFiles {
     }
 
     static boolean isMrc(Path file) {
-        String f = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String f =
+                file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         return f.endsWith(".mrc") || f.endsWith(".mrcs") || f.endsWith(".map") || f.endsWith(".rec");
     }
 
@@ -83,7 +84,8 @@ public final class StackFiles {
     static double[] checked(double[] v, String option, Object file, int i) {
         for (double x : v) {
             if (!Double.isFinite(x)) {
-                throw new UserError(option + " " + file + ": volume " + i + " contains NaN or infinite values; fix or drop that volume");
+                throw new UserError(option + " " + file + ": volume " + i
+                        + " contains NaN or infinite values; fix or drop that volume");
             }
         }
         return v;
@@ -143,8 +145,8 @@ public final class StackFiles {
                 n = dims[0];
                 four = false;
             } else {
-                throw new UserError(option + " " + r.file() + ": dataset '" + ds.getPath() + "' has shape " + Arrays.toString(dims)
-                        + "; it must be (N, n, n, n) cubes (or one (n, n, n) volume)");
+                throw new UserError(option + " " + r.file() + ": dataset '" + ds.getPath() + "' has shape "
+                        + Arrays.toString(dims) + "; it must be (N, n, n, n) cubes (or one (n, n, n) volume)");
             }
             if (count == 0) {
                 throw new UserError(option + " " + r.file() + ": dataset '" + ds.getPath() + "' has shape "
@@ -155,7 +157,8 @@ public final class StackFiles {
                         + " of edge " + n);
             }
             if (ds.getDataType() instanceof io.jhdf.object.datatype.StringData || ds.isCompound()) {
-                throw new UserError(option + " " + r.file() + ": dataset '" + ds.getPath() + "' is not numeric; write float32");
+                throw new UserError(
+                        option + " " + r.file() + ": dataset '" + ds.getPath() + "' is not numeric; write float32");
             }
             double a = 0;
             for (String key : new String[] {"apix", "apix_x", "voxel_size"}) {
@@ -219,8 +222,9 @@ public final class StackFiles {
                 }
             }
             if (cands.size() != 1) {
-                throw new UserError(option + " " + r.file() + ": " + (cands.isEmpty() ? "no 3D or 4D dataset" : "several 3D/4D datasets")
-                        + " at the root (" + String.join(", ", r.rootNames()) + "); name one as FILE.h5:/path or call it 'volumes'");
+                throw new UserError(option + " " + r.file() + ": "
+                        + (cands.isEmpty() ? "no 3D or 4D dataset" : "several 3D/4D datasets") + " at the root ("
+                        + String.join(", ", r.rootNames()) + "); name one as FILE.h5:/path or call it 'volumes'");
             }
             return cands.get(0);
         }
@@ -279,8 +283,8 @@ public final class StackFiles {
                 node = null;
             }
             if (!(node instanceof Dataset ds)) {
-                throw new UserError(option + " " + r.file() + ": EMAN2 stack has no /MDF/images/" + i + "/image; the stack has "
-                        + "a gap or is truncated");
+                throw new UserError(option + " " + r.file() + ": EMAN2 stack has no /MDF/images/" + i
+                        + "/image; the stack has " + "a gap or is truncated");
             }
             return ds;
         }
@@ -321,8 +325,8 @@ public final class StackFiles {
             Dataset ds = image(i);
             int[] dims = ds.getDimensions();
             if (dims.length != 3 || dims[0] != n || dims[1] != n || dims[2] != n) {
-                throw new UserError(option + " " + r.file() + ": image " + i + " has shape " + Arrays.toString(dims) + " but image 0 is "
-                        + n + "^3; all particles need one box size");
+                throw new UserError(option + " " + r.file() + ": image " + i + " has shape " + Arrays.toString(dims)
+                        + " but image 0 is " + n + "^3; all particles need one box size");
             }
             try {
                 return checked(flatten(ds.getData(), n * n * n), option, r.file(), i);
@@ -379,7 +383,8 @@ public final class StackFiles {
             this.file = file;
             this.option = option;
             if (!Files.isRegularFile(file)) {
-                throw new UserError(option + " " + file + ": no such file; give an MRC stack (nz = N * n sections of n x n)");
+                throw new UserError(
+                        option + " " + file + ": no such file; give an MRC stack (nz = N * n sections of n x n)");
             }
             MrcFile.Grid g = call(() -> MrcFile.header(file));
             n = g.nx();
@@ -433,14 +438,16 @@ public final class StackFiles {
             throw new UserError(option + " " + dir + ": cannot list the folder (" + e.getMessage() + ")");
         }
         if (files.isEmpty()) {
-            throw new UserError(option + " " + dir + ": folder holds no .mrc/.mrcs/.map/.rec files; give one file per particle");
+            throw new UserError(
+                    option + " " + dir + ": folder holds no .mrc/.mrcs/.map/.rec files; give one file per particle");
         }
         List<MrcStack> stacks = new ArrayList<>();
         for (Path f : files) {
             MrcStack one = new MrcStack(f, option);
             if (!stacks.isEmpty() && one.n() != stacks.get(0).n()) {
-                throw new UserError(option + " " + f + ": volumes are " + one.n() + "^3 but " + files.get(0).getFileName()
-                        + " has " + stacks.get(0).n() + "^3; all particles need one box size");
+                throw new UserError(option + " " + f + ": volumes are " + one.n() + "^3 but "
+                        + files.get(0).getFileName() + " has " + stacks.get(0).n()
+                        + "^3; all particles need one box size");
             }
             stacks.add(one);
         }

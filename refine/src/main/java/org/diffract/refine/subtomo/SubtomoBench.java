@@ -1,17 +1,17 @@
 package org.diffract.refine.subtomo;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.WorkerPool;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.Random;
 
 /**
  * {@code refine subtomo bench}: one refinement iteration on synthetic subtomograms, timed, with the bound
@@ -22,8 +22,16 @@ import java.util.Random;
  */
 public final class SubtomoBench {
     /** One box size's figures. */
-    public record Figures(int size, int particles, double iterationSeconds, double particlesPerSecondPerCore,
-            long coarseFfts, double fftSeconds, double coarseSeconds, double coarseBoundSeconds, double coarseCpuSeconds,
+    public record Figures(
+            int size,
+            int particles,
+            double iterationSeconds,
+            double particlesPerSecondPerCore,
+            long coarseFfts,
+            double fftSeconds,
+            double coarseSeconds,
+            double coarseBoundSeconds,
+            double coarseCpuSeconds,
             double fftCpuSeconds) {
         /** Wall-clock ratio: honest on a quiet machine only. */
         public double ratio() {
@@ -36,20 +44,38 @@ public final class SubtomoBench {
         }
     }
 
-    private SubtomoBench() {
-    }
+    private SubtomoBench() {}
 
-    public static Figures run(int size, int particles, int nref, double delta, int shrink, String falign, int threads,
-            PrintStream out) {
-        SyntheticSubtomograms data = new SyntheticSubtomograms(size, SyntheticSubtomograms.objects(size, nref, 8, 1L),
-                Math.max(1, particles / nref), size / 16.0, 1.0, 30, 2L);
-        SubtomoOptions o = SubtomoOptions.parse(List.of("--input=synthetic", "--nref=" + nref, "--iter=1",
-                "--align=rotate_translate_3d:delta=" + delta + ":dphi=" + delta, "--falign=" + falign,
-                "--shrink=" + shrink, "--search=" + Math.max(1, size / 8)));
+    public static Figures run(
+            int size, int particles, int nref, double delta, int shrink, String falign, int threads, PrintStream out) {
+        SyntheticSubtomograms data = new SyntheticSubtomograms(
+                size,
+                SyntheticSubtomograms.objects(size, nref, 8, 1L),
+                Math.max(1, particles / nref),
+                size / 16.0,
+                1.0,
+                30,
+                2L);
+        SubtomoOptions o = SubtomoOptions.parse(List.of(
+                "--input=synthetic",
+                "--nref=" + nref,
+                "--iter=1",
+                "--align=rotate_translate_3d:delta=" + delta + ":dphi=" + delta,
+                "--falign=" + falign,
+                "--shrink=" + shrink,
+                "--search=" + Math.max(1, size / 8)));
         o.validate();
         VolumeStack stack = new VolumeStack(Path.of("synthetic"), size, data.particles());
-        out.printf(Locale.ROOT, "bench %d^3: %d particles, %d reference(s), delta %.1f, shrink %d, %s, %d threads%n", size,
-                stack.count(), nref, delta, shrink, falign, threads);
+        out.printf(
+                Locale.ROOT,
+                "bench %d^3: %d particles, %d reference(s), delta %.1f, shrink %d, %s, %d threads%n",
+                size,
+                stack.count(),
+                nref,
+                delta,
+                shrink,
+                falign,
+                threads);
         org.jtransforms.utils.CommonUtils.setThreadsBeginN_3D(Integer.MAX_VALUE);
         // the coarse search alone, on its own, for the ratio to its FFT bound
         double coarseSeconds;
@@ -61,11 +87,11 @@ public final class SubtomoBench {
             m = a.coarseSize();
             List<double[]> vols = new ArrayList<>(Arrays.asList(data.particles()));
             List<Target>[] t = a.targets(vols);
-            a.align(t[0], t[1], data.truth(), d -> { }, false); // warm-up: JIT
+            a.align(t[0], t[1], data.truth(), d -> {}, false); // warm-up: JIT
             long before = a.search().coarseFfts.sum();
             long cpuBefore = a.search().coarseCpuNanos.sum();
             long t0 = System.nanoTime();
-            a.align(t[0], t[1], data.truth(), d -> { }, false);
+            a.align(t[0], t[1], data.truth(), d -> {}, false);
             coarseSeconds = (System.nanoTime() - t0) / 1e9;
             ffts = a.search().coarseFfts.sum() - before;
             coarseCpu = (a.search().coarseCpuNanos.sum() - cpuBefore) / 1e9;
@@ -76,12 +102,37 @@ public final class SubtomoBench {
         long t0 = System.nanoTime();
         new SubtomoRefinement(o, stack, new LocalCommunicator(), threads, null).run(data.truth());
         double s = (System.nanoTime() - t0) / 1e9;
-        Figures f = new Figures(size, stack.count(), s, stack.count() / s / threads, ffts, fft, coarseSeconds, bound, coarseCpu,
+        Figures f = new Figures(
+                size,
+                stack.count(),
+                s,
+                stack.count() / s / threads,
+                ffts,
+                fft,
+                coarseSeconds,
+                bound,
+                coarseCpu,
                 fftTimes[1]);
-        out.printf(Locale.ROOT, "bench %d^3: one iteration %.2f s: %.4f particles/s per core%n", size, s, f.particlesPerSecondPerCore());
-        out.printf(Locale.ROOT, "bench %d^3: coarse search %.3f s for %d FFTs of %d^3 (%.1f us each): bound %.3f s, "
-                + "measured / bound = %.2f (target <= 2); in CPU time %.3f s against %.3f s: %.2f%n", size, coarseSeconds, ffts, m,
-                fft * 1e6, bound, f.ratio(), coarseCpu, ffts * fftTimes[1], f.cpuRatio());
+        out.printf(
+                Locale.ROOT,
+                "bench %d^3: one iteration %.2f s: %.4f particles/s per core%n",
+                size,
+                s,
+                f.particlesPerSecondPerCore());
+        out.printf(
+                Locale.ROOT,
+                "bench %d^3: coarse search %.3f s for %d FFTs of %d^3 (%.1f us each): bound %.3f s, "
+                        + "measured / bound = %.2f (target <= 2); in CPU time %.3f s against %.3f s: %.2f%n",
+                size,
+                coarseSeconds,
+                ffts,
+                m,
+                fft * 1e6,
+                bound,
+                f.ratio(),
+                coarseCpu,
+                ffts * fftTimes[1],
+                f.cpuRatio());
         return f;
     }
 

@@ -38,19 +38,32 @@ final class SubtomoCheckpoint {
      * --iter (a larger one continues a finished run), --postprocess (applied to the reported averages only), and
      * --input's path (its content must match: each particle's hash).
      */
-    private static final Set<String> FREE = Set.of("--input", "--path", "--output", "--iter", "--verbose", "--plots",
-            "--saveali", "--savesteps", "--saveallalign", "--savepreproc", "--postprocess");
+    private static final Set<String> FREE = Set.of(
+            "--input",
+            "--path",
+            "--output",
+            "--iter",
+            "--verbose",
+            "--plots",
+            "--saveali",
+            "--savesteps",
+            "--saveallalign",
+            "--savepreproc",
+            "--postprocess");
 
     /**
      * The state after {@code iteration}: the averages it made, every particle's alignments in it, the classes of
      * iterations 1..iteration and their seconds.
      */
-    record State(int iteration, boolean converged, double[][] references, Hit[][] alignments, List<int[]> memberships,
-            double[] seconds) {
-    }
+    record State(
+            int iteration,
+            boolean converged,
+            double[][] references,
+            Hit[][] alignments,
+            List<int[]> memberships,
+            double[] seconds) {}
 
-    private SubtomoCheckpoint() {
-    }
+    private SubtomoCheckpoint() {}
 
     static Path path(Path dir) {
         return dir.resolve(FILE);
@@ -142,9 +155,8 @@ final class SubtomoCheckpoint {
     }
 
     /** What a checkpoint file holds, as read. */
-    private record Stored(int iteration, int particles, int box, String input, String options, long[] hash,
-            State state) {
-    }
+    private record Stored(
+            int iteration, int particles, int box, String input, String options, long[] hash, State state) {}
 
     /**
      * The checkpoint in {@code dir}, or null when there is none; refused in one line when it was not made by a run
@@ -156,7 +168,8 @@ final class SubtomoCheckpoint {
             return null;
         }
         Stored c = load(file, n);
-        String again = "; resume with the options and input of the run that made it, or run without --resume to start over";
+        String again =
+                "; resume with the options and input of the run that made it, or run without --resume to start over";
         if (c.particles() != fingerprint.length || c.box() != n) {
             throw new UserError(file + ": made from " + c.particles() + " particles of " + c.box() + "^3 (" + c.input()
                     + "), this run has " + fingerprint.length + " of " + n + "^3 (" + o.input + ")" + again);
@@ -174,13 +187,13 @@ final class SubtomoCheckpoint {
         }
         for (int i = 0; i < fingerprint.length; i++) {
             if (c.hash()[i] != fingerprint[i]) {
-                throw new UserError(file + ": particle " + i + " of --input " + o.input + " is not the one the checkpoint "
-                        + "was made from (" + c.input() + ")" + again);
+                throw new UserError(file + ": particle " + i + " of --input " + o.input
+                        + " is not the one the checkpoint " + "was made from (" + c.input() + ")" + again);
             }
         }
         if (o.iter < c.iteration()) {
-            throw new UserError(file + ": holds " + c.iteration() + " iterations, more than --iter " + o.iter + "; give --iter "
-                    + c.iteration() + " or more to --resume, or run without --resume to start over");
+            throw new UserError(file + ": holds " + c.iteration() + " iterations, more than --iter " + o.iter
+                    + "; give --iter " + c.iteration() + " or more to --resume, or run without --resume to start over");
         }
         return c.state();
     }
@@ -193,7 +206,9 @@ final class SubtomoCheckpoint {
             if (!FORMAT.equals(format)) {
                 throw new IllegalStateException("format '" + format + "', not '" + FORMAT + "'");
             }
-            int np = (int) r.scalar("particles", -1), box = (int) r.scalar("box", -1), it = (int) r.scalar("iteration", -1);
+            int np = (int) r.scalar("particles", -1),
+                    box = (int) r.scalar("box", -1),
+                    it = (int) r.scalar("iteration", -1);
             String input = String.valueOf(r.dataset("input").getData());
             String options = String.valueOf(r.dataset("options").getData());
             long[] hash = r.integers("particle_hash");
@@ -204,7 +219,8 @@ final class SubtomoCheckpoint {
             return new Stored(it, np, box, input, options, hash, state);
         } catch (RuntimeException e) {
             String why = String.valueOf(e.getMessage()).replace(file + ": ", "").replace('\n', ' ');
-            throw new UserError(file + ": not a readable checkpoint (" + why + "); run without --resume to start over", e);
+            throw new UserError(
+                    file + ": not a readable checkpoint (" + why + "); run without --resume to start over", e);
         }
     }
 
@@ -221,7 +237,9 @@ final class SubtomoCheckpoint {
         for (int i = 0; i < np; i++) {
             for (int k = 0; k < nref; k++) {
                 int j = i * nref + k;
-                all[i][k] = new Hit(score[j], Arrays.copyOfRange(rot, 9 * j, 9 * j + 9),
+                all[i][k] = new Hit(
+                        score[j],
+                        Arrays.copyOfRange(rot, 9 * j, 9 * j + 9),
                         Arrays.copyOfRange(shift, 3 * j, 3 * j + 3));
             }
         }

@@ -17,49 +17,90 @@ import picocli.CommandLine.Option;
  * mixes them in, and the rank main parses the same words from its extra arguments.
  */
 public final class SubtomoOptions {
-    @Option(names = "--input", description = "stack of subtomograms: HDF5 dataset (N, n, n, n) ('volumes', or FILE.h5:/path), an MRC stack "
-            + "(nz = N * n sections) or a folder of MRC files, one per particle")
+    @Option(
+            names = "--input",
+            description =
+                    "stack of subtomograms: HDF5 dataset (N, n, n, n) ('volumes', or FILE.h5:/path), an MRC stack "
+                            + "(nz = N * n sections) or a folder of MRC files, one per particle")
     public String input;
 
-    @Option(names = "--ref", split = ",", description = "reference volume files (HDF5 or MRC, a stack gives one reference per volume); one volume is copied --nref times")
+    @Option(
+            names = "--ref",
+            split = ",",
+            description =
+                    "reference volume files (HDF5 or MRC, a stack gives one reference per volume); one volume is copied --nref times")
     public List<String> ref = new ArrayList<>();
 
-    @Option(names = "--nref", defaultValue = "0", description = "number of references (classes); default: number of --ref files")
+    @Option(
+            names = "--nref",
+            defaultValue = "0",
+            description = "number of references (classes); default: number of --ref files")
     public int nref;
 
-    @Option(names = "--refgenmethod", defaultValue = "hac",
-            description = "initial references without --ref: hac (default: agglomerative clustering of pairwise alignment scores), "
-                    + "bt (binary-tree alignment and averaging of random subsets) or random (plain averages of random subsets)")
+    @Option(
+            names = "--refgenmethod",
+            defaultValue = "hac",
+            description =
+                    "initial references without --ref: hac (default: agglomerative clustering of pairwise alignment scores), "
+                            + "bt (binary-tree alignment and averaging of random subsets) or random (plain averages of random subsets)")
     public String refgenmethod;
 
-    @Option(names = "--subset4ref", defaultValue = "0", description = "particles per reference used to make initial references "
-            + "(0: all for bt and random, at most " + HAC_DEFAULT_PER_REF + " per reference for hac, which aligns every pair)")
+    @Option(
+            names = "--subset4ref",
+            defaultValue = "0",
+            description =
+                    "particles per reference used to make initial references " + "(0: all for bt and random, at most "
+                            + HAC_DEFAULT_PER_REF + " per reference for hac, which aligns every pair)")
     public int subset4ref;
 
-    @Option(names = "--subset", defaultValue = "0", description = "refine only the first N particles of --input (0: all)")
+    @Option(
+            names = "--subset",
+            defaultValue = "0",
+            description = "refine only the first N particles of --input (0: all)")
     public int subset;
 
-    @Option(names = "--apix", defaultValue = "0", description = "voxel size in Angstrom (default: from the input's header)")
+    @Option(
+            names = "--apix",
+            defaultValue = "0",
+            description = "voxel size in Angstrom (default: from the input's header)")
     public double apix;
 
-    @Option(names = "--output", defaultValue = "class_avgs.hdf", description = "EMAN2 HDF stack of the class averages in --path (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--output",
+            defaultValue = "class_avgs.hdf",
+            description = "EMAN2 HDF stack of the class averages in --path (default ${DEFAULT-VALUE})")
     public String output;
 
-    @Option(names = "--averager", defaultValue = "mean.tomo", description = "mean.tomo (each Fourier voxel from the particles that measured it: "
-            + "missing-wedge weighting), mean (real-space mean) or median (voxel-wise median)")
+    @Option(
+            names = "--averager",
+            defaultValue = "mean.tomo",
+            description = "mean.tomo (each Fourier voxel from the particles that measured it: "
+                    + "missing-wedge weighting), mean (real-space mean) or median (voxel-wise median)")
     public String averager;
 
-    @Option(names = "--aligncmp", defaultValue = "ccc.tomo", description = "coarse score: ccc.tomo (wedge-masked normalised cross-correlation; "
-            + "ccc.tomo.thresh the same) or fsc.tomo (mean wedge-masked Fourier shell correlation)")
+    @Option(
+            names = "--aligncmp",
+            defaultValue = "ccc.tomo",
+            description = "coarse score: ccc.tomo (wedge-masked normalised cross-correlation; "
+                    + "ccc.tomo.thresh the same) or fsc.tomo (mean wedge-masked Fourier shell correlation)")
     public String aligncmp;
 
-    @Option(names = "--faligncmp", defaultValue = "ccc.tomo", description = "fine score: ccc.tomo, ccc.tomo.thresh or fsc.tomo")
+    @Option(
+            names = "--faligncmp",
+            defaultValue = "ccc.tomo",
+            description = "fine score: ccc.tomo, ccc.tomo.thresh or fsc.tomo")
     public String faligncmp;
 
-    @Option(names = "--syms", split = ",", description = "symmetry per reference, e.g. d8,c1 (missing ones are c1): each class average is symmetrised by its own")
+    @Option(
+            names = "--syms",
+            split = ",",
+            description =
+                    "symmetry per reference, e.g. d8,c1 (missing ones are c1): each class average is symmetrised by its own")
     public List<String> syms = new ArrayList<>();
 
-    @Option(names = "--postprocess", description = "processor applied to the final class averages (after the last iteration)")
+    @Option(
+            names = "--postprocess",
+            description = "processor applied to the final class averages (after the last iteration)")
     public String postprocess;
 
     @Option(names = "--preavgproc1", description = "processor applied to each aligned particle before averaging")
@@ -68,25 +109,44 @@ public final class SubtomoOptions {
     @Option(names = "--preavgproc2", description = "second processor applied to each aligned particle before averaging")
     public String preavgproc2;
 
-    @Option(names = "--preprocessfine", description = "processor applied to particles and references before the fine alignment (default: --preprocess)")
+    @Option(
+            names = "--preprocessfine",
+            description =
+                    "processor applied to particles and references before the fine alignment (default: --preprocess)")
     public String preprocessfine;
 
-    @Option(names = "--savepreproc", description = "write the preprocessed particles (ptcls_preproc.hdf, and ptcls_preprocfine.hdf with a fine search)")
+    @Option(
+            names = "--savepreproc",
+            description =
+                    "write the preprocessed particles (ptcls_preproc.hdf, and ptcls_preprocfine.hdf with a fine search)")
     public boolean savepreproc;
 
-    @Option(names = "--clip", defaultValue = "0", description = "box edge the particles are clipped to (about the centre) for alignment; averages keep the full box")
+    @Option(
+            names = "--clip",
+            defaultValue = "0",
+            description =
+                    "box edge the particles are clipped to (about the centre) for alignment; averages keep the full box")
     public int clip;
 
-    @Option(names = "--randomizewedge", description = "turn every particle by a random rotation before alignment (the reported transforms include it)")
+    @Option(
+            names = "--randomizewedge",
+            description =
+                    "turn every particle by a random rotation before alignment (the reported transforms include it)")
     public boolean randomizewedge;
 
-    @Option(names = "--weighbytiltaxis", description = "A,B: weight 1 at tilt axis x = A falling linearly to B at x = 0 or 2A, from each particle's ptcl_source_coord")
+    @Option(
+            names = "--weighbytiltaxis",
+            description =
+                    "A,B: weight 1 at tilt axis x = A falling linearly to B at x = 0 or 2A, from each particle's ptcl_source_coord")
     public String weighbytiltaxis;
 
     @Option(names = "--plots", description = "write score histograms (scores_NN.png) every iteration")
     public boolean plots;
 
-    @Option(names = "--refrandphase", defaultValue = "0", description = "randomise the phases of given references beyond this resolution (Angstrom; 0: no)")
+    @Option(
+            names = "--refrandphase",
+            defaultValue = "0",
+            description = "randomise the phases of given references beyond this resolution (Angstrom; 0: no)")
     public double refrandphase;
 
     @Option(names = "--refpreprocess", description = "preprocess references like particles (always done here)")
@@ -95,33 +155,56 @@ public final class SubtomoOptions {
     @Option(names = "--notmatchimgs", description = "do not match spectra before alignment (never done here)")
     public boolean notmatchimgs;
 
-    @Option(names = "--autocentermask", description = "mask processor applied to a copy of each average before --autocenter finds its centre")
+    @Option(
+            names = "--autocentermask",
+            description = "mask processor applied to a copy of each average before --autocenter finds its centre")
     public String autocentermask;
 
     @Option(names = "--iter", defaultValue = "4", description = "iterations (default ${DEFAULT-VALUE})")
     public int iter;
 
-    @Option(names = "--search", description = "coarse translational search range, voxels of the full box (default: --align's search=, else 8)")
+    @Option(
+            names = "--search",
+            description =
+                    "coarse translational search range, voxels of the full box (default: --align's search=, else 8)")
     public Integer search;
 
-    @Option(names = "--searchfine", description = "fine translational search range around the coarse shift, voxels (default: --falign's search=, else 2)")
+    @Option(
+            names = "--searchfine",
+            description =
+                    "fine translational search range around the coarse shift, voxels (default: --falign's search=, else 2)")
     public Integer searchfine;
 
-    @Option(names = "--align", defaultValue = "rotate_translate_3d:delta=12:dphi=12",
-            description = "coarse aligner: angular step delta (degrees, between axis directions), dphi (in-plane) and search (voxels, when --search is not given)")
+    @Option(
+            names = "--align",
+            defaultValue = "rotate_translate_3d:delta=12:dphi=12",
+            description =
+                    "coarse aligner: angular step delta (degrees, between axis directions), dphi (in-plane) and search (voxels, when --search is not given)")
     public String align;
 
-    @Option(names = "--falign", defaultValue = "refine_3d_grid:delta=3:range=6",
+    @Option(
+            names = "--falign",
+            defaultValue = "refine_3d_grid:delta=3:range=6",
             description = "fine aligner: local grid of step delta over +-range degrees about each axis; 'none' to skip")
     public String falign;
 
-    @Option(names = "--radius", defaultValue = "0", description = "particle radius in Angstrom (voxels = radius / apix): fine step = precision * 360 / (2 pi radius) over +-half the coarse step")
+    @Option(
+            names = "--radius",
+            defaultValue = "0",
+            description =
+                    "particle radius in Angstrom (voxels = radius / apix): fine step = precision * 360 / (2 pi radius) over +-half the coarse step")
     public double radius;
 
-    @Option(names = "--precision", defaultValue = "1.0", description = "voxels the particle edge may move per fine step (with --radius)")
+    @Option(
+            names = "--precision",
+            defaultValue = "1.0",
+            description = "voxels the particle edge may move per fine step (with --radius)")
     public double precision;
 
-    @Option(names = "--npeakstorefine", defaultValue = "1", description = "coarse peaks refined per particle and reference")
+    @Option(
+            names = "--npeakstorefine",
+            defaultValue = "1",
+            description = "coarse peaks refined per particle and reference")
     public int npeakstorefine;
 
     @Option(names = "--shrink", defaultValue = "1", description = "downsampling factor for the coarse search")
@@ -130,10 +213,14 @@ public final class SubtomoOptions {
     @Option(names = "--shrinkfine", defaultValue = "1", description = "downsampling factor for the fine search")
     public int shrinkfine;
 
-    @Option(names = "--lowpass", description = "processor for the coarse search, e.g. filter.lowpass.gauss:cutoff_freq=0.1")
+    @Option(
+            names = "--lowpass",
+            description = "processor for the coarse search, e.g. filter.lowpass.gauss:cutoff_freq=0.1")
     public String lowpass;
 
-    @Option(names = "--highpass", description = "processor for the coarse search, e.g. filter.highpass.gauss:cutoff_freq=0.01")
+    @Option(
+            names = "--highpass",
+            description = "processor for the coarse search, e.g. filter.highpass.gauss:cutoff_freq=0.01")
     public String highpass;
 
     @Option(names = "--lowpassfine", description = "low-pass processor for the fine search")
@@ -145,25 +232,38 @@ public final class SubtomoOptions {
     @Option(names = "--preprocess", description = "processor applied to particles and references before alignment")
     public String preprocess;
 
-    @Option(names = "--normproc", defaultValue = "normalize.edgemean", description = "normalisation of every particle ('none' to skip)")
+    @Option(
+            names = "--normproc",
+            defaultValue = "normalize.edgemean",
+            description = "normalisation of every particle ('none' to skip)")
     public String normproc;
 
-    @Option(names = "--threshold", description = "threshold processor before alignment, e.g. threshold.belowtozero:minval=0")
+    @Option(
+            names = "--threshold",
+            description = "threshold processor before alignment, e.g. threshold.belowtozero:minval=0")
     public String threshold;
 
     @Option(names = "--mask", description = "mask processor before alignment, e.g. mask.sharp:outer_radius=-2")
     public String mask;
 
-    @Option(names = "--maskfile", description = "HDF5 or MRC volume multiplied into particles and references before alignment")
+    @Option(
+            names = "--maskfile",
+            description = "HDF5 or MRC volume multiplied into particles and references before alignment")
     public String maskfile;
 
-    @Option(names = "--sym", defaultValue = "c1", description = "symmetry c<n>, d<n>, tet, oct, icos: search its asymmetric unit and symmetrise averages")
+    @Option(
+            names = "--sym",
+            defaultValue = "c1",
+            description = "symmetry c<n>, d<n>, tet, oct, icos: search its asymmetric unit and symmetrise averages")
     public String sym;
 
     @Option(names = "--breaksym", description = "with --sym: search all orientations and do not symmetrise averages")
     public boolean breaksym;
 
-    @Option(names = "--keep", defaultValue = "1.0", description = "fraction of each class (best scores) averaged; with --keepsig, sigmas")
+    @Option(
+            names = "--keep",
+            defaultValue = "1.0",
+            description = "fraction of each class (best scores) averaged; with --keepsig, sigmas")
     public double keep;
 
     @Option(names = "--keepsig", description = "--keep is in standard deviations: keep scores >= mean - keep * sigma")
@@ -175,10 +275,14 @@ public final class SubtomoOptions {
     @Option(names = "--saveali", description = "write the aligned particles of the last iteration")
     public boolean saveali;
 
-    @Option(names = "--savesteps", description = "write PNG sections of the averages of every iteration, not only the last")
+    @Option(
+            names = "--savesteps",
+            description = "write PNG sections of the averages of every iteration, not only the last")
     public boolean savesteps;
 
-    @Option(names = "--saveallalign", description = "write every particle's alignment to every reference, each iteration")
+    @Option(
+            names = "--saveallalign",
+            description = "write every particle's alignment to every reference, each iteration")
     public boolean saveallalign;
 
     @Option(names = "--autocenter", description = "centre each average: xform.centerofmass")
@@ -187,7 +291,10 @@ public final class SubtomoOptions {
     @Option(names = "--path", description = "output folder (default spt_refinemulti_NN, the next free number)")
     public String path;
 
-    @Option(names = {"--verbose", "-v"}, defaultValue = "0", description = "more log lines (1: per-particle assignments)")
+    @Option(
+            names = {"--verbose", "-v"},
+            defaultValue = "0",
+            description = "more log lines (1: per-particle assignments)")
     public int verbose;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed for the random subsets of reference generation")
@@ -238,10 +345,14 @@ public final class SubtomoOptions {
         m.put("--hacref", "give --refgenmethod hac with --subset4ref instead");
         m.put("--ssaref", "self-symmetry alignment is not implemented; use --refgenmethod hac or bt");
         m.put("--btref", "give --refgenmethod bt with --subset4ref instead");
-        m.put("--classmx", "seeding from a classification matrix is not implemented (EMAN2 does not implement it either); use --ref");
+        m.put(
+                "--classmx",
+                "seeding from a classification matrix is not implemented (EMAN2 does not implement it either); use --ref");
         m.put("--inixforms", "initial transforms from .json are not read; align from scratch or give --ref");
         m.put("--autocenterpreprocess", "not implemented; use --autocentermask to prepare the copy that is centred");
-        m.put("--procfinelikecoarse", "the fine search always has its own --lowpassfine/--highpassfine/--preprocessfine/--shrinkfine");
+        m.put(
+                "--procfinelikecoarse",
+                "the fine search always has its own --lowpassfine/--highpassfine/--preprocessfine/--shrinkfine");
         m.put("--parallel", "diffract parallelises with --ranks and --threads");
         m.put("--ppid", "there is no parent GUI process to report to");
         m.put("--tweak", "not implemented (EMAN2 marks it buggy); use --shrinkfine 1");
@@ -340,8 +451,19 @@ public final class SubtomoOptions {
 
     /** Checks values that need no file: a typo fails here with one line, before any work. */
     public void validate() {
-        String[] given = {hacref, ssaref, btref, classmx, inixforms, autocenterpreprocess, procfinelikecoarse, parallel, ppid,
-                tweak, goldstandardoff};
+        String[] given = {
+            hacref,
+            ssaref,
+            btref,
+            classmx,
+            inixforms,
+            autocenterpreprocess,
+            procfinelikecoarse,
+            parallel,
+            ppid,
+            tweak,
+            goldstandardoff
+        };
         int g = 0;
         for (Map.Entry<String, String> e : REFUSED.entrySet()) {
             if (given[g++] != null) {
@@ -355,7 +477,8 @@ public final class SubtomoOptions {
             throw new UserError("give --nref N (>= 1) or --ref FILE[,FILE...]");
         }
         if (ref.size() > 1 && nref > 0 && nref != ref.size()) {
-            throw new UserError("--nref " + nref + " does not match the " + ref.size() + " --ref files; drop --nref or give one file");
+            throw new UserError("--nref " + nref + " does not match the " + ref.size()
+                    + " --ref files; drop --nref or give one file");
         }
         String m = refgenmethod.toLowerCase(Locale.ROOT);
         if (m.equals("ssa")) {
@@ -374,11 +497,16 @@ public final class SubtomoOptions {
             throw new UserError("--subset, --clip, --apix and --refrandphase must be >= 0");
         }
         if (clip > 0 && clip < 8) {
-            throw new UserError("--clip " + clip + " is too small to align; give at least 8 voxels (or 0: no clipping)");
+            throw new UserError(
+                    "--clip " + clip + " is too small to align; give at least 8 voxels (or 0: no clipping)");
         }
         tiltAxisWeight();
-        if (output == null || output.isBlank() || output.contains("/") || !output.toLowerCase(Locale.ROOT).endsWith(".hdf")) {
-            throw new UserError("--output '" + output + "' must be a file name ending in .hdf (EMAN2 HDF, written in --path)");
+        if (output == null
+                || output.isBlank()
+                || output.contains("/")
+                || !output.toLowerCase(Locale.ROOT).endsWith(".hdf")) {
+            throw new UserError(
+                    "--output '" + output + "' must be a file name ending in .hdf (EMAN2 HDF, written in --path)");
         }
         positive("--iter", iter);
         positive("--npeakstorefine", npeakstorefine);
@@ -399,7 +527,10 @@ public final class SubtomoOptions {
         if (autocenter != null && !autocenter.isBlank() && !autocenter.startsWith("xform.centerofmass")) {
             throw new UserError("--autocenter '" + autocenter + "' is unknown; use xform.centerofmass");
         }
-        aligner("--align", align, List.of("rotate_translate_3d", "rotate_translate_3d_tree", "rotate_translate_3d_grid"));
+        aligner(
+                "--align",
+                align,
+                List.of("rotate_translate_3d", "rotate_translate_3d_tree", "rotate_translate_3d_grid"));
         if (fineEnabled()) {
             aligner("--falign", falign, List.of("refine_3d_grid", "refine_3d"));
         }
@@ -408,15 +539,29 @@ public final class SubtomoOptions {
         fineRange();
         fineStep();
         SymmetryGroup.parse(sym);
-        for (String[] p : new String[][] {{"--lowpass", lowpass}, {"--highpass", highpass}, {"--lowpassfine", lowpassfine},
-                {"--highpassfine", highpassfine}, {"--preprocess", preprocess}, {"--normproc", normproc},
-                {"--threshold", threshold}, {"--mask", mask}, {"--preprocessfine", preprocessfine}, {"--postprocess", postprocess},
-                {"--preavgproc1", preavgproc1}, {"--preavgproc2", preavgproc2}, {"--autocentermask", autocentermask}}) {
+        for (String[] p : new String[][] {
+            {"--lowpass", lowpass},
+            {"--highpass", highpass},
+            {"--lowpassfine", lowpassfine},
+            {"--highpassfine", highpassfine},
+            {"--preprocess", preprocess},
+            {"--normproc", normproc},
+            {"--threshold", threshold},
+            {"--mask", mask},
+            {"--preprocessfine", preprocessfine},
+            {"--postprocess", postprocess},
+            {"--preavgproc1", preavgproc1},
+            {"--preavgproc2", preavgproc2},
+            {"--autocentermask", autocentermask}
+        }) {
             Processor.parse(p[0], p[1]);
         }
-        if (normproc != null && normproc.trim().toLowerCase(Locale.ROOT).startsWith("normalize.mask") && mask == null
+        if (normproc != null
+                && normproc.trim().toLowerCase(Locale.ROOT).startsWith("normalize.mask")
+                && mask == null
                 && maskfile == null) {
-            throw new UserError("--normproc normalize.mask needs --mask or --maskfile (its statistics come from inside the mask)");
+            throw new UserError(
+                    "--normproc normalize.mask needs --mask or --maskfile (its statistics come from inside the mask)");
         }
         if (maskfile != null && !Files.isRegularFile(Path.of(maskfile))) {
             throw new UserError("--maskfile " + maskfile + ": no such file; give an HDF5 volume (n, n, n)");
@@ -430,8 +575,8 @@ public final class SubtomoOptions {
     private static void aligner(String option, String spec, List<String> names) {
         String name = spec == null ? "" : spec.split(":")[0].trim().toLowerCase(Locale.ROOT);
         if (!names.contains(name)) {
-            throw new UserError(option + " '" + spec + "': aligner '" + name + "' is not supported; use " + String.join(", ", names)
-                    + " with delta=, dphi=, range=, search=");
+            throw new UserError(option + " '" + spec + "': aligner '" + name + "' is not supported; use "
+                    + String.join(", ", names) + " with delta=, dphi=, range=, search=");
         }
     }
 
@@ -499,7 +644,8 @@ public final class SubtomoOptions {
                 } catch (NumberFormatException ignored) {
                     // reported below
                 }
-                throw new UserError(option + " '" + spec + "': " + key + " must be a number in [" + min + ", " + max + "]");
+                throw new UserError(
+                        option + " '" + spec + "': " + key + " must be a number in [" + min + ", " + max + "]");
             }
         }
         return dflt;
@@ -533,7 +679,8 @@ public final class SubtomoOptions {
 
     /** True when the score is fsc.tomo (mean wedge-masked FSC), false for ccc.tomo. */
     public boolean fscScore(boolean fine) {
-        return cmp(fine ? "--faligncmp" : "--aligncmp", fine ? faligncmp : aligncmp).equals("fsc.tomo");
+        return cmp(fine ? "--faligncmp" : "--aligncmp", fine ? faligncmp : aligncmp)
+                .equals("fsc.tomo");
     }
 
     private static String cmp(String option, String spec) {
@@ -563,8 +710,9 @@ public final class SubtomoOptions {
         } catch (RuntimeException e) {
             // reported below
         }
-        throw new UserError("--weighbytiltaxis '" + weighbytiltaxis + "' must be A,B: the tilt axis x in voxels (> 0) and the "
-                + "weight at the edge (0..1), e.g. 2048,0.5");
+        throw new UserError(
+                "--weighbytiltaxis '" + weighbytiltaxis + "' must be A,B: the tilt axis x in voxels (> 0) and the "
+                        + "weight at the edge (0..1), e.g. 2048,0.5");
     }
 
     /** The symmetry that class k's average is symmetrised by: --syms k, else --sym. */

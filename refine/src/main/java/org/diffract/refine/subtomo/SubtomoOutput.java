@@ -65,7 +65,10 @@ public final class SubtomoOutput {
     public void writeParameters() {
         StringBuilder b = new StringBuilder("# diffract refine subtomo (e2spt_refinemulti options)\n");
         for (Map.Entry<String, String> e : o.values().entrySet()) {
-            b.append(e.getKey().substring(2)).append(" = ").append(e.getValue() == null ? "" : e.getValue()).append('\n');
+            b.append(e.getKey().substring(2))
+                    .append(" = ")
+                    .append(e.getValue() == null ? "" : e.getValue())
+                    .append('\n');
         }
         AtomicFiles.writeString(dir.resolve("parameters.txt"), b.toString());
     }
@@ -112,8 +115,11 @@ public final class SubtomoOutput {
                 classes[k * n3 + i] = (float) r.averages()[k][i];
             }
         }
-        new H5Writer().put("classes", classes, nref, n, n, n).put("counts", counts, nref)
-                .attribute("/", "iteration", it).attribute("/", "apix", o.voxelSize())
+        new H5Writer()
+                .put("classes", classes, nref, n, n, n)
+                .put("counts", counts, nref)
+                .attribute("/", "iteration", it)
+                .attribute("/", "apix", o.voxelSize())
                 .write(dir.resolve("classes_" + tag + ".h5"));
         PausePoint.at("outputs", it, 0);
         EmanHdfWriter avgs = new EmanHdfWriter(n, n, n);
@@ -132,11 +138,19 @@ public final class SubtomoOutput {
             h.put("spt_multiplicity", idx.length);
             avgs.add(h);
             String kk = String.format(Locale.ROOT, "%02d", k);
-            MrcFile.writeCube(dir.resolve("class_" + kk + "_" + tag + ".mrc"), r.averages()[k], n, o.voxelSize(),
+            MrcFile.writeCube(
+                    dir.resolve("class_" + kk + "_" + tag + ".mrc"),
+                    r.averages()[k],
+                    n,
+                    o.voxelSize(),
                     "diffract refine subtomo class " + k + " iteration " + it);
             if (last || o.savesteps) {
-                SlicePlot.writeCentralSlices(dir.resolve("class_" + kk + "_" + tag + ".png"), r.averages()[k], n,
-                        "class " + k + " (" + counts[k] + " particles), iteration " + it, false);
+                SlicePlot.writeCentralSlices(
+                        dir.resolve("class_" + kk + "_" + tag + ".png"),
+                        r.averages()[k],
+                        n,
+                        "class " + k + " (" + counts[k] + " particles), iteration " + it,
+                        false);
             }
         }
         EmanHdfWriter.ImageData avgData = (k, out) -> {
@@ -147,7 +161,8 @@ public final class SubtomoOutput {
         avgs.write(dir.resolve(o.output), avgData);
         if (o.savesteps) {
             // e2spt_refinemulti numbers iterations from 0, padded to the digits of --iter
-            String eman = String.format(Locale.ROOT, "%0" + Integer.toString(o.iter).length() + "d", it - 1);
+            String eman =
+                    String.format(Locale.ROOT, "%0" + Integer.toString(o.iter).length() + "d", it - 1);
             avgs.write(dir.resolve(o.output.replaceAll("(?i)\\.hdf$", "") + "_iter" + eman + ".hdf"), avgData);
         }
         writeTable(dir.resolve("alignments_" + tag), r.best(), r.membership(), previous, r.kept());
@@ -167,7 +182,10 @@ public final class SubtomoOutput {
                     System.arraycopy(t.rows(), 0, xform, (i * nref + k) * 12, 12);
                 }
             }
-            new H5Writer().put("score", score, np, nref).put("shift", shift, np, nref, 3).put("euler", euler, np, nref, 3)
+            new H5Writer()
+                    .put("score", score, np, nref)
+                    .put("shift", shift, np, nref, 3)
+                    .put("euler", euler, np, nref, 3)
                     .put("xform.align3d", xform, np, nref, 3, 4)
                     .attribute("euler", "convention", "EMAN2 az, alt, phi (degrees) of xform.align3d")
                     .write(dir.resolve("allalign_" + tag + ".h5"));
@@ -182,11 +200,16 @@ public final class SubtomoOutput {
     private void writeTable(Path base, Hit[] best, int[] membership, int[] previous, boolean[] kept) {
         int np = best.length;
         double[] score = new double[np], dx = new double[np], dy = new double[np], dz = new double[np];
-        double[] az = new double[np], alt = new double[np], phi = new double[np], tx = new double[np], ty = new double[np];
+        double[] az = new double[np],
+                alt = new double[np],
+                phi = new double[np],
+                tx = new double[np],
+                ty = new double[np];
         double[] tz = new double[np], rot = new double[np * 9], xform = new double[np * 12];
         int[] moved = new int[np], keptI = new int[np];
-        StringBuilder t = new StringBuilder("# particle score class moved kept | xform.align3d (EMAN2, particle -> average): "
-                + "az alt phi tx ty tz | ours (average rotated by R, shifted by d = particle): dx dy dz\n");
+        StringBuilder t =
+                new StringBuilder("# particle score class moved kept | xform.align3d (EMAN2, particle -> average): "
+                        + "az alt phi tx ty tz | ours (average rotated by R, shifted by d = particle): dx dy dz\n");
         for (int i = 0; i < np; i++) {
             Hit h = best[i];
             EmanTransform x = EmanTransform.of(h);
@@ -205,18 +228,51 @@ public final class SubtomoOutput {
             System.arraycopy(x.rows(), 0, xform, 12 * i, 12);
             moved[i] = previous != null && previous[i] != membership[i] ? 1 : 0;
             keptI[i] = kept[i] ? 1 : 0;
-            t.append(String.format(Locale.ROOT, "%d %.5f %d %d %d %.3f %.3f %.3f %.3f %.3f %.3f %.3f %.3f %.3f%n", i, score[i],
-                    membership[i], moved[i], keptI[i], az[i], alt[i], phi[i], tx[i], ty[i], tz[i], dx[i], dy[i], dz[i]));
+            t.append(String.format(
+                    Locale.ROOT,
+                    "%d %.5f %d %d %d %.3f %.3f %.3f %.3f %.3f %.3f %.3f %.3f %.3f%n",
+                    i,
+                    score[i],
+                    membership[i],
+                    moved[i],
+                    keptI[i],
+                    az[i],
+                    alt[i],
+                    phi[i],
+                    tx[i],
+                    ty[i],
+                    tz[i],
+                    dx[i],
+                    dy[i],
+                    dz[i]));
         }
-        new H5Writer().put("score", score, np).put("class", membership.clone(), np).put("moved", moved, np).put("kept", keptI, np)
-                .put("az", az, np).put("alt", alt, np).put("phi", phi, np).put("tx", tx, np).put("ty", ty, np).put("tz", tz, np)
+        new H5Writer()
+                .put("score", score, np)
+                .put("class", membership.clone(), np)
+                .put("moved", moved, np)
+                .put("kept", keptI, np)
+                .put("az", az, np)
+                .put("alt", alt, np)
+                .put("phi", phi, np)
+                .put("tx", tx, np)
+                .put("ty", ty, np)
+                .put("tz", tz, np)
                 .put("xform.align3d", xform, np, 3, 4)
-                .put("dx", dx, np).put("dy", dy, np).put("dz", dz, np).put("rotation", rot, np, 3, 3)
-                .attribute("/", "xform_convention", "xform.align3d = [M | t] (3x4, EMAN2 Transform) maps the particle onto its "
-                        + "class average: x -> M (x - c) + c + t, c = n/2, x = (x, y, z) with x the fastest array index; "
-                        + "az, alt, phi = EMAN2 'eman' Euler angles of M, tx, ty, tz = t (voxels)")
-                .attribute("/", "rotation_convention", "particle = class average rotated by 'rotation' R about c, then shifted "
-                        + "by (dx, dy, dz) voxels; R = M^T, (dx, dy, dz) = -R t")
+                .put("dx", dx, np)
+                .put("dy", dy, np)
+                .put("dz", dz, np)
+                .put("rotation", rot, np, 3, 3)
+                .attribute(
+                        "/",
+                        "xform_convention",
+                        "xform.align3d = [M | t] (3x4, EMAN2 Transform) maps the particle onto its "
+                                + "class average: x -> M (x - c) + c + t, c = n/2, x = (x, y, z) with x the fastest array index; "
+                                + "az, alt, phi = EMAN2 'eman' Euler angles of M, tx, ty, tz = t (voxels)")
+                .attribute(
+                        "/",
+                        "rotation_convention",
+                        "particle = class average rotated by 'rotation' R about c, then shifted "
+                                + "by (dx, dy, dz) voxels; R = M^T, (dx, dy, dz) = -R t")
                 .attribute("/", "apix", o.voxelSize())
                 .write(base.resolveSibling(base.getFileName() + ".h5"));
         AtomicFiles.writeString(base.resolveSibling(base.getFileName() + ".txt"), t.toString());
@@ -229,19 +285,23 @@ public final class SubtomoOutput {
      */
     private void writeJson(int it, SubtomoRefinement.Result r) {
         int nref = r.averages().length, np = r.membership().length;
-        String itTag = String.format(Locale.ROOT, "%0" + Integer.toString(o.iter).length() + "d", it - 1);
+        String itTag =
+                String.format(Locale.ROOT, "%0" + Integer.toString(o.iter).length() + "d", it - 1);
         int ptclDigits = Integer.toString(np).length();
         for (int k = 0; k < nref; k++) {
             StringBuilder b = new StringBuilder("{");
             for (int i = 0; i < np; i++) {
                 Hit h = r.all()[i][k];
                 double[] m = EmanTransform.of(h).rows();
-                b.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT, "  \"subtomo_%0" + ptclDigits + "d\": [", i));
+                b.append(i == 0 ? "\n" : ",\n")
+                        .append(String.format(Locale.ROOT, "  \"subtomo_%0" + ptclDigits + "d\": [", i));
                 b.append("{\"__class__\": \"Transform\", \"matrix\": [");
                 for (int j = 0; j < 12; j++) {
                     b.append(j == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.8g", m[j]));
                 }
-                b.append("]}, ").append(String.format(Locale.ROOT, "%.8g", -h.score())).append(']');
+                b.append("]}, ")
+                        .append(String.format(Locale.ROOT, "%.8g", -h.score()))
+                        .append(']');
             }
             b.append("\n}\n");
             String kk = String.format(Locale.ROOT, "%0" + Integer.toString(nref).length() + "d", k);
@@ -267,7 +327,11 @@ public final class SubtomoOutput {
                     }
                 }
                 if (!members.isEmpty()) {
-                    b.append("CLASS ").append(k).append(": ").append(String.join(",", members)).append('\n');
+                    b.append("CLASS ")
+                            .append(k)
+                            .append(": ")
+                            .append(String.join(",", members))
+                            .append('\n');
                 }
             }
         }
@@ -299,7 +363,10 @@ public final class SubtomoOutput {
             }
             series.add(new LinePlot.Series("class " + k, x, y));
         }
-        LinePlot.write(png, "score histogram, iteration " + it, "score (" + o.faligncmp + ")",
+        LinePlot.write(
+                png,
+                "score histogram, iteration " + it,
+                "score (" + o.faligncmp + ")",
                 List.of(new LinePlot.Panel("particles", false, series)));
     }
 
@@ -337,7 +404,8 @@ public final class SubtomoOutput {
     }
 
     /** --savepreproc: the particles as the coarse (and fine) search sees them, before any rotation. */
-    void writePreprocessed(Communicator comm, LocalParticles local, ParticleAligner aligner, List<double[]> forAlignment) {
+    void writePreprocessed(
+            Communicator comm, LocalParticles local, ParticleAligner aligner, List<double[]> forAlignment) {
         for (boolean fine : o.fineEnabled() ? new boolean[] {false, true} : new boolean[] {false}) {
             int m = fine ? aligner.fineSize() : aligner.coarseSize();
             List<Map<String, Object>> headers = new ArrayList<>();
@@ -351,8 +419,15 @@ public final class SubtomoOutput {
                 headers.add(h);
             }
             Stream stream = i -> aligner.prepare(forAlignment.get(i - local.lo), fine);
-            sendToRankZero(comm, local, local.count, new double[m * m * m], stream,
-                    dir.resolve(fine ? "ptcls_preprocfine.hdf" : "ptcls_preproc.hdf"), new EmanHdfWriter(m, m, m), headers);
+            sendToRankZero(
+                    comm,
+                    local,
+                    local.count,
+                    new double[m * m * m],
+                    stream,
+                    dir.resolve(fine ? "ptcls_preprocfine.hdf" : "ptcls_preproc.hdf"),
+                    new EmanHdfWriter(m, m, m),
+                    headers);
         }
     }
 
@@ -361,8 +436,15 @@ public final class SubtomoOutput {
         double[] volume(int i);
     }
 
-    private static void sendToRankZero(Communicator comm, LocalParticles local, int np, double[] buf, Stream stream, Path file,
-            EmanHdfWriter w, List<Map<String, Object>> headers) {
+    private static void sendToRankZero(
+            Communicator comm,
+            LocalParticles local,
+            int np,
+            double[] buf,
+            Stream stream,
+            Path file,
+            EmanHdfWriter w,
+            List<Map<String, Object>> headers) {
         EmanHdfWriter.ImageData fetch = (i, out) -> {
             int owner = LocalParticles.owner(np, i, comm.size());
             if (owner == comm.rank()) {

@@ -3,11 +3,11 @@ package org.diffract.refine.subtomo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.diffract.core.UserError;
 import org.diffract.core.config.IniConfig;
 import org.diffract.core.parallel.RankMain;
-import java.util.Set;
 
 /**
  * The MPJ entry of {@code refine subtomo}: one call per rank, started by MPJ Express's starter with the
@@ -16,8 +16,7 @@ import java.util.Set;
  * checkpoint in --path.
  */
 public final class SubtomoRankMain {
-    private SubtomoRankMain() {
-    }
+    private SubtomoRankMain() {}
 
     public static void main(String[] argv) {
         RankMain.run(argv, ctx -> {
@@ -60,11 +59,12 @@ public final class SubtomoRankMain {
         for (String key : ini.keys("subtomo")) {
             String name = "--" + key;
             if (SubtomoOptions.REFUSED.containsKey(name)) {
-                throw new UserError(where + name + " ([subtomo] " + key + ") is not supported by diffract refine subtomo: "
-                        + SubtomoOptions.REFUSED.get(name));
+                throw new UserError(where + name + " ([subtomo] " + key
+                        + ") is not supported by diffract refine subtomo: " + SubtomoOptions.REFUSED.get(name));
             }
             if (!known.contains(name)) {
-                throw new UserError(where + "unknown key '" + key + "' in [subtomo]; keys are the option names, e.g. nref");
+                throw new UserError(
+                        where + "unknown key '" + key + "' in [subtomo]; keys are the option names, e.g. nref");
             }
             String v = ini.getString("subtomo", key, "").trim();
             if (v.isEmpty() || v.equalsIgnoreCase("false")) {

@@ -28,9 +28,14 @@ public final class SubtomoRefinement {
     private static final int ROW = 13;
 
     /** The outcome: class per particle, its best alignment, all alignments, averages, iterations run. */
-    public record Result(int[] membership, Hit[] best, Hit[][] all, double[][] averages, int iterations,
-            boolean converged, boolean[] kept) {
-    }
+    public record Result(
+            int[] membership,
+            Hit[] best,
+            Hit[][] all,
+            double[][] averages,
+            int iterations,
+            boolean converged,
+            boolean[] kept) {}
 
     private final SubtomoOptions o;
     private final ParticleSource source;
@@ -41,7 +46,8 @@ public final class SubtomoRefinement {
     private boolean resume;
 
     /** output may be null (no files: tests, benchmarks). */
-    public SubtomoRefinement(SubtomoOptions o, ParticleSource source, Communicator comm, int threads, SubtomoOutput output) {
+    public SubtomoRefinement(
+            SubtomoOptions o, ParticleSource source, Communicator comm, int threads, SubtomoOutput output) {
         o.validate();
         this.o = o;
         this.source = source;
@@ -81,17 +87,32 @@ public final class SubtomoRefinement {
             LOG.warn("--input {} has no voxel size in its header: writing 1.0 A/voxel; give --apix A", source.name());
         }
         if (comm.rank() == 0 && source.count() > 0 && source.xform(0) != null) {
-            LOG.info("--input {} carries xform.align3d: read but not used as a start (the coarse search is global)", source.name());
+            LOG.info(
+                    "--input {} carries xform.align3d: read but not used as a start (the coarse search is global)",
+                    source.name());
         }
         double[] maskVol = o.maskfile == null ? null : readMask(n);
         Processor norm = normalizer(o, n, maskVol);
         LocalParticles local = LocalParticles.load(o, source, comm, norm);
         try (WorkerPool pool = new WorkerPool(threads, "subtomo")) {
             aligner = new ParticleAligner(o, n, maskVol, pool);
-            LOG.info("{} particles of {}^3 ({} A/voxel) on {} ranks x {} threads; this rank holds {}..{}; coarse {}^3 over {} "
-                    + "orientations (delta {}, dphi {}, sym {}), fine {}^3 over {} local rotations", local.count, n,
-                    o.voxelSize(), comm.size(), threads, local.lo, local.hi - 1, aligner.coarseSize(), aligner.orientations().size(),
-                    o.coarseDelta(), o.coarseDphi(), o.sym, aligner.fineSize(), aligner.localGridSize());
+            LOG.info(
+                    "{} particles of {}^3 ({} A/voxel) on {} ranks x {} threads; this rank holds {}..{}; coarse {}^3 over {} "
+                            + "orientations (delta {}, dphi {}, sym {}), fine {}^3 over {} local rotations",
+                    local.count,
+                    n,
+                    o.voxelSize(),
+                    comm.size(),
+                    threads,
+                    local.lo,
+                    local.hi - 1,
+                    aligner.coarseSize(),
+                    aligner.orientations().size(),
+                    o.coarseDelta(),
+                    o.coarseDphi(),
+                    o.sym,
+                    aligner.fineSize(),
+                    aligner.localGridSize());
             // every rank computes it (a collective) and reads the checkpoint itself, so all refuse a wrong one alike
             long[] fingerprint = output != null ? SubtomoCheckpoint.fingerprint(local, comm) : null;
             SubtomoCheckpoint.State resumed = resume ? resumeState(fingerprint) : null;
@@ -99,9 +120,11 @@ public final class SubtomoRefinement {
                 // after the checks: a refused --resume leaves the folder's record of the run as it was
                 output.writeParameters();
             }
-            double[][] refs = resumed != null ? resumed.references()
-                    : startReferences != null ? startReferences.clone()
-                    : InitialReferences.make(o, aligner, local, comm, norm);
+            double[][] refs = resumed != null
+                    ? resumed.references()
+                    : startReferences != null
+                            ? startReferences.clone()
+                            : InitialReferences.make(o, aligner, local, comm, norm);
             List<double[]> forAlignment = new ArrayList<>();
             for (int i = 0; i < local.volumes.length; i++) {
                 forAlignment.add(local.forAlignment(i));
@@ -126,14 +149,21 @@ public final class SubtomoRefinement {
             if (s == null) {
                 LOG.info("no checkpoint in {}: starting from the beginning", dir);
             } else {
-                LOG.info("resuming from {} after iteration {}{}", SubtomoCheckpoint.path(dir), s.iteration(),
+                LOG.info(
+                        "resuming from {} after iteration {}{}",
+                        SubtomoCheckpoint.path(dir),
+                        s.iteration(),
                         s.converged() ? " (classes had stopped changing)" : "");
             }
         }
         return s;
     }
 
-    private Result iterate(LocalParticles local, double[][] refs, List<Target>[] mine, long[] fingerprint,
+    private Result iterate(
+            LocalParticles local,
+            double[][] refs,
+            List<Target>[] mine,
+            long[] fingerprint,
             SubtomoCheckpoint.State resumed) {
         int np = local.count, nref = refs.length, n = local.n;
         ClassAverages averager = new ClassAverages(o, comm, n);
@@ -158,8 +188,10 @@ public final class SubtomoRefinement {
             }
             result = finish(k, local, a, resumed.alignments(), refs, before, last, resumed.converged(), post);
             if (last) {
-                LOG.info("the checkpoint holds the finished run (iteration {}): its outputs are written again, nothing "
-                        + "is left to compute", k);
+                LOG.info(
+                        "the checkpoint holds the finished run (iteration {}): its outputs are written again, nothing "
+                                + "is left to compute",
+                        k);
                 return result;
             }
             previous = a.membership();
@@ -172,7 +204,10 @@ public final class SubtomoRefinement {
             int[] sizes = a.sizes(nref);
             for (int k = 0; k < nref; k++) {
                 if (sizes[k] == 0) {
-                    LOG.warn("iteration {}: class {} is empty; its average is zero and will attract no particles", it, k);
+                    LOG.warn(
+                            "iteration {}: class {} is empty; its average is zero and will attract no particles",
+                            it,
+                            k);
                 }
             }
             double[][] averages = averager.compute(local, a, nref, it);
@@ -180,19 +215,39 @@ public final class SubtomoRefinement {
             boolean converged = previous != null && moved == 0;
             boolean last = it == o.iter || converged;
             double secs = (System.nanoTime() - t0) / 1e9;
-            LOG.info("iteration {}: {} s; class sizes {}; {} moved; mean score {}", it, String.format("%.1f", secs),
-                    Arrays.toString(sizes), previous == null ? "-" : Integer.toString(moved),
+            LOG.info(
+                    "iteration {}: {} s; class sizes {}; {} moved; mean score {}",
+                    it,
+                    String.format("%.1f", secs),
+                    Arrays.toString(sizes),
+                    previous == null ? "-" : Integer.toString(moved),
                     String.format("%.4f", meanScore(a.best())));
             if (o.verbose > 0) {
                 for (int i = 0; i < np; i++) {
-                    LOG.info("particle {} -> class {} score {}", i, a.membership()[i], String.format("%.4f", a.best()[i].score()));
+                    LOG.info(
+                            "particle {} -> class {} score {}",
+                            i,
+                            a.membership()[i],
+                            String.format("%.4f", a.best()[i].score()));
                 }
             }
             memberships.add(a.membership());
             seconds.add(secs);
             if (output != null && comm.rank() == 0) {
-                SubtomoCheckpoint.write(output.dir(), o, n, fingerprint, new SubtomoCheckpoint.State(it, converged, averages,
-                        all, memberships, seconds.stream().mapToDouble(Double::doubleValue).toArray()));
+                SubtomoCheckpoint.write(
+                        output.dir(),
+                        o,
+                        n,
+                        fingerprint,
+                        new SubtomoCheckpoint.State(
+                                it,
+                                converged,
+                                averages,
+                                all,
+                                memberships,
+                                seconds.stream()
+                                        .mapToDouble(Double::doubleValue)
+                                        .toArray()));
             }
             result = finish(it, local, a, all, averages, previous, last, converged, post);
             previous = a.membership();
@@ -209,8 +264,16 @@ public final class SubtomoRefinement {
      * The result of iteration {@code it} from its alignments and averages, and its output files (rank 0; with
      * --saveali in the last iteration all ranks send their particles): --postprocess applies to the last averages.
      */
-    private Result finish(int it, LocalParticles local, ClassAssignment a, Hit[][] all, double[][] averages, int[] previous,
-            boolean last, boolean converged, Processor post) {
+    private Result finish(
+            int it,
+            LocalParticles local,
+            ClassAssignment a,
+            Hit[][] all,
+            double[][] averages,
+            int[] previous,
+            boolean last,
+            boolean converged,
+            Processor post) {
         int nref = averages.length, n = local.n;
         double[][] reported = averages;
         if (last && post != null) {
@@ -294,7 +357,8 @@ public final class SubtomoRefinement {
         for (int i = 0; i < np; i++) {
             for (int k = 0; k < nref; k++) {
                 int off = (i * nref + k) * ROW;
-                all[i][k] = new Hit(t[off], Arrays.copyOfRange(t, off + 1, off + 10), Arrays.copyOfRange(t, off + 10, off + 13));
+                all[i][k] = new Hit(
+                        t[off], Arrays.copyOfRange(t, off + 1, off + 10), Arrays.copyOfRange(t, off + 10, off + 13));
             }
         }
         return all;

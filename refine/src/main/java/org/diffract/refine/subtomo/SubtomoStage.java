@@ -86,8 +86,12 @@ public final class SubtomoStage implements Stage {
     /** [subtomo] keys are e2spt_refinemulti's option names without the dashes. */
     @Override
     public Map<String, Set<String>> knownKeys() {
-        return Map.of("subtomo", new SubtomoOptions().values().keySet().stream()
-                .map(k -> k.replaceFirst("^--", "")).collect(Collectors.toUnmodifiableSet()));
+        return Map.of(
+                "subtomo",
+                new SubtomoOptions()
+                        .values().keySet().stream()
+                                .map(k -> k.replaceFirst("^--", ""))
+                                .collect(Collectors.toUnmodifiableSet()));
     }
 
     /** The stack is FILE.h5:/dataset in --input. */
@@ -118,10 +122,13 @@ public final class SubtomoStage implements Stage {
             if (o == null) {
                 continue;
             }
-            String name = Arrays.stream(o.names()).max(Comparator.comparingInt(String::length)).orElseThrow();
+            String name = Arrays.stream(o.names())
+                    .max(Comparator.comparingInt(String::length))
+                    .orElseThrow();
             String key = name.replaceFirst("^--?", "");
             String refused = SubtomoOptions.REFUSED.get(name);
-            String help = refused != null ? "refused: " + refused
+            String help = refused != null
+                    ? "refused: " + refused
                     : String.join(" ", o.description()).replace("${DEFAULT-VALUE}", o.defaultValue());
             String label = o.paramLabel().isEmpty() ? "VALUE" : o.paramLabel();
             if (f.getType() == boolean.class) {
@@ -146,7 +153,10 @@ public final class SubtomoStage implements Stage {
         if (!config.getString(SECTION, "path", "").isBlank()) {
             return false;
         }
-        config.set(SECTION, "path", SubtomoRefinement.nextFreePath(Path.of("")).toAbsolutePath().toString());
+        config.set(
+                SECTION,
+                "path",
+                SubtomoRefinement.nextFreePath(Path.of("")).toAbsolutePath().toString());
         return true;
     }
 

@@ -48,7 +48,8 @@ public final class SymmetryGroup {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UserError("--sym '" + spec + "' is not a symmetry; use c<n>, d<n>, tet, oct, icos or icos5 (e.g. c4)");
+        throw new UserError(
+                "--sym '" + spec + "' is not a symmetry; use c<n>, d<n>, tet, oct, icos or icos5 (e.g. c4)");
     }
 
     /** The Transforms of an EMAN2 table of (az, alt, phi), with EMAN2's azimuth offset added to az and taken from phi. */
@@ -62,8 +63,10 @@ public final class SymmetryGroup {
 
     private static double[] tet() {
         double l1 = Math.toDegrees(Math.acos(-1.0 / 3.0));
-        return new double[] {0, 0, 0, 0, 0, 120, 0, 0, 240, 0, l1, 60, 0, l1, 180, 0, l1, 300, 120, l1, 60, 120, l1, 180,
-                120, l1, 300, 240, l1, 60, 240, l1, 180, 240, l1, 300};
+        return new double[] {
+            0, 0, 0, 0, 0, 120, 0, 0, 240, 0, l1, 60, 0, l1, 180, 0, l1, 300, 120, l1, 60, 120, l1, 180, 120, l1, 300,
+            240, l1, 60, 240, l1, 180, 240, l1, 300
+        };
     }
 
     private static double[] oct() {

@@ -63,14 +63,18 @@ public final class SyntheticSubtomograms {
             double[][] c = new double[centres.length][];
             for (int b = 0; b < c.length; b++) {
                 double[] p = centres[b];
-                c[b] = new double[] {r[0] * p[0] + r[1] * p[1] + r[2] * p[2] + t[0],
-                        r[3] * p[0] + r[4] * p[1] + r[5] * p[2] + t[1], r[6] * p[0] + r[7] * p[1] + r[8] * p[2] + t[2]};
+                c[b] = new double[] {
+                    r[0] * p[0] + r[1] * p[1] + r[2] * p[2] + t[0],
+                    r[3] * p[0] + r[4] * p[1] + r[5] * p[2] + t[1],
+                    r[6] * p[0] + r[7] * p[1] + r[8] * p[2] + t[2]
+                };
             }
             return new Blobs(c, amp, sigma);
         }
     }
 
-    public SyntheticSubtomograms(int n, Blobs[] objects, int perClass, double maxShift, double noise, double wedge, long seed) {
+    public SyntheticSubtomograms(
+            int n, Blobs[] objects, int perClass, double maxShift, double noise, double wedge, long seed) {
         this.n = n;
         this.truth = new double[objects.length][];
         for (int k = 0; k < objects.length; k++) {
@@ -85,8 +89,11 @@ public final class SyntheticSubtomograms {
         for (int i = 0; i < np; i++) {
             cls[i] = i % objects.length;
             rotation[i] = Quaternions.toMatrix(Quaternions.random(rng));
-            shift[i] = new double[] {(2 * rng.nextDouble() - 1) * maxShift, (2 * rng.nextDouble() - 1) * maxShift,
-                    (2 * rng.nextDouble() - 1) * maxShift};
+            shift[i] = new double[] {
+                (2 * rng.nextDouble() - 1) * maxShift,
+                (2 * rng.nextDouble() - 1) * maxShift,
+                (2 * rng.nextDouble() - 1) * maxShift
+            };
             double[] p = objects[cls[i]].moved(rotation[i], shift[i]).volume(n);
             double sd = sd(p);
             for (int j = 0; j < p.length; j++) {

@@ -8,8 +8,7 @@ package org.diffract.refine.subtomo;
  * what EMAN2's xform processor does with the transform (R^T, -R^T t).
  */
 public final class VolumeTransform {
-    private VolumeTransform() {
-    }
+    private VolumeTransform() {}
 
     public static void apply(double[] in, int n, double[] m, double[] u, double[] out) {
         final double c = n / 2;
@@ -35,8 +34,9 @@ public final class VolumeTransform {
                     double gx = 1 - fx, gy = 1 - fy, gz = 1 - fz;
                     int i = (iz * n + iy) * n + ix;
                     out[o + x] = gz * (gy * (gx * in[i] + fx * in[i + 1]) + fy * (gx * in[i + n] + fx * in[i + n + 1]))
-                            + fz * (gy * (gx * in[i + nn] + fx * in[i + nn + 1])
-                            + fy * (gx * in[i + nn + n] + fx * in[i + nn + n + 1]));
+                            + fz
+                                    * (gy * (gx * in[i + nn] + fx * in[i + nn + 1])
+                                            + fy * (gx * in[i + nn + n] + fx * in[i + nn + n + 1]));
                 }
             }
         }
@@ -46,9 +46,10 @@ public final class VolumeTransform {
     public static double[] rotateThenShift(double[] truth, int n, double[] r, double[] t) {
         double[] rt = Rotations.transpose(r);
         double[] u = {
-                -(rt[0] * t[0] + rt[1] * t[1] + rt[2] * t[2]),
-                -(rt[3] * t[0] + rt[4] * t[1] + rt[5] * t[2]),
-                -(rt[6] * t[0] + rt[7] * t[1] + rt[8] * t[2])};
+            -(rt[0] * t[0] + rt[1] * t[1] + rt[2] * t[2]),
+            -(rt[3] * t[0] + rt[4] * t[1] + rt[5] * t[2]),
+            -(rt[6] * t[0] + rt[7] * t[1] + rt[8] * t[2])
+        };
         double[] out = new double[truth.length];
         apply(truth, n, rt, u, out);
         return out;

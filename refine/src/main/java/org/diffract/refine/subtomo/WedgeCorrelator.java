@@ -15,9 +15,11 @@ final class WedgeCorrelator {
     private final double[] prod;
     /** The cross spectrum kept for the exact sub-voxel score (fine search only). */
     private final double[] cross;
+
     private final double[] ramp;
     /** fsc.tomo: shell of every Fourier voxel, and per-shell scratch (cross, |P|^2, |F|^2); null for ccc.tomo. */
     private final int[] shell;
+
     private final double[] shellSums;
 
     WedgeCorrelator(int m, boolean[] band, boolean exact) {
@@ -63,8 +65,8 @@ final class WedgeCorrelator {
      * sz} with sub-voxel shifts from a parabola through the peak and its neighbours. A pair with no
      * common measured voxel scores -1.
      */
-    void correlate(Target p, double[] refSpec, boolean[] refMask, double cx, double cy, double cz, int radius,
-            double[] out) {
+    void correlate(
+            Target p, double[] refSpec, boolean[] refMask, double cx, double cy, double cz, int radius, double[] out) {
         double[] ps = p.spectrum();
         boolean[] pm = p.mask();
         double sp = 0, sf = 0;

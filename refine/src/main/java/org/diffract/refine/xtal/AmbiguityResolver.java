@@ -56,8 +56,11 @@ final class AmbiguityResolver {
         if (ref == null) {
             ref = selfReference(total);
             if (ref == null) {
-                LOG.warn("indexing ambiguity: too few crystals with reflections between {} and {} A to resolve it; "
-                        + "every crystal keeps its indexing", settings.ambiguity().dMax(), settings.ambiguity().dMin());
+                LOG.warn(
+                        "indexing ambiguity: too few crystals with reflections between {} and {} A to resolve it; "
+                                + "every crystal keeps its indexing",
+                        settings.ambiguity().dMax(),
+                        settings.ambiguity().dMin());
                 return new int[total];
             }
         }
@@ -89,9 +92,14 @@ final class AmbiguityResolver {
         for (int a = 0; a < ambiguity.size(); a++) {
             sb.append(a == 0 ? "" : ", ").append((int) tally[a]).append(" as ").append(ambiguity.label(a));
         }
-        LOG.info("indexing ambiguity ({} settings, {}): {}{}", ambiguity.size(), reference != null ? "against the "
-                + "reference" : "Brehm-Diederichs", sb, tally[ambiguity.size()] > 0 ? ", " + (int) tally[ambiguity.size()]
-                + " undetermined (kept as indexed)" : "");
+        LOG.info(
+                "indexing ambiguity ({} settings, {}): {}{}",
+                ambiguity.size(),
+                reference != null ? "against the " + "reference" : "Brehm-Diederichs",
+                sb,
+                tally[ambiguity.size()] > 0
+                        ? ", " + (int) tally[ambiguity.size()] + " undetermined (kept as indexed)"
+                        : "");
         return setting;
     }
 
@@ -119,8 +127,11 @@ final class AmbiguityResolver {
                         continue;
                     }
                     int h = c.h()[i], kk = c.k()[i], l = c.l()[i];
-                    int u = index.find(h * m[0] + kk * m[3] + l * m[6], h * m[1] + kk * m[4] + l * m[7],
-                            h * m[2] + kk * m[5] + l * m[8], scratch);
+                    int u = index.find(
+                            h * m[0] + kk * m[3] + l * m[6],
+                            h * m[1] + kk * m[4] + l * m[7],
+                            h * m[2] + kk * m[5] + l * m[8],
+                            scratch);
                     if (u >= 0) {
                         // sort by unique number, keep the observation with it
                         packed[cnt++] = ((long) u << 32) | i;
@@ -203,7 +214,8 @@ final class AmbiguityResolver {
                 candidates.add(i);
             }
         }
-        candidates.sort((x, y) -> counts[x] != counts[y] ? Double.compare(counts[y], counts[x]) : Integer.compare(x, y));
+        candidates.sort(
+                (x, y) -> counts[x] != counts[y] ? Double.compare(counts[y], counts[x]) : Integer.compare(x, y));
         List<Integer> chosen = candidates.subList(0, Math.min(a.nSelectedFrames(), candidates.size()));
         if (chosen.size() < 2) {
             return null;
@@ -276,7 +288,8 @@ final class AmbiguityResolver {
         for (int i = 0; i < n; i++) {
             for (int a = 0; a < k; a++) {
                 for (int j = 0; j < n; j++) {
-                    cc[i][a][j] = i == j ? Double.NaN : cc(u[order[i]][a], v[order[i]][a], u[order[j]][0], v[order[j]][0]);
+                    cc[i][a][j] =
+                            i == j ? Double.NaN : cc(u[order[i]][a], v[order[i]][a], u[order[j]][0], v[order[j]][0]);
                 }
             }
         }

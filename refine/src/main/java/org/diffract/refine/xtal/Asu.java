@@ -16,14 +16,27 @@ public final class Asu {
     private final SpaceGroup group;
     /** Laue group rotations, transposed so that h' = R^T h acts on column indices; 9 ints each. */
     private final int[] ops;
+
     private final int nOps;
     /** whether op o belongs to the point group (true) or is only -g for a point-group op g (false) */
     private final boolean[] plus;
+
     private final Region region;
 
     /** CCP4's reciprocal ASU conditions, one per Laue class (and the two settings of -3m). */
     enum Region {
-        BAR1, TWO_M, MMM, FOUR_M, FOUR_MMM, BAR3, BAR3_M1, BAR3_1M, SIX_M, SIX_MMM, M3, M3M;
+        BAR1,
+        TWO_M,
+        MMM,
+        FOUR_M,
+        FOUR_MMM,
+        BAR3,
+        BAR3_M1,
+        BAR3_1M,
+        SIX_M,
+        SIX_MMM,
+        M3,
+        M3M;
 
         boolean contains(int h, int k, int l) {
             return switch (this) {
@@ -48,8 +61,11 @@ public final class Asu {
                 case "4/m" -> FOUR_M;
                 case "4/mmm" -> FOUR_MMM;
                 case "-3" -> BAR3;
-                case "-3m" -> g.pointGroupSetting().contains("1m") || g.pointGroupSetting().equals("312")
-                        ? BAR3_1M : BAR3_M1;
+                case "-3m" ->
+                    g.pointGroupSetting().contains("1m")
+                                    || g.pointGroupSetting().equals("312")
+                            ? BAR3_1M
+                            : BAR3_M1;
                 case "6/m" -> SIX_M;
                 case "6/mmm" -> SIX_MMM;
                 case "m-3" -> M3;
@@ -130,7 +146,8 @@ public final class Asu {
     public boolean isCentric(int h, int k, int l) {
         for (int o = 0; o < nOps; o++) {
             int b = o * 9;
-            if (plus[o] && h * ops[b] + k * ops[b + 3] + l * ops[b + 6] == -h
+            if (plus[o]
+                    && h * ops[b] + k * ops[b + 3] + l * ops[b + 6] == -h
                     && h * ops[b + 1] + k * ops[b + 4] + l * ops[b + 7] == -k
                     && h * ops[b + 2] + k * ops[b + 5] + l * ops[b + 8] == -l) {
                 return true;

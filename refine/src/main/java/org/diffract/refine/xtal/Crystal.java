@@ -8,9 +8,21 @@ package org.diffract.refine.xtal;
  * @param index        position of the crystal in the stream (0-based over all crystals): decides rank and half set
  * @param wavelength   angstrom, from the chunk's photon energy (NaN if the chunk had none)
  */
-public record Crystal(int index, String image, String event, double wavelength, UnitCell cell, double[] astar,
-                      double[] bstar, double[] cstar, double profileRadius, int[] h, int[] k, int[] l,
-                      double[] intensity, double[] sigma) {
+public record Crystal(
+        int index,
+        String image,
+        String event,
+        double wavelength,
+        UnitCell cell,
+        double[] astar,
+        double[] bstar,
+        double[] cstar,
+        double profileRadius,
+        int[] h,
+        int[] k,
+        int[] l,
+        double[] intensity,
+        double[] sigma) {
     public int size() {
         return h.length;
     }

@@ -26,12 +26,14 @@ public final class CrystalModel {
      * geometry predicts), unique reflection (after reindexing), intensity and sigma (polarisation-corrected)
      */
     final int n;
+
     final int[] source;
     final int[] unique;
     final double[] iObs;
     final double[] sigObs;
     /** resolution (A) of each observation on the target cell, for the steps' resolution filters */
     final double[] dObs;
+
     final boolean[] outlier;
     /** current parameters; G, B, rotX, rotY, rs, then the free cell parameters */
     double[] params;
@@ -63,9 +65,12 @@ public final class CrystalModel {
         double[] cellFree = freeCell(system, c.cell());
         UnitCell start = fullCell(system, cellFree, c.cell());
         RealMatrix a0 = MatrixUtils.createRealMatrix(new double[][] {
-                {c.astar()[0], c.bstar()[0], c.cstar()[0]}, {c.astar()[1], c.bstar()[1], c.cstar()[1]},
-                {c.astar()[2], c.bstar()[2], c.cstar()[2]}});
-        RealMatrix u = a0.multiply(new LUDecomposition(start.bMatrix()).getSolver().getInverse());
+            {c.astar()[0], c.bstar()[0], c.cstar()[0]},
+            {c.astar()[1], c.bstar()[1], c.cstar()[1]},
+            {c.astar()[2], c.bstar()[2], c.cstar()[2]}
+        });
+        RealMatrix u =
+                a0.multiply(new LUDecomposition(start.bMatrix()).getSolver().getInverse());
         this.u0 = new double[9];
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 3; j++) {

@@ -15,11 +15,13 @@ public final class CrystalRecord {
     final String event;
     /** reindexing operator that resolved the indexing ambiguity, as h,k,l text */
     String reindex = "h,k,l";
+
     Verdict verdict = Verdict.ACCEPTED;
     int observations;
     double g = Double.NaN, b = Double.NaN, rs = Double.NaN;
     /** orientation change from post-refinement, degrees about lab x and y */
     double rotX = Double.NaN, rotY = Double.NaN;
+
     double[] streamCell;
     double[] cell;
     double ccBefore = Double.NaN, ccAfter = Double.NaN;

@@ -20,8 +20,7 @@ import org.apache.commons.math3.util.Pair;
  */
 public final class CrystalScaler {
     /** Bounds on a B fit: |B| <= bMax (A^2) and G / G0 within [1/driftMax, driftMax]. */
-    public record Bounds(double bMax, double driftMax) {
-    }
+    public record Bounds(double bMax, double driftMax) {}
 
     /**
      * Scale, B factor, correlation and the number of common reflections (NaN scale when too few); verdict
@@ -43,8 +42,7 @@ public final class CrystalScaler {
         }
     }
 
-    private CrystalScaler() {
-    }
+    private CrystalScaler() {}
 
     /**
      * @param obs observed intensities, ref reference intensities (NaN = absent), s2 = (1/2d)^2 per
@@ -95,23 +93,26 @@ public final class CrystalScaler {
             }
         }
         try {
-            LeastSquaresOptimizer.Optimum opt = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
-                    .start(new double[] {1, 0})
-                    .target(o)
-                    .model(p -> {
-                        // parameters: G / G0 and B, so both are of order one
-                        double gg = p.getEntry(0) * g0, bb = p.getEntry(1);
-                        double[] v = new double[m];
-                        double[][] jac = new double[m][2];
-                        for (int i = 0; i < m; i++) {
-                            double e = Math.exp(-2 * bb * s[i]);
-                            v[i] = gg * e * r[i];
-                            jac[i][0] = g0 * e * r[i];
-                            jac[i][1] = -2 * s[i] * v[i];
-                        }
-                        return new Pair<>(new ArrayRealVector(v, false), new Array2DRowRealMatrix(jac, false));
-                    })
-                    .maxEvaluations(200).maxIterations(200).build());
+            LeastSquaresOptimizer.Optimum opt = new LevenbergMarquardtOptimizer()
+                    .optimize(new LeastSquaresBuilder()
+                            .start(new double[] {1, 0})
+                            .target(o)
+                            .model(p -> {
+                                // parameters: G / G0 and B, so both are of order one
+                                double gg = p.getEntry(0) * g0, bb = p.getEntry(1);
+                                double[] v = new double[m];
+                                double[][] jac = new double[m][2];
+                                for (int i = 0; i < m; i++) {
+                                    double e = Math.exp(-2 * bb * s[i]);
+                                    v[i] = gg * e * r[i];
+                                    jac[i][0] = g0 * e * r[i];
+                                    jac[i][1] = -2 * s[i] * v[i];
+                                }
+                                return new Pair<>(new ArrayRealVector(v, false), new Array2DRowRealMatrix(jac, false));
+                            })
+                            .maxEvaluations(200)
+                            .maxIterations(200)
+                            .build());
             double gg = opt.getPoint().getEntry(0) * g0, bb = opt.getPoint().getEntry(1);
             return gg > 0 && Double.isFinite(gg) && Double.isFinite(bb) ? new double[] {gg, bb} : null;
         } catch (TooManyEvaluationsException | TooManyIterationsException | ConvergenceException e) {

@@ -70,12 +70,30 @@ public final class CrystalTable {
         String[] image = new String[n], event = new String[n], verdict = new String[n], reindex = new String[n];
         double[][] cols = new double[7][n];
         double[] cell = new double[6 * n], stream = new double[6 * n];
-        StringBuilder txt = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder txt = new StringBuilder(String.format(
+                Locale.ROOT,
                 "# %s: one line per crystal of %s; G, B (A^2), rs (1/A), rotations about x and y (deg) as refined, "
                         + "cell (A, deg), CC with the reference before and after%n"
                         + "#%6s %-11s %11s %8s %9s %8s %8s %7s %7s %6s %8s %8s %8s %7s %7s %7s %-9s %s%n",
-                s.output("_crystals.txt").getFileName(), s.data().getFileName(), "index", "verdict", "G", "B", "rs",
-                "rot_x", "rot_y", "cc_bef", "cc_aft", "n_obs", "a", "b", "c", "alpha", "beta", "gamma", "reindex",
+                s.output("_crystals.txt").getFileName(),
+                s.data().getFileName(),
+                "index",
+                "verdict",
+                "G",
+                "B",
+                "rs",
+                "rot_x",
+                "rot_y",
+                "cc_bef",
+                "cc_aft",
+                "n_obs",
+                "a",
+                "b",
+                "c",
+                "alpha",
+                "beta",
+                "gamma",
+                "reindex",
                 "image event"));
         for (int i = 0; i < n; i++) {
             CrystalRecord r = rows.get(i);
@@ -92,10 +110,27 @@ public final class CrystalTable {
             }
             System.arraycopy(r.cell, 0, cell, 6 * i, 6);
             System.arraycopy(r.streamCell, 0, stream, 6 * i, 6);
-            txt.append(String.format(Locale.ROOT,
+            txt.append(String.format(
+                    Locale.ROOT,
                     "%7d %-11s %11.5g %8.2f %9.6f %8.4f %8.4f %7.4f %7.4f %6d %8.3f %8.3f %8.3f %7.2f %7.2f %7.2f %-9s %s %s%n",
-                    r.index, r.verdict.word(), r.g, r.b, r.rs, r.rotX, r.rotY, r.ccBefore, r.ccAfter, r.observations,
-                    r.cell[0], r.cell[1], r.cell[2], r.cell[3], r.cell[4], r.cell[5], r.reindex, r.image,
+                    r.index,
+                    r.verdict.word(),
+                    r.g,
+                    r.b,
+                    r.rs,
+                    r.rotX,
+                    r.rotY,
+                    r.ccBefore,
+                    r.ccAfter,
+                    r.observations,
+                    r.cell[0],
+                    r.cell[1],
+                    r.cell[2],
+                    r.cell[3],
+                    r.cell[4],
+                    r.cell[5],
+                    r.reindex,
+                    r.image,
                     r.event));
         }
         H5Writer h5 = new H5Writer()
@@ -128,7 +163,10 @@ public final class CrystalTable {
     private static String verdictLegend() {
         StringBuilder sb = new StringBuilder();
         for (Verdict v : Verdict.values()) {
-            sb.append(sb.length() == 0 ? "" : "; ").append(v.word()).append(": ").append(v.meaning());
+            sb.append(sb.length() == 0 ? "" : "; ")
+                    .append(v.word())
+                    .append(": ")
+                    .append(v.meaning());
         }
         return sb.toString();
     }

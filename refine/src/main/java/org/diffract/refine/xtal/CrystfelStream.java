@@ -26,8 +26,7 @@ public final class CrystfelStream {
     /** Photon energy (eV) times wavelength (angstrom). */
     public static final double HC_EV_A = 12398.419843;
 
-    private CrystfelStream() {
-    }
+    private CrystfelStream() {}
 
     /** Visits every crystal; see {@link #read(Path, IntPredicate, Consumer)}. Returns the number of crystals. */
     public static int read(Path file, Consumer<Crystal> visitor) {
@@ -43,7 +42,8 @@ public final class CrystfelStream {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return new Parser(r, name, wanted, visitor).run();
         } catch (NoSuchFileException e) {
-            throw new UserError(file + ": no such stream file; give [input] data = the .stream CrystFEL's indexamajig wrote");
+            throw new UserError(
+                    file + ": no such stream file; give [input] data = the .stream CrystFEL's indexamajig wrote");
         } catch (MalformedInputException e) {
             throw new UserError(file + ": not a text file; give a CrystFEL .stream file");
         } catch (IOException e) {
@@ -175,9 +175,21 @@ public final class CrystfelStream {
                 throw error("crystal " + index + " has no astar/bstar/cstar lines; the stream is incomplete");
             }
             UnitCell uc = cell != null ? UnitCell.of(cell) : UnitCell.fromReciprocal(as, bs, cs);
-            visitor.accept(new Crystal(index, image, event, wavelength, uc, as, bs, cs, profile,
-                    Arrays.copyOf(h, n), Arrays.copyOf(k, n), Arrays.copyOf(l, n),
-                    Arrays.copyOf(in, n), Arrays.copyOf(sig, n)));
+            visitor.accept(new Crystal(
+                    index,
+                    image,
+                    event,
+                    wavelength,
+                    uc,
+                    as,
+                    bs,
+                    cs,
+                    profile,
+                    Arrays.copyOf(h, n),
+                    Arrays.copyOf(k, n),
+                    Arrays.copyOf(l, n),
+                    Arrays.copyOf(in, n),
+                    Arrays.copyOf(sig, n)));
         }
 
         private void reflections() throws IOException {
@@ -213,7 +225,8 @@ public final class CrystfelStream {
                     pos++;
                 }
                 if (start == pos) {
-                    throw error("reflection line has fewer than 5 columns (h k l I sigma(I) ...): '" + line.trim() + "'");
+                    throw error(
+                            "reflection line has fewer than 5 columns (h k l I sigma(I) ...): '" + line.trim() + "'");
                 }
                 String word = line.substring(start, pos);
                 try {
@@ -267,7 +280,10 @@ public final class CrystfelStream {
 
         /** "Cell parameters 7.88 7.88 3.78 nm, 90.0 90.0 90.0 deg" -> angstrom and degrees. */
         private double[] cellParameters(String line) {
-            String s = line.substring("Cell parameters".length()).replace("nm,", " ").replace("deg", " ").trim();
+            String s = line.substring("Cell parameters".length())
+                    .replace("nm,", " ")
+                    .replace("deg", " ")
+                    .trim();
             String[] t = s.split("\\s+");
             if (t.length < 6) {
                 throw error("'Cell parameters' needs a b c (nm) and alpha beta gamma (deg)");

@@ -39,8 +39,7 @@ public final class FormFactors {
         }
     }
 
-    private FormFactors() {
-    }
+    private FormFactors() {}
 
     /** The coefficients a1 b1 a2 b2 a3 b3 a4 b4 c of an element symbol (any case), or null if unknown. */
     public static double[] of(String element) {
@@ -49,7 +48,10 @@ public final class FormFactors {
 
     /** f at s^2 = (sin(theta)/lambda)^2 = 1/(4 d^2). */
     public static double value(double[] coef, double stol2) {
-        return coef[0] * Math.exp(-coef[1] * stol2) + coef[2] * Math.exp(-coef[3] * stol2)
-                + coef[4] * Math.exp(-coef[5] * stol2) + coef[6] * Math.exp(-coef[7] * stol2) + coef[8];
+        return coef[0] * Math.exp(-coef[1] * stol2)
+                + coef[2] * Math.exp(-coef[3] * stol2)
+                + coef[4] * Math.exp(-coef[5] * stol2)
+                + coef[6] * Math.exp(-coef[7] * stol2)
+                + coef[8];
     }
 }

@@ -19,6 +19,7 @@ public final class HklIndex {
     private final double[] d;
     /** anomalous: whether number i is an I(-) and the number of its Friedel partner (-1: centric, or not anomalous) */
     private final boolean[] minus;
+
     private final int[] mate;
     private final LongIntMap lookup;
     private final int[] scratch = new int[3];
@@ -29,7 +30,8 @@ public final class HklIndex {
 
     public HklIndex(Asu asu, UnitCell cell, double dMin, double dMax, boolean anomalous) {
         if (!(dMin > 0) || !(dMax > dMin)) {
-            throw new UserError("resolution range d_min " + dMin + " .. d_max " + dMax + " A is empty; need 0 < d_min < d_max");
+            throw new UserError(
+                    "resolution range d_min " + dMin + " .. d_max " + dMax + " A is empty; need 0 < d_min < d_max");
         }
         this.asu = asu;
         this.cell = cell;
@@ -38,8 +40,8 @@ public final class HklIndex {
         int lm = (int) Math.floor(cell.c() / dMin);
         long total = (2L * hm + 1) * (2L * km + 1) * (2L * lm + 1);
         if (total > 400_000_000L) {
-            throw new UserError("target cell " + cell + " with d_min " + dMin + " A needs " + total
-                    + " indices: raise d_min");
+            throw new UserError(
+                    "target cell " + cell + " with d_min " + dMin + " A needs " + total + " indices: raise d_min");
         }
         double sMin = 1 / (dMax * dMax), sMax = 1 / (dMin * dMin);
         int n = 0;

@@ -25,13 +25,19 @@ import org.diffract.core.plot.LinePlot;
 public final class MergeOutputs {
     private static final Logger LOG = LogManager.getLogger(MergeOutputs.class);
 
-    private MergeOutputs() {
-    }
+    private MergeOutputs() {}
 
     /** Writes every output; returns the number of intensities <= 0 left out of the MTZ. */
-    public static int write(XtalSettings s, HklIndex index, MergeSums sums, List<MergeStatistics.Shell> shells,
-                            double wavelength, String header) {
-        String sym = index.anomalous() ? s.spaceGroup().crystfelPointGroup() : s.spaceGroup().crystfelLaue();
+    public static int write(
+            XtalSettings s,
+            HklIndex index,
+            MergeSums sums,
+            List<MergeStatistics.Shell> shells,
+            double wavelength,
+            String header) {
+        String sym = index.anomalous()
+                ? s.spaceGroup().crystfelPointGroup()
+                : s.spaceGroup().crystfelLaue();
         CrystfelHkl.write(s.output(".hkl"), sym, hklList(index, sums.reflections(index, -1)));
         CrystfelHkl.write(s.output(".hkl1"), sym, hklList(index, sums.reflections(index, 0)));
         CrystfelHkl.write(s.output(".hkl2"), sym, hklList(index, sums.reflections(index, 1)));
@@ -125,8 +131,15 @@ public final class MergeOutputs {
                 cols.add(new MtzFile.Column("SIGIMEAN", 'Q', Arrays.copyOf(meanSig, rows)));
             }
         }
-        MtzFile.write(file, Arrays.copyOf(h, rows), Arrays.copyOf(k, rows), Arrays.copyOf(l, rows), cols,
-                s.targetCell(), s.spaceGroup(), wavelength);
+        MtzFile.write(
+                file,
+                Arrays.copyOf(h, rows),
+                Arrays.copyOf(k, rows),
+                Arrays.copyOf(l, rows),
+                cols,
+                s.targetCell(),
+                s.spaceGroup(),
+                wavelength);
         return dropped;
     }
 
@@ -148,8 +161,12 @@ public final class MergeOutputs {
         if (haveIso) {
             ccSeries.add(new LinePlot.Series("CCiso", x, iso));
         }
-        LinePlot.write(s.output("_stats.png"), "merging statistics: " + s.outputPrefix().getFileName(),
-                "resolution 1/d (1/A)", List.of(new LinePlot.Panel("CC", false, ccSeries),
+        LinePlot.write(
+                s.output("_stats.png"),
+                "merging statistics: " + s.outputPrefix().getFileName(),
+                "resolution 1/d (1/A)",
+                List.of(
+                        new LinePlot.Panel("CC", false, ccSeries),
                         new LinePlot.Panel("Rsplit (%)", false, List.of(new LinePlot.Series("Rsplit", x, rs)))));
     }
 }

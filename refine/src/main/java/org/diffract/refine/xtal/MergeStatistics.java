@@ -12,12 +12,21 @@ import java.util.Locale;
  */
 public final class MergeStatistics {
     /** One shell; the overall row has shell = -1. */
-    public record Shell(int shell, double dMax, double dMin, int possible, int observed, double completeness,
-                        double multiplicity, double meanIOverSigma, double cc12, double rsplit, double ccIso, int nPairs) {
-    }
+    public record Shell(
+            int shell,
+            double dMax,
+            double dMin,
+            int possible,
+            int observed,
+            double completeness,
+            double multiplicity,
+            double meanIOverSigma,
+            double cc12,
+            double rsplit,
+            double ccIso,
+            int nPairs) {}
 
-    private MergeStatistics() {
-    }
+    private MergeStatistics() {}
 
     /** Shells of the index (sorted by decreasing d) and the overall row last. reference may be null. */
     public static List<Shell> compute(HklIndex index, MergeSums sums, double[] reference, int nBins) {
@@ -72,10 +81,19 @@ public final class MergeStatistics {
         }
         int possible = to - from;
         double dMax = possible > 0 ? index.d(from) : Double.NaN, dMin = possible > 0 ? index.d(to - 1) : Double.NaN;
-        return new Shell(id, dMax, dMin, possible, observed, possible > 0 ? (double) observed / possible : Double.NaN,
-                observed > 0 ? (double) nObs / observed : Double.NaN, observed > 0 ? iOverSig / observed : Double.NaN,
-                pearson(pairs, sx, sy, sxx, syy, sxy), pairs > 0 && sum != 0 ? diff / (0.5 * sum) / Math.sqrt(2) : Double.NaN,
-                pearson(nIso, ix, iy, ixx, iyy, ixy), pairs);
+        return new Shell(
+                id,
+                dMax,
+                dMin,
+                possible,
+                observed,
+                possible > 0 ? (double) observed / possible : Double.NaN,
+                observed > 0 ? (double) nObs / observed : Double.NaN,
+                observed > 0 ? iOverSig / observed : Double.NaN,
+                pearson(pairs, sx, sy, sxx, syy, sxy),
+                pairs > 0 && sum != 0 ? diff / (0.5 * sum) / Math.sqrt(2) : Double.NaN,
+                pearson(nIso, ix, iy, ixx, iyy, ixy),
+                pairs);
     }
 
     /** Pearson correlation from sums; NaN with fewer than 3 pairs or no variance. */
@@ -93,15 +111,36 @@ public final class MergeStatistics {
     /** The table as text, one row per shell and the overall row, for the _stats.txt file and the log. */
     public static String table(List<Shell> shells) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%8s %8s %9s %9s %8s %8s %8s %8s %8s %8s%n", "d_max", "d_min", "possible",
-                "observed", "compl%", "mult", "<I/sig>", "CC1/2", "Rsplit%", "CCiso"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%8s %8s %9s %9s %8s %8s %8s %8s %8s %8s%n",
+                "d_max",
+                "d_min",
+                "possible",
+                "observed",
+                "compl%",
+                "mult",
+                "<I/sig>",
+                "CC1/2",
+                "Rsplit%",
+                "CCiso"));
         for (Shell s : shells) {
             if (s.shell() < 0) {
                 sb.append("-".repeat(96)).append('\n');
             }
-            sb.append(String.format(Locale.ROOT, "%8.2f %8.2f %9d %9d %8.1f %8.2f %8.2f %8.4f %8.2f %8.4f%n", s.dMax(),
-                    s.dMin(), s.possible(), s.observed(), 100 * s.completeness(), s.multiplicity(), s.meanIOverSigma(),
-                    s.cc12(), 100 * s.rsplit(), s.ccIso()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%8.2f %8.2f %9d %9d %8.1f %8.2f %8.2f %8.4f %8.2f %8.4f%n",
+                    s.dMax(),
+                    s.dMin(),
+                    s.possible(),
+                    s.observed(),
+                    100 * s.completeness(),
+                    s.multiplicity(),
+                    s.meanIOverSigma(),
+                    s.cc12(),
+                    100 * s.rsplit(),
+                    s.ccIso()));
         }
         return sb.toString();
     }

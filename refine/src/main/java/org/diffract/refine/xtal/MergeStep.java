@@ -20,8 +20,7 @@ final class MergeStep {
     static final double SIGMA_Z2_PER_RESIDUE = 360;
 
     /** Reduced sums of one pass, its tally (crystals per verdict, observations) and the crystals' mean wavelength. */
-    record Merged(MergeSums sums, Tally tally, double wavelength) {
-    }
+    record Merged(MergeSums sums, Tally tally, double wavelength) {}
 
     private final XtalSettings settings;
     private final HklIndex index;
@@ -38,7 +37,8 @@ final class MergeStep {
         this.settingOf = settingOf;
         this.ambiguity = ambiguity;
         this.polarisation = settings.scaling().polarisation()
-                ? new Polarisation(settings.scaling().polarisationFraction()) : null;
+                ? new Polarisation(settings.scaling().polarisationFraction())
+                : null;
     }
 
     Polarisation polarisation() {
@@ -67,7 +67,10 @@ final class MergeStep {
         double[] reference = model;
         if (reference == null) {
             Merged first = pass(null, null);
-            LOG.info("mean-scaled first pass: {} of {} crystals", first.tally().merged(), first.tally().crystals());
+            LOG.info(
+                    "mean-scaled first pass: {} of {} crystals",
+                    first.tally().merged(),
+                    first.tally().crystals());
             reference = first.sums().intensities();
         }
         return pass(reference, table);
@@ -82,8 +85,11 @@ final class MergeStep {
         double[] wl = new double[2];
         XtalSettings.Scaling sc = settings.scaling();
         CrystalScaler.Bounds bounds = sc.bFactor() ? new CrystalScaler.Bounds(sc.bMax(), sc.scaleDriftMax()) : null;
-        double expectedMean = Math.max(1, settings.target().nResidues() * SIGMA_Z2_PER_RESIDUE
-                * settings.spaceGroup().allOps().size());
+        double expectedMean = Math.max(
+                1,
+                settings.target().nResidues()
+                        * SIGMA_Z2_PER_RESIDUE
+                        * settings.spaceGroup().allOps().size());
         Filters meanScale = settings.meanScale();
         int rank = comm.rank(), size = comm.size();
         int total = CrystfelStream.read(settings.data(), i -> i % size == rank, c -> {

@@ -9,7 +9,8 @@ import org.diffract.core.UserError;
  * re-merge for n_postref_cycle cycles (prime). The one thing the two user commands differ in.
  */
 public enum Mode {
-    MERGE, POSTREFINE;
+    MERGE,
+    POSTREFINE;
 
     /** The word users and config files write: merge, postrefine. */
     public String word() {

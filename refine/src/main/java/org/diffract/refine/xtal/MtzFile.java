@@ -25,16 +25,13 @@ import org.diffract.core.io.AtomicFiles;
 public final class MtzFile {
     private static final int RECORD = 80;
 
-    private MtzFile() {
-    }
+    private MtzFile() {}
 
     /** What an MTZ gives a merge: intensities (IMEAN/SIGIMEAN, or I, or F squared), cell and space group name. */
-    public record Content(Reflections reflections, UnitCell cell, String spaceGroup) {
-    }
+    public record Content(Reflections reflections, UnitCell cell, String spaceGroup) {}
 
     /** One data column after H K L: label, MTZ type (J intensity, Q sigma, K I(+/-), M sigma of K) and values. */
-    public record Column(String label, char type, double[] values) {
-    }
+    public record Column(String label, char type, double[] values) {}
 
     /** Writes H K L IMEAN SIGIMEAN for the reflections with a finite intensity (atomically). */
     public static void write(Path file, Reflections r, UnitCell cell, SpaceGroup group, double wavelength) {
@@ -54,13 +51,27 @@ public final class MtzFile {
                 j++;
             }
         }
-        write(file, h, k, l, List.of(new Column("IMEAN", 'J', in), new Column("SIGIMEAN", 'Q', sig)), cell, group,
+        write(
+                file,
+                h,
+                k,
+                l,
+                List.of(new Column("IMEAN", 'J', in), new Column("SIGIMEAN", 'Q', sig)),
+                cell,
+                group,
                 wavelength);
     }
 
     /** Writes rows H K L and the columns (NaN = missing value, VALM NAN) atomically. */
-    public static void write(Path file, int[] hh, int[] kk, int[] ll, List<Column> columns, UnitCell cell,
-                             SpaceGroup group, double wavelength) {
+    public static void write(
+            Path file,
+            int[] hh,
+            int[] kk,
+            int[] ll,
+            List<Column> columns,
+            UnitCell cell,
+            SpaceGroup group,
+            double wavelength) {
         int n = hh.length;
         int ncol = 3 + columns.size();
         float[] min = new float[ncol], max = new float[ncol];
@@ -96,8 +107,15 @@ public final class MtzFile {
         if (n == 0) {
             sMin = 0;
         }
-        String cellText = String.format(Locale.ROOT, "%10.4f %10.4f %10.4f %10.4f %10.4f %10.4f", cell.a(), cell.b(),
-                cell.c(), cell.alpha(), cell.beta(), cell.gamma());
+        String cellText = String.format(
+                Locale.ROOT,
+                "%10.4f %10.4f %10.4f %10.4f %10.4f %10.4f",
+                cell.a(),
+                cell.b(),
+                cell.c(),
+                cell.alpha(),
+                cell.beta(),
+                cell.gamma());
         List<String> h = new ArrayList<>();
         h.add("VERS MTZ:V1.1");
         h.add("TITLE diffract refine: merged serial crystallography intensities");
@@ -105,18 +123,26 @@ public final class MtzFile {
         h.add("CELL  " + cellText);
         h.add("SORT    0   0   0   0   0");
         List<SymOp> ops = group.allOps();
-        h.add(String.format(Locale.ROOT, "SYMINF %3d %2d %c %5d %22s %5s", ops.size(), group.symOps().size(),
-                group.lattice(), group.number(), "'" + group.hm() + "'", "PG" + group.pointGroup().replace("/", "")));
+        h.add(String.format(
+                Locale.ROOT,
+                "SYMINF %3d %2d %c %5d %22s %5s",
+                ops.size(),
+                group.symOps().size(),
+                group.lattice(),
+                group.number(),
+                "'" + group.hm() + "'",
+                "PG" + group.pointGroup().replace("/", "")));
         for (SymOp op : ops) {
             h.add("SYMM " + op.triplet());
         }
         h.add(String.format(Locale.ROOT, "RESO %-20.12f %-20.12f", sMin, sMax));
         h.add("VALM NAN");
         for (int c = 0; c < ncol; c++) {
-            String label = c < 3 ? "HKL".substring(c, c + 1) : columns.get(c - 3).label();
+            String label =
+                    c < 3 ? "HKL".substring(c, c + 1) : columns.get(c - 3).label();
             char type = c < 3 ? 'H' : columns.get(c - 3).type();
-            h.add(String.format(Locale.ROOT, "COLUMN %-30s %s %17.4f %17.4f %4d", label, type, min[c], max[c],
-                    c < 3 ? 0 : 1));
+            h.add(String.format(
+                    Locale.ROOT, "COLUMN %-30s %s %17.4f %17.4f %4d", label, type, min[c], max[c], c < 3 ? 0 : 1));
         }
         h.add(String.format(Locale.ROOT, "NDIF %8d", 2));
         h.add("PROJECT %7d HKL_base".formatted(0));
@@ -131,7 +157,8 @@ public final class MtzFile {
         h.add(String.format(Locale.ROOT, "DWAVEL %8d %10.5f", 1, Double.isFinite(wavelength) ? wavelength : 0.0));
         h.add("END");
         h.add("MTZENDOFHEADERS");
-        ByteBuffer out = ByteBuffer.allocate(RECORD + data.capacity() + h.size() * RECORD).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.allocate(RECORD + data.capacity() + h.size() * RECORD)
+                .order(ByteOrder.LITTLE_ENDIAN);
         out.put("MTZ ".getBytes(StandardCharsets.US_ASCII));
         out.putInt(21 + n * ncol);
         out.put(new byte[] {0x44, 0x41, 0, 0});
@@ -163,14 +190,15 @@ public final class MtzFile {
             throw new UserError("cannot read " + file + ": " + e.getMessage());
         }
         if (all.length < RECORD || !new String(all, 0, 4, StandardCharsets.US_ASCII).equals("MTZ ")) {
-            throw new UserError(name + ": not an MTZ file (no 'MTZ ' at the start); give an MTZ, a CrystFEL .hkl or a .pdb");
+            throw new UserError(
+                    name + ": not an MTZ file (no 'MTZ ' at the start); give an MTZ, a CrystFEL .hkl or a .pdb");
         }
         ByteOrder order = (all[9] & 0xf0) == 0x10 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         ByteBuffer buf = ByteBuffer.wrap(all).order(order);
         long headerByte = ((long) buf.getInt(4) - 1) * 4;
         if (headerByte < RECORD || headerByte >= all.length) {
-            throw new UserError(name + ": header position " + buf.getInt(4) + " is outside the file: truncated; copy the "
-                    + "MTZ again completely or write it again");
+            throw new UserError(name + ": header position " + buf.getInt(4)
+                    + " is outside the file: truncated; copy the " + "MTZ again completely or write it again");
         }
         int ncol = -1, nrefl = -1;
         UnitCell cell = null;
@@ -184,8 +212,13 @@ public final class MtzFile {
                     ncol = Integer.parseInt(f[1]);
                     nrefl = Integer.parseInt(f[2]);
                 } else if (rec.startsWith("CELL")) {
-                    cell = new UnitCell(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                            Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]));
+                    cell = new UnitCell(
+                            Double.parseDouble(f[1]),
+                            Double.parseDouble(f[2]),
+                            Double.parseDouble(f[3]),
+                            Double.parseDouble(f[4]),
+                            Double.parseDouble(f[5]),
+                            Double.parseDouble(f[6]));
                 } else if (rec.startsWith("SYMINF")) {
                     int q1 = rec.indexOf('\''), q2 = rec.indexOf('\'', q1 + 1);
                     if (q1 > 0 && q2 > q1) {
@@ -198,16 +231,19 @@ public final class MtzFile {
                     break;
                 }
             } catch (RuntimeException e) {
-                throw new UserError(name + ": bad MTZ header record '" + rec + "'; write the MTZ again (e.g. with gemmi or CCP4)");
+                throw new UserError(
+                        name + ": bad MTZ header record '" + rec + "'; write the MTZ again (e.g. with gemmi or CCP4)");
             }
         }
         if (ncol < 4 || nrefl < 0 || labels.size() != ncol || cell == null) {
-            throw new UserError(name + ": MTZ header lacks NCOL, CELL or COLUMN records; copy the MTZ again completely or "
-                    + "write it again");
+            throw new UserError(
+                    name + ": MTZ header lacks NCOL, CELL or COLUMN records; copy the MTZ again completely or "
+                            + "write it again");
         }
         if (RECORD + (long) ncol * nrefl * 4 > headerByte) {
-            throw new UserError(name + ": MTZ data block is shorter than NCOL x NREF says: truncated or corrupt; copy the MTZ "
-                    + "again completely or write it again");
+            throw new UserError(
+                    name + ": MTZ data block is shorter than NCOL x NREF says: truncated or corrupt; copy the MTZ "
+                            + "again completely or write it again");
         }
         int ch = labels.indexOf("H"), ck = labels.indexOf("K"), cl = labels.indexOf("L");
         if (ch < 0 || ck < 0 || cl < 0) {
@@ -235,8 +271,8 @@ public final class MtzFile {
             squareF = true;
         }
         if (ci < 0) {
-            throw new UserError(name + ": no intensity (IMEAN, or type J or K) or amplitude (type F) column; labels: "
-                    + labels);
+            throw new UserError(
+                    name + ": no intensity (IMEAN, or type J or K) or amplitude (type F) column; labels: " + labels);
         }
         int rows = cMinus > 0 ? 2 * nrefl : nrefl;
         int[] h = new int[rows], k = new int[rows], l = new int[rows], nm = new int[rows];

@@ -9,7 +9,9 @@ import org.diffract.core.UserError;
  * root(-), SIGroot(-) as types K and M.
  */
 public enum MtzLabels {
-    IMEAN("I", true), IOBS("IOBS", false), IOBS_CXI_MERGE("Iobs", true);
+    IMEAN("I", true),
+    IOBS("IOBS", false),
+    IOBS_CXI_MERGE("Iobs", true);
 
     private final String root;
     private final boolean withMean;
@@ -53,8 +55,9 @@ public enum MtzLabels {
             case "IMEAN", "imean" -> IMEAN;
             case "IOBS", "prime" -> IOBS;
             case "Iobs", "cxi.merge" -> IOBS_CXI_MERGE;
-            default -> throw new UserError(where + " = '" + word + "' is not valid; expected IMEAN, IOBS (prime) or "
-                    + "Iobs (cxi.merge)");
+            default ->
+                throw new UserError(where + " = '" + word + "' is not valid; expected IMEAN, IOBS (prime) or "
+                        + "Iobs (cxi.merge)");
         };
     }
 }

@@ -53,16 +53,21 @@ public final class Observations {
             if (reindex == null) {
                 u = index.find(h, k, l, scratch);
             } else {
-                u = index.find(h * reindex[0] + k * reindex[3] + l * reindex[6],
+                u = index.find(
+                        h * reindex[0] + k * reindex[3] + l * reindex[6],
                         h * reindex[1] + k * reindex[4] + l * reindex[7],
-                        h * reindex[2] + k * reindex[5] + l * reindex[8], scratch);
+                        h * reindex[2] + k * reindex[5] + l * reindex[8],
+                        scratch);
             }
             if (u < 0) {
                 continue;
             }
             if (pol != null) {
-                double f = pol.factor(h * as[0] + k * bs[0] + l * cs[0], h * as[1] + k * bs[1] + l * cs[1],
-                        h * as[2] + k * bs[2] + l * cs[2], invLambda);
+                double f = pol.factor(
+                        h * as[0] + k * bs[0] + l * cs[0],
+                        h * as[1] + k * bs[1] + l * cs[1],
+                        h * as[2] + k * bs[2] + l * cs[2],
+                        invLambda);
                 in /= f;
                 sig /= f;
             }

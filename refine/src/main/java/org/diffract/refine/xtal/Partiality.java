@@ -6,8 +6,7 @@ package org.diffract.refine.xtal;
  * Lorentzian reflecting range of radius rs records the fraction p = rs^2 / (2 rh^2 + rs^2) of it.
  */
 public final class Partiality {
-    private Partiality() {
-    }
+    private Partiality() {}
 
     public static double excitationError(double sx, double sy, double sz, double invLambda) {
         double dz = sz + invLambda;

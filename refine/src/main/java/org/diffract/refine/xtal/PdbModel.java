@@ -16,8 +16,15 @@ import org.diffract.core.UserError;
  * (A), occupancy, isotropic B (A^2) and element (columns 77-78, else from the atom name). Columns as the
  * PDB format v3.3 fixes them. ANISOU records are not used (isotropic B only).
  */
-public record PdbModel(UnitCell cell, String spaceGroup, String[] element, double[] x, double[] y, double[] z,
-                       double[] occupancy, double[] bIso) {
+public record PdbModel(
+        UnitCell cell,
+        String spaceGroup,
+        String[] element,
+        double[] x,
+        double[] y,
+        double[] z,
+        double[] occupancy,
+        double[] bIso) {
 
     public int size() {
         return x.length;
@@ -37,7 +44,11 @@ public record PdbModel(UnitCell cell, String spaceGroup, String[] element, doubl
         String sg = null;
         int n = 0, cap = 1024;
         String[] el = new String[cap];
-        double[] x = new double[cap], y = new double[cap], z = new double[cap], occ = new double[cap], b = new double[cap];
+        double[] x = new double[cap],
+                y = new double[cap],
+                z = new double[cap],
+                occ = new double[cap],
+                b = new double[cap];
         int lineNo = 0;
         for (String line : lines) {
             lineNo++;
@@ -46,9 +57,16 @@ public record PdbModel(UnitCell cell, String spaceGroup, String[] element, doubl
             }
             try {
                 if (line.startsWith("CRYST1")) {
-                    cell = new UnitCell(num(line, 6, 15), num(line, 15, 24), num(line, 24, 33), num(line, 33, 40),
-                            num(line, 40, 47), num(line, 47, 54));
-                    sg = line.length() > 55 ? line.substring(55, Math.min(66, line.length())).trim() : "";
+                    cell = new UnitCell(
+                            num(line, 6, 15),
+                            num(line, 15, 24),
+                            num(line, 24, 33),
+                            num(line, 33, 40),
+                            num(line, 40, 47),
+                            num(line, 47, 54));
+                    sg = line.length() > 55
+                            ? line.substring(55, Math.min(66, line.length())).trim()
+                            : "";
                 } else if (line.startsWith("ATOM  ") || line.startsWith("HETATM")) {
                     if (n == cap) {
                         cap *= 2;
@@ -83,12 +101,20 @@ public record PdbModel(UnitCell cell, String spaceGroup, String[] element, doubl
         if (n == 0) {
             throw new UserError(name + ": no ATOM or HETATM records");
         }
-        return new PdbModel(cell, sg, Arrays.copyOf(el, n), Arrays.copyOf(x, n), Arrays.copyOf(y, n),
-                Arrays.copyOf(z, n), Arrays.copyOf(occ, n), Arrays.copyOf(b, n));
+        return new PdbModel(
+                cell,
+                sg,
+                Arrays.copyOf(el, n),
+                Arrays.copyOf(x, n),
+                Arrays.copyOf(y, n),
+                Arrays.copyOf(z, n),
+                Arrays.copyOf(occ, n),
+                Arrays.copyOf(b, n));
     }
 
     private static double num(String line, int from, int to) {
-        return Double.parseDouble(line.substring(from, Math.min(to, line.length())).trim());
+        return Double.parseDouble(
+                line.substring(from, Math.min(to, line.length())).trim());
     }
 
     /** Columns 77-78, or the atom name's element part (columns 13-14, right-justified for one letter). */

@@ -75,8 +75,7 @@ public final class PointGroups {
         g("m-3m", FOUR_Z, THREE_XYZ, INV);
     }
 
-    private PointGroups() {
-    }
+    private PointGroups() {}
 
     private static void g(String name, int[]... gens) {
         GENERATORS.put(name, gens);

@@ -45,8 +45,8 @@ final class PostrefineStep {
     /** Post-refines from the start merge; the crystals' rows go into table. Returns the final merge. */
     MergeStep.Merged run(MergeStep.Merged start, double[] model, double[] iso, CrystalTable table) {
         if (settings.output().saveCycles() && comm.rank() == 0) {
-            MergeOutputs.writeMtz(settings, settings.outputFile("mean_scaled_merge.mtz"), index, start.sums(),
-                    start.wavelength());
+            MergeOutputs.writeMtz(
+                    settings, settings.outputFile("mean_scaled_merge.mtz"), index, start.sums(), start.wavelength());
         }
         double[] iH = model != null ? model : start.sums().intensities();
         List<CrystalModel> crystals = load(iH, table);
@@ -56,8 +56,8 @@ final class PostrefineStep {
             m.startScale = Postrefiner.overallScale(m, iH);
         }
         bound(crystals, refiner, iH);
-        StringBuilder cycles = new StringBuilder(String.format(Locale.ROOT, "%6s %9s %10s %8s %8s%n", "cycle",
-                "crystals", "observ.", "CC1/2", "CCiso"));
+        StringBuilder cycles = new StringBuilder(
+                String.format(Locale.ROOT, "%6s %9s %10s %8s %8s%n", "cycle", "crystals", "observ.", "CC1/2", "CCiso"));
         MergeSums sums = new MergeSums(index.size());
         double[] tally = mergeAll(crystals, sums);
         cycleLine(cycles, 0, sums, tally, iso);
@@ -71,8 +71,12 @@ final class PostrefineStep {
                 tally = mergeAll(crystals, sums);
                 cycleLine(cycles, cycle, sums, tally, iso);
                 if (settings.output().saveCycles() && comm.rank() == 0) {
-                    MergeOutputs.writeMtz(settings, settings.outputFile("postref_cycle_" + cycle + "_merge.mtz"), index,
-                            sums, start.wavelength());
+                    MergeOutputs.writeMtz(
+                            settings,
+                            settings.outputFile("postref_cycle_" + cycle + "_merge.mtz"),
+                            index,
+                            sums,
+                            start.wavelength());
                 }
             }
         }
@@ -159,10 +163,20 @@ final class PostrefineStep {
     private void cycleLine(StringBuilder sb, int cycle, MergeSums sums, double[] tally, double[] iso) {
         List<MergeStatistics.Shell> shells = MergeStatistics.compute(index, sums, iso, 1);
         MergeStatistics.Shell all = shells.get(shells.size() - 1);
-        String line = String.format(Locale.ROOT, "%6d %9d %10d %8.4f %8.4f", cycle, (int) tally[0], (long) tally[1],
-                all.cc12(), all.ccIso());
+        String line = String.format(
+                Locale.ROOT,
+                "%6d %9d %10d %8.4f %8.4f",
+                cycle,
+                (int) tally[0],
+                (long) tally[1],
+                all.cc12(),
+                all.ccIso());
         sb.append(line).append('\n');
-        LOG.info("cycle {}: {} crystals, CC1/2 {}{}", cycle, (int) tally[0], String.format(Locale.ROOT, "%.4f", all.cc12()),
+        LOG.info(
+                "cycle {}: {} crystals, CC1/2 {}{}",
+                cycle,
+                (int) tally[0],
+                String.format(Locale.ROOT, "%.4f", all.cc12()),
                 iso != null ? String.format(Locale.ROOT, ", CCiso %.4f", all.ccIso()) : "");
     }
 
@@ -174,8 +188,8 @@ final class PostrefineStep {
         String system = settings.spaceGroup().crystalSystem();
         boolean[] warned = {false};
         XtalSettings.Scaling sc = settings.scaling();
-        CrystalScaler.Bounds bounds = sc.bFactor()
-                ? new CrystalScaler.Bounds(Double.MAX_VALUE, Double.MAX_VALUE) : null;
+        CrystalScaler.Bounds bounds =
+                sc.bFactor() ? new CrystalScaler.Bounds(Double.MAX_VALUE, Double.MAX_VALUE) : null;
         Filters scaleFilter = settings.scale();
         CrystfelStream.read(settings.data(), i -> i % size == rank, c -> {
             CrystalRecord r = new CrystalRecord(c);
@@ -198,7 +212,9 @@ final class PostrefineStep {
                 rs = DEFAULT_RS;
                 if (!warned[0]) {
                     warned[0] = true;
-                    LOG.warn("{}: crystals without profile_radius start with rs = {} 1/A", settings.data().getFileName(),
+                    LOG.warn(
+                            "{}: crystals without profile_radius start with rs = {} 1/A",
+                            settings.data().getFileName(),
                             DEFAULT_RS);
                 }
             }
@@ -207,7 +223,8 @@ final class PostrefineStep {
             double[] a = new double[9], part = new double[m.n], corr = new double[m.n], ref = new double[m.n];
             m.predict(m.params, a, part, corr);
             for (int j = 0; j < m.n; j++) {
-                ref[j] = scaleFilter.accepts(m.dObs[j], m.iObs[j] / m.sigObs[j], part[j]) ? part[j] * iH[m.unique[j]]
+                ref[j] = scaleFilter.accepts(m.dObs[j], m.iObs[j] / m.sigObs[j], part[j])
+                        ? part[j] * iH[m.unique[j]]
                         : Double.NaN;
             }
             // B is bounded once the start B's are centred (bound()), so the fit here is unbounded

@@ -150,8 +150,11 @@ public final class Postrefiner {
 
     private boolean plausible(CrystalModel m, double[] before) {
         double[] p = m.params;
-        if (!(p[CrystalModel.G] > 0) || !(Math.abs(p[CrystalModel.RS]) > 0) || Math.abs(p[CrystalModel.RS]) > 20 * Math.abs(before[CrystalModel.RS])
-                || Math.abs(p[CrystalModel.ROT_X]) > MAX_ROTATION || Math.abs(p[CrystalModel.ROT_Y]) > MAX_ROTATION) {
+        if (!(p[CrystalModel.G] > 0)
+                || !(Math.abs(p[CrystalModel.RS]) > 0)
+                || Math.abs(p[CrystalModel.RS]) > 20 * Math.abs(before[CrystalModel.RS])
+                || Math.abs(p[CrystalModel.ROT_X]) > MAX_ROTATION
+                || Math.abs(p[CrystalModel.ROT_Y]) > MAX_ROTATION) {
             return false;
         }
         try {
@@ -168,7 +171,8 @@ public final class Postrefiner {
         int[] act = new int[m.n];
         int k = 0;
         for (int j = 0; j < m.n; j++) {
-            if (!m.outlier[j] && Double.isFinite(iH[m.unique[j]])
+            if (!m.outlier[j]
+                    && Double.isFinite(iH[m.unique[j]])
                     && f.accepts(m.dObs[j], m.iObs[j] / m.sigObs[j], part[j])) {
                 act[k++] = j;
             }
@@ -215,25 +219,28 @@ public final class Postrefiner {
         };
         double h = 1e-4;
         try {
-            LeastSquaresOptimizer.Optimum opt = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
-                    .start(new double[free.length])
-                    .target(target)
-                    .model(point -> {
-                        double[] x = point.toArray();
-                        double[] v = predict.apply(x);
-                        double[][] jac = new double[act.length][free.length];
-                        for (int f = 0; f < free.length; f++) {
-                            double keep = x[f];
-                            x[f] = keep + h;
-                            double[] vp = predict.apply(x);
-                            x[f] = keep;
-                            for (int r = 0; r < act.length; r++) {
-                                jac[r][f] = (vp[r] - v[r]) / h;
-                            }
-                        }
-                        return new Pair<>(new ArrayRealVector(v, false), new Array2DRowRealMatrix(jac, false));
-                    })
-                    .maxEvaluations(200).maxIterations(100).build());
+            LeastSquaresOptimizer.Optimum opt = new LevenbergMarquardtOptimizer()
+                    .optimize(new LeastSquaresBuilder()
+                            .start(new double[free.length])
+                            .target(target)
+                            .model(point -> {
+                                double[] x = point.toArray();
+                                double[] v = predict.apply(x);
+                                double[][] jac = new double[act.length][free.length];
+                                for (int f = 0; f < free.length; f++) {
+                                    double keep = x[f];
+                                    x[f] = keep + h;
+                                    double[] vp = predict.apply(x);
+                                    x[f] = keep;
+                                    for (int r = 0; r < act.length; r++) {
+                                        jac[r][f] = (vp[r] - v[r]) / h;
+                                    }
+                                }
+                                return new Pair<>(new ArrayRealVector(v, false), new Array2DRowRealMatrix(jac, false));
+                            })
+                            .maxEvaluations(200)
+                            .maxIterations(100)
+                            .build());
             double[] x = opt.getPoint().toArray();
             double[] result = p0.clone();
             for (int f = 0; f < free.length; f++) {
@@ -246,8 +253,10 @@ public final class Postrefiner {
             }
             m.params = result;
             return true;
-        } catch (TooManyEvaluationsException | TooManyIterationsException | ConvergenceException
-                 | IllegalArgumentException e) {
+        } catch (TooManyEvaluationsException
+                | TooManyIterationsException
+                | ConvergenceException
+                | IllegalArgumentException e) {
             // a fit LM cannot do (singular or diverging) is undone by the caller
             return false;
         }

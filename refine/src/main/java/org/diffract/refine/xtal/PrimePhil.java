@@ -47,8 +47,11 @@ public final class PrimePhil {
         for (String k : new String[] {"d_min", "d_max", "sigma_min"}) {
             map("scale." + k, "scale", k);
         }
-        only("postref.residual_threshold", "a refinement step is kept when its checks pass, not by residual percent",
-                "5", "5.0");
+        only(
+                "postref.residual_threshold",
+                "a refinement step is kept when its checks pass, not by residual percent",
+                "5",
+                "5.0");
         only("postref.residual_threshold_xy", "we refine no spot positions", "5", "5.0");
         for (String k : new String[] {"d_min", "d_max", "sigma_min", "partiality_min"}) {
             map("postref.scale." + k, "postref_scale", k);
@@ -68,15 +71,19 @@ public final class PrimePhil {
         }
         ignore("merge.match_resolution");
         RULES.put("target_unit_cell", (v, ini, all) -> {
-            ini.set("main", "target_unit_cell", v.replace("(", " ").replace(")", " ").replace(",", " ").trim());
+            ini.set(
+                    "main",
+                    "target_unit_cell",
+                    v.replace("(", " ").replace(")", " ").replace(",", " ").trim());
             return null;
         });
         map("target_space_group", "main", "target_space_group");
         only("flag_override_unit_cell", "each crystal keeps its own cell", "false");
         map("target_anomalous_flag", "main", "anomalous");
         only("flag_weak_anomalous", "anomalous data are merged anomalous throughout", "false");
-        RULES.put("target_crystal_system", (v, ini, all) -> isNone(v) ? null
-                : checkSystem(v, all.get("target_space_group")));
+        RULES.put(
+                "target_crystal_system",
+                (v, ini, all) -> isNone(v) ? null : checkSystem(v, all.get("target_space_group")));
         map("n_residues", "main", "n_residues");
         RULES.put("indexing_ambiguity.mode", (v, ini, all) -> {
             if (v.equalsIgnoreCase("auto")) {
@@ -133,14 +140,14 @@ public final class PrimePhil {
         for (String k : new String[] {"mode", "qname", "n_nodes"}) {
             ignore("queue." + k); // prime's own queue submission; diffract run --scheduler does this
         }
-        for (String k : new String[] {"n_clusters", "isorefin", "d_min", "d_max", "sigma_min", "n_sample_frames",
-                "n_selected_frames"}) {
+        for (String k : new String[] {
+            "n_clusters", "isorefin", "d_min", "d_max", "sigma_min", "n_sample_frames", "n_selected_frames"
+        }) {
             ignore("isoform_cluster." + k); // read only by prime.isoform_cluster
         }
     }
 
-    private PrimePhil() {
-    }
+    private PrimePhil() {}
 
     private static void map(String key, String section, String iniKey) {
         RULES.put(key, (v, ini, all) -> {
@@ -270,12 +277,16 @@ public final class PrimePhil {
      * steps (each with its own scope); we refine them together only. All three off means scale only.
      */
     private static String separateSteps(Map<String, String> v, IniConfig ini) {
-        if (!"false".equalsIgnoreCase(v.getOrDefault("postref.allparams.flag_on", "true").trim())) {
+        if (!"false"
+                .equalsIgnoreCase(
+                        v.getOrDefault("postref.allparams.flag_on", "true").trim())) {
             return null;
         }
         boolean any = false;
         for (String step : new String[] {"crystal_orientation", "reflecting_range", "unit_cell"}) {
-            any |= !"false".equalsIgnoreCase(v.getOrDefault("postref." + step + ".flag_on", "true").trim());
+            any |= !"false"
+                    .equalsIgnoreCase(v.getOrDefault("postref." + step + ".flag_on", "true")
+                            .trim());
         }
         if (any) {
             return "postref.allparams.flag_on = False with crystal_orientation/reflecting_range/unit_cell on (we refine "
@@ -320,12 +331,14 @@ public final class PrimePhil {
                 continue;
             }
             if (j >= tokens.size() || !tokens.get(i + 1).equals("=")) {
-                throw new UserError(name + " line " + lines.get(i) + ": '" + t + "' is neither 'name = value' nor "
-                        + "'scope {'");
+                throw new UserError(
+                        name + " line " + lines.get(i) + ": '" + t + "' is neither 'name = value' nor " + "'scope {'");
             }
             List<String> words = new ArrayList<>();
             j = i + 2;
-            while (j < tokens.size() && !tokens.get(j).equals("\n") && !tokens.get(j).equals("}")) {
+            while (j < tokens.size()
+                    && !tokens.get(j).equals("\n")
+                    && !tokens.get(j).equals("}")) {
                 words.add(tokens.get(j));
                 j++;
             }

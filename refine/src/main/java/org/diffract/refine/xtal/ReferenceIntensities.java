@@ -20,11 +20,12 @@ import org.diffract.core.parallel.Communicator;
 final class ReferenceIntensities {
     private static final Logger LOG = LogManager.getLogger(ReferenceIntensities.class);
 
-    private ReferenceIntensities() {
-    }
+    private ReferenceIntensities() {}
 
     enum Kind {
-        MTZ, HKL, PDB
+        MTZ,
+        HKL,
+        PDB
     }
 
     static Kind kindOf(Path file) {
@@ -43,7 +44,8 @@ final class ReferenceIntensities {
             return Kind.HKL;
         }
         String upper = s.toUpperCase(Locale.ROOT);
-        for (String rec : new String[] {"HEADER", "CRYST1", "ATOM  ", "HETATM", "REMARK", "TITLE ", "COMPND", "EXPDTA"}) {
+        for (String rec :
+                new String[] {"HEADER", "CRYST1", "ATOM  ", "HETATM", "REMARK", "TITLE ", "COMPND", "EXPDTA"}) {
             if (upper.startsWith(rec)) {
                 return Kind.PDB;
             }
@@ -84,8 +86,13 @@ final class ReferenceIntensities {
         }
         long t0 = System.nanoTime();
         double[] ref = StructureFactors.intensities(pdb, index, comm, threads);
-        LOG.info("reference from {} atoms of {} (cell {}): {} reflections in {} s", pdb.size(), file.getFileName(),
-                pdb.cell(), index.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) * 1e-9));
+        LOG.info(
+                "reference from {} atoms of {} (cell {}): {} reflections in {} s",
+                pdb.size(),
+                file.getFileName(),
+                pdb.cell(),
+                index.size(),
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) * 1e-9));
         return ref;
     }
 }

@@ -15,9 +15,18 @@ import java.util.List;
  * @param symOps    the primitive operations (no centring)
  * @param centring  centring translations in 24ths, the first being (0,0,0)
  */
-public record SpaceGroup(int number, String hm, String xhm, String shortName, String hall, String pointGroup,
-                         String pointGroupSetting, String laue, String crystalSystem, List<SymOp> symOps,
-                         List<int[]> centring) {
+public record SpaceGroup(
+        int number,
+        String hm,
+        String xhm,
+        String shortName,
+        String hall,
+        String pointGroup,
+        String pointGroupSetting,
+        String laue,
+        String crystalSystem,
+        List<SymOp> symOps,
+        List<int[]> centring) {
 
     /** All operations including centring, in CCP4 order: each centring applied to every primitive op. */
     public List<SymOp> allOps() {
@@ -69,10 +78,11 @@ public record SpaceGroup(int number, String hm, String xhm, String shortName, St
      */
     public String crystfelLaue() {
         String setting = switch (laue) {
-            case "-3m" -> switch (pointGroupSetting) {
-                case "312", "31m", "-31m" -> "-31m";
-                default -> "-3m1";
-            };
+            case "-3m" ->
+                switch (pointGroupSetting) {
+                    case "312", "31m", "-31m" -> "-31m";
+                    default -> "-3m1";
+                };
             default -> laue;
         };
         return crystfel(setting);

@@ -48,8 +48,18 @@ public final class SpaceGroups {
                     cen.add(new int[] {Integer.parseInt(v[0]), Integer.parseInt(v[1]), Integer.parseInt(v[2])});
                 }
                 String pg = f[5];
-                all.add(new SpaceGroup(Integer.parseInt(f[0]), f[1], f[2], f[3], f[4], pg,
-                        PointGroups.settingOf(pg, f[1]), f[6], f[7], List.copyOf(ops), List.copyOf(cen)));
+                all.add(new SpaceGroup(
+                        Integer.parseInt(f[0]),
+                        f[1],
+                        f[2],
+                        f[3],
+                        f[4],
+                        pg,
+                        PointGroups.settingOf(pg, f[1]),
+                        f[6],
+                        f[7],
+                        List.copyOf(ops),
+                        List.copyOf(cen)));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read spacegroups.tsv", e);
@@ -71,8 +81,7 @@ public final class SpaceGroups {
         }
     }
 
-    private SpaceGroups() {
-    }
+    private SpaceGroups() {}
 
     private static String key(String s) {
         return s.replace(" ", "").replace("_", "").toUpperCase(Locale.ROOT);

@@ -15,8 +15,7 @@ import org.diffract.core.parallel.WorkerPool;
  * share the reflections (sums are reduced), threads share a rank's part.
  */
 public final class StructureFactors {
-    private StructureFactors() {
-    }
+    private StructureFactors() {}
 
     /** |F|^2 on every number of the index (Friedel mates equal), using the model's own cell and operators. */
     public static double[] intensities(PdbModel model, HklIndex index, Communicator comm, int threads) {
@@ -30,7 +29,10 @@ public final class StructureFactors {
         int nOps = ops.size(), nAtoms = model.size();
         // fractional coordinates: inverse of the direct basis (rows a, b, c in the PDB orthogonalisation)
         double[][] basis = model.cell().directBasis();
-        double[][] inv = new LUDecomposition(MatrixUtils.createRealMatrix(basis)).getSolver().getInverse().getData();
+        double[][] inv = new LUDecomposition(MatrixUtils.createRealMatrix(basis))
+                .getSolver()
+                .getInverse()
+                .getData();
         double[] fx = new double[nAtoms], fy = new double[nAtoms], fz = new double[nAtoms];
         double[][] coef = new double[nAtoms][];
         for (int a = 0; a < nAtoms; a++) {
@@ -61,12 +63,17 @@ public final class StructureFactors {
                 }
                 double re = 0, im = 0;
                 for (int a = 0; a < nAtoms; a++) {
-                    double w = FormFactors.value(coef[a], stol2) * model.occupancy()[a]
+                    double w = FormFactors.value(coef[a], stol2)
+                            * model.occupancy()[a]
                             * Math.exp(-model.bIso()[a] * stol2);
                     for (int o = 0; o < nOps; o++) {
                         int[] t = ops.get(o).tran24();
-                        double phase = 2 * Math.PI * (hr[3 * o] * fx[a] + hr[3 * o + 1] * fy[a] + hr[3 * o + 2] * fz[a]
-                                + (h * t[0] + k * t[1] + l * t[2]) / (double) SymOp.DEN);
+                        double phase = 2
+                                * Math.PI
+                                * (hr[3 * o] * fx[a]
+                                        + hr[3 * o + 1] * fy[a]
+                                        + hr[3 * o + 2] * fz[a]
+                                        + (h * t[0] + k * t[1] + l * t[2]) / (double) SymOp.DEN);
                         re += w * Math.cos(phase);
                         im += w * Math.sin(phase);
                     }

@@ -14,7 +14,14 @@ import org.diffract.core.UserError;
 public record UnitCell(double a, double b, double c, double alpha, double beta, double gamma) {
 
     public UnitCell {
-        if (!(a > 0 && b > 0 && c > 0 && alpha > 0 && beta > 0 && gamma > 0 && alpha < 180 && beta < 180
+        if (!(a > 0
+                && b > 0
+                && c > 0
+                && alpha > 0
+                && beta > 0
+                && gamma > 0
+                && alpha < 180
+                && beta < 180
                 && gamma < 180)) {
             throw new UserError("unit cell " + fmt(a, b, c, alpha, beta, gamma) + " is not a valid cell");
         }
@@ -59,7 +66,9 @@ public record UnitCell(double a, double b, double c, double alpha, double beta, 
     /** 1/d^2 of reflection h k l (1/angstrom^2). */
     public double invDSquared(int h, int k, int l) {
         double[][] g = reciprocalMetric();
-        return h * h * g[0][0] + k * k * g[1][1] + l * l * g[2][2]
+        return h * h * g[0][0]
+                + k * k * g[1][1]
+                + l * l * g[2][2]
                 + 2 * (h * k * g[0][1] + h * l * g[0][2] + k * l * g[1][2]);
     }
 
@@ -78,7 +87,8 @@ public record UnitCell(double a, double b, double c, double alpha, double beta, 
     /** The cell spanned by reciprocal vectors (1/angstrom): the inverse of their matrix gives a, b, c. */
     public static UnitCell fromReciprocal(double[] astar, double[] bstar, double[] cstar) {
         RealMatrix r = MatrixUtils.createRealMatrix(new double[][] {
-                {astar[0], bstar[0], cstar[0]}, {astar[1], bstar[1], cstar[1]}, {astar[2], bstar[2], cstar[2]}});
+            {astar[0], bstar[0], cstar[0]}, {astar[1], bstar[1], cstar[1]}, {astar[2], bstar[2], cstar[2]}
+        });
         RealMatrix d = new LUDecomposition(r).getSolver().getInverse(); // rows a, b, c
         double[] av = d.getRow(0), bv = d.getRow(1), cv = d.getRow(2);
         return new UnitCell(norm(av), norm(bv), norm(cv), angle(bv, cv), angle(av, cv), angle(av, bv));

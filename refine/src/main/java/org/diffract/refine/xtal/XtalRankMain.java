@@ -9,8 +9,7 @@ import org.diffract.core.parallel.RankMain;
  * {@link RankMain}). The config's [main] mode says which; the launcher writes it.
  */
 public final class XtalRankMain {
-    private XtalRankMain() {
-    }
+    private XtalRankMain() {}
 
     public static void main(String[] argv) {
         RankMain.run(argv, ctx -> {

@@ -20,23 +20,32 @@ import org.diffract.core.config.IniConfig;
  * @param configFile  the file the options came from (names it in errors)
  * @param nProcessors default total of ranks x threads when the command line gives no --ranks/--threads
  */
-public record XtalSettings(Path configFile, Mode mode, Input input, Target target, Filters meanScale, Filters merge,
-                           Filters scale, Filters allParams, Scaling scaling, Postref postref, Ambiguity ambiguity,
-                           Output output, int nProcessors) {
+public record XtalSettings(
+        Path configFile,
+        Mode mode,
+        Input input,
+        Target target,
+        Filters meanScale,
+        Filters merge,
+        Filters scale,
+        Filters allParams,
+        Scaling scaling,
+        Postref postref,
+        Ambiguity ambiguity,
+        Output output,
+        int nProcessors) {
 
     /**
      * @param model        reference intensities (.mtz, CrystFEL .hkl, or a .pdb to compute them from), or null
      * @param isoReference prime's hklisoin: reference for CCiso only (null: the model, if any)
      * @param pixelSizeMm  kept for prime compatibility and logged; integrated streams need no pixel geometry
      */
-    public record Input(Path data, Path model, Path isoReference, double pixelSizeMm) {
-    }
+    public record Input(Path data, Path model, Path isoReference, double pixelSizeMm) {}
 
     /**
      * @param ucToleranceDeg angle tolerance in degrees when given (NaN: angles by uc_tolerance percent, as prime)
      */
-    public record Target(UnitCell cell, SpaceGroup group, int nResidues, boolean anomalous, double ucToleranceDeg) {
-    }
+    public record Target(UnitCell cell, SpaceGroup group, int nResidues, boolean anomalous, double ucToleranceDeg) {}
 
     /**
      * Per-crystal scaling and its safety bounds.
@@ -46,17 +55,21 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
      *                      scale; post-refinement against its start) is rejected
      * @param polarisationFraction fraction of the beam polarised horizontally (lab x, CrystFEL's "horiz")
      */
-    public record Scaling(double frameAcceptMinCc, boolean bFactor, double bMax, double scaleDriftMax,
-                          boolean polarisation, double polarisationFraction) {
-    }
+    public record Scaling(
+            double frameAcceptMinCc,
+            boolean bFactor,
+            double bMax,
+            double scaleDriftMax,
+            boolean polarisation,
+            double polarisationFraction) {}
 
     /** prime's post-refinement controls; outlierSigma rejects a crystal's observations far from its fit. */
-    public record Postref(int cycles, int subCycles, boolean refineScale, boolean refineAllParams,
-                          double outlierSigma) {
-    }
+    public record Postref(
+            int cycles, int subCycles, boolean refineScale, boolean refineAllParams, double outlierSigma) {}
 
     public enum AmbiguityMode {
-        AUTO, NONE
+        AUTO,
+        NONE
     }
 
     /**
@@ -64,28 +77,67 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
      * model), or without one by Brehm-Diederichs on the nSelectedFrames crystals with the most
      * reflections among nSampleFrames spread over the stream.
      */
-    public record Ambiguity(AmbiguityMode mode, Path reference, double dMin, double dMax, double sigmaMin,
-                            int nSampleFrames, int nSelectedFrames) {
-    }
+    public record Ambiguity(
+            AmbiguityMode mode,
+            Path reference,
+            double dMin,
+            double dMax,
+            double sigmaMin,
+            int nSampleFrames,
+            int nSelectedFrames) {}
 
     /** Outputs beside the prefix. */
-    public record Output(Path prefix, int nBins, MtzLabels mtzLabels, boolean includeNegatives, boolean saveCycles) {
-    }
+    public record Output(Path prefix, int nBins, MtzLabels mtzLabels, boolean includeNegatives, boolean saveCycles) {}
 
     /** Sections and keys the INI form accepts. */
     public static final Map<String, Set<String>> KNOWN = Map.of(
-            "main", Set.of("mode", "data", "model", "hklisoin", "pixel_size_mm", "target_unit_cell",
-                    "target_space_group", "n_residues", "anomalous", "n_postref_cycle", "n_postref_sub_cycle",
-                    "n_processors", "output_prefix", "mtz_labels", "include_negatives", "save_cycles",
-                    "flag_LP_correction", "polarization_horizontal_fraction"),
+            "main",
+                    Set.of(
+                            "mode",
+                            "data",
+                            "model",
+                            "hklisoin",
+                            "pixel_size_mm",
+                            "target_unit_cell",
+                            "target_space_group",
+                            "n_residues",
+                            "anomalous",
+                            "n_postref_cycle",
+                            "n_postref_sub_cycle",
+                            "n_processors",
+                            "output_prefix",
+                            "mtz_labels",
+                            "include_negatives",
+                            "save_cycles",
+                            "flag_LP_correction",
+                            "polarization_horizontal_fraction"),
             "scale", Set.of("d_min", "d_max", "sigma_min"),
-            "merge", Set.of("d_min", "d_max", "sigma_min", "partiality_min", "uc_tolerance", "uc_tolerance_deg",
-                    "frame_accept_min_cc", "min_corr", "b_factor", "b_max", "scale_drift_max", "n_bins"),
+            "merge",
+                    Set.of(
+                            "d_min",
+                            "d_max",
+                            "sigma_min",
+                            "partiality_min",
+                            "uc_tolerance",
+                            "uc_tolerance_deg",
+                            "frame_accept_min_cc",
+                            "min_corr",
+                            "b_factor",
+                            "b_max",
+                            "scale_drift_max",
+                            "n_bins"),
             "postref_scale", Set.of("flag_on", "d_min", "d_max", "sigma_min", "partiality_min", "uc_tolerance"),
-            "postref_allparams", Set.of("flag_on", "d_min", "d_max", "sigma_min", "partiality_min", "uc_tolerance",
-                    "outlier_sigma"),
-            "indexing_ambiguity", Set.of("mode", "index_basis_in", "d_min", "d_max", "sigma_min", "n_sample_frames",
-                    "n_selected_frames"));
+            "postref_allparams",
+                    Set.of("flag_on", "d_min", "d_max", "sigma_min", "partiality_min", "uc_tolerance", "outlier_sigma"),
+            "indexing_ambiguity",
+                    Set.of(
+                            "mode",
+                            "index_basis_in",
+                            "d_min",
+                            "d_max",
+                            "sigma_min",
+                            "n_sample_frames",
+                            "n_selected_frames"));
 
     /** Reads a config (INI, or a prime .phil); its [main] mode must say what to run. */
     public static XtalSettings read(Path file) {
@@ -95,7 +147,8 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
     /** Reads a config; a non-null {@code mode} (the command's) wins over the file's [main] mode. */
     public static XtalSettings read(Path file, Mode mode) {
         if (!Files.isRegularFile(file)) {
-            throw new UserError(file + ": no such config file; copy conf/refine-merge.ini or conf/refine-postrefine.ini");
+            throw new UserError(
+                    file + ": no such config file; copy conf/refine-merge.ini or conf/refine-postrefine.ini");
         }
         return of(config(file), file, mode);
     }
@@ -125,14 +178,20 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
         }
         Input input = input(c, name);
         Target target = target(c, name);
-        Filters meanScale = new Filters(positive(c, name, "scale", "d_min", 0.1), positive(c, name, "scale", "d_max", 99),
-                optional(c, "scale", "sigma_min", 1.5), 0, Double.NaN);
+        Filters meanScale = new Filters(
+                positive(c, name, "scale", "d_min", 0.1),
+                positive(c, name, "scale", "d_max", 99),
+                optional(c, "scale", "sigma_min", 1.5),
+                0,
+                Double.NaN);
         Filters merge = filters(c, name, "merge", -3.0);
         Filters scale = filters(c, name, "postref_scale", 1.5);
         Filters all = filters(c, name, "postref_allparams", 1.5);
         Scaling scaling = scaling(c, name);
-        Postref postref = new Postref(range(c, name, "main", "n_postref_cycle", 3, 0, 100),
-                range(c, name, "main", "n_postref_sub_cycle", 1, 1, 20), c.getBool("postref_scale", "flag_on", true),
+        Postref postref = new Postref(
+                range(c, name, "main", "n_postref_cycle", 3, 0, 100),
+                range(c, name, "main", "n_postref_sub_cycle", 1, 1, 20),
+                c.getBool("postref_scale", "flag_on", true),
                 c.getBool("postref_allparams", "flag_on", true),
                 positive(c, name, "postref_allparams", "outlier_sigma", 5));
         Ambiguity ambiguity = ambiguity(c, name);
@@ -141,12 +200,15 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
         if (prefix == null || prefix.getFileName() == null) {
             throw new UserError(name + ": [main] output_prefix must name a file prefix, e.g. out/merged");
         }
-        Output output = new Output(prefix.toAbsolutePath().normalize(), nBins,
+        Output output = new Output(
+                prefix.toAbsolutePath().normalize(),
+                nBins,
                 MtzLabels.of(c.getString("main", "mtz_labels", "IMEAN"), name + ": [main] mtz_labels"),
-                c.getBool("main", "include_negatives", false), c.getBool("main", "save_cycles", false));
+                c.getBool("main", "include_negatives", false),
+                c.getBool("main", "save_cycles", false));
         int nProc = range(c, name, "main", "n_processors", 1, 1, 100_000);
-        return new XtalSettings(file, mode, input, target, meanScale, merge, scale, all, scaling, postref, ambiguity,
-                output, nProc);
+        return new XtalSettings(
+                file, mode, input, target, meanScale, merge, scale, all, scaling, postref, ambiguity, output, nProc);
     }
 
     private static Input input(IniConfig c, String name) {
@@ -159,7 +221,8 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
         }
         Path model = existing(c, name, "model", "an .mtz, CrystFEL .hkl or .pdb reference, or None");
         Path iso = existing(c, name, "hklisoin", "an .mtz or .hkl reference for CCiso, or None");
-        return new Input(data.toAbsolutePath().normalize(), model, iso, c.getDouble("main", "pixel_size_mm", Double.NaN));
+        return new Input(
+                data.toAbsolutePath().normalize(), model, iso, c.getDouble("main", "pixel_size_mm", Double.NaN));
     }
 
     private static Path existing(IniConfig c, String name, String key, String what) {
@@ -208,15 +271,16 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
         double dMin = positive(c, name, section, "d_min", 0.1);
         double dMax = positive(c, name, section, "d_max", 99);
         if (!(dMax > dMin)) {
-            throw new UserError(name + ": [" + section + "] need d_min < d_max (angstrom); got d_min " + dMin
-                    + ", d_max " + dMax);
+            throw new UserError(
+                    name + ": [" + section + "] need d_min < d_max (angstrom); got d_min " + dMin + ", d_max " + dMax);
         }
         double pMin = c.getDouble(section, "partiality_min", 0.1);
         if (pMin < 0 || pMin >= 1) {
             throw new UserError(name + ": [" + section + "] partiality_min must be in [0, 1)");
         }
         double tol = section.equals("postref_scale") || section.equals("postref_allparams") || section.equals("merge")
-                ? positive(c, name, section, "uc_tolerance", 5) : Double.NaN;
+                ? positive(c, name, section, "uc_tolerance", 5)
+                : Double.NaN;
         return new Filters(dMin, dMax, optional(c, section, "sigma_min", sigmaDefault), pMin, tol);
     }
 
@@ -225,7 +289,8 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
             throw new UserError(name + ": [merge] min_corr (cxi.merge) and frame_accept_min_cc (prime) are the same "
                     + "threshold; keep one");
         }
-        double minCc = c.has("merge", "min_corr") ? c.getDouble("merge", "min_corr", 0.25)
+        double minCc = c.has("merge", "min_corr")
+                ? c.getDouble("merge", "min_corr", 0.25)
                 : c.getDouble("merge", "frame_accept_min_cc", 0.25);
         if (minCc < -1 || minCc >= 1) {
             throw new UserError(name + ": [merge] frame_accept_min_cc must be in [-1, 1)");
@@ -238,25 +303,35 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
         if (fraction < 0 || fraction > 1) {
             throw new UserError(name + ": [main] polarization_horizontal_fraction must be in [0, 1]");
         }
-        return new Scaling(minCc, c.getBool("merge", "b_factor", false), positive(c, name, "merge", "b_max", 100),
-                drift, c.getBool("main", "flag_LP_correction", true), fraction);
+        return new Scaling(
+                minCc,
+                c.getBool("merge", "b_factor", false),
+                positive(c, name, "merge", "b_max", 100),
+                drift,
+                c.getBool("main", "flag_LP_correction", true),
+                fraction);
     }
 
     private static Ambiguity ambiguity(IniConfig c, String name) {
         String s = "indexing_ambiguity";
-        AmbiguityMode mode = AmbiguityMode.valueOf(c.getChoice(s, "mode", "auto", "auto", "none")
-                .toUpperCase(Locale.ROOT));
+        AmbiguityMode mode = AmbiguityMode.valueOf(
+                c.getChoice(s, "mode", "auto", "auto", "none").toUpperCase(Locale.ROOT));
         Path ref = c.getPath(s, "index_basis_in", null);
         if (ref != null && !Files.isRegularFile(ref)) {
-            throw new UserError(name + ": [" + s + "] index_basis_in = " + ref + " does not exist; give an .mtz or .hkl "
-                    + "reference in the wanted indexing, or None");
+            throw new UserError(name + ": [" + s + "] index_basis_in = " + ref
+                    + " does not exist; give an .mtz or .hkl " + "reference in the wanted indexing, or None");
         }
         double dMin = positive(c, name, s, "d_min", 3.0), dMax = positive(c, name, s, "d_max", 10.0);
         if (!(dMax > dMin)) {
             throw new UserError(name + ": [" + s + "] need d_min < d_max (angstrom)");
         }
-        return new Ambiguity(mode, ref == null ? null : ref.toAbsolutePath().normalize(), dMin, dMax,
-                optional(c, s, "sigma_min", 1.5), range(c, name, s, "n_sample_frames", 300, 2, 1_000_000),
+        return new Ambiguity(
+                mode,
+                ref == null ? null : ref.toAbsolutePath().normalize(),
+                dMin,
+                dMax,
+                optional(c, s, "sigma_min", 1.5),
+                range(c, name, s, "n_sample_frames", 300, 2, 1_000_000),
                 range(c, name, s, "n_selected_frames", 100, 2, 100_000));
     }
 
@@ -319,8 +394,20 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
     }
 
     public XtalSettings withMode(Mode m) {
-        return new XtalSettings(configFile, m, input, target, meanScale, merge, scale, allParams, scaling, postref,
-                ambiguity, output, nProcessors);
+        return new XtalSettings(
+                configFile,
+                m,
+                input,
+                target,
+                meanScale,
+                merge,
+                scale,
+                allParams,
+                scaling,
+                postref,
+                ambiguity,
+                output,
+                nProcessors);
     }
 
     /** Whether a crystal's cell is within a step's percentage tolerance (and the degree one, when given). */
@@ -340,8 +427,10 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
             main.put("pixel_size_mm", num(input.pixelSizeMm()));
         }
         double[] uc = target.cell().toArray();
-        main.put("target_unit_cell", num(uc[0]) + " " + num(uc[1]) + " " + num(uc[2]) + " " + num(uc[3]) + " "
-                + num(uc[4]) + " " + num(uc[5]));
+        main.put(
+                "target_unit_cell",
+                num(uc[0]) + " " + num(uc[1]) + " " + num(uc[2]) + " " + num(uc[3]) + " " + num(uc[4]) + " "
+                        + num(uc[5]));
         main.put("target_space_group", target.group().hm());
         main.put("n_residues", Integer.toString(target.nResidues()));
         main.put("anomalous", Boolean.toString(target.anomalous()));
@@ -379,8 +468,8 @@ public record XtalSettings(Path configFile, Mode mode, Input input, Target targe
         amb.put("sigma_min", num(ambiguity.sigmaMin()));
         amb.put("n_sample_frames", Integer.toString(ambiguity.nSampleFrames()));
         amb.put("n_selected_frames", Integer.toString(ambiguity.nSelectedFrames()));
-        StringBuilder sb = new StringBuilder("# every option of this run, as checked by the launcher (diffract refine "
-                + mode.word() + ")\n");
+        StringBuilder sb = new StringBuilder(
+                "# every option of this run, as checked by the launcher (diffract refine " + mode.word() + ")\n");
         for (Map.Entry<String, Map<String, String>> e : s.entrySet()) {
             sb.append('[').append(e.getKey()).append("]\n");
             for (Map.Entry<String, String> kv : e.getValue().entrySet()) {

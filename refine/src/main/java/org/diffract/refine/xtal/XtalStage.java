@@ -30,8 +30,9 @@ public class XtalStage implements Stage {
 
     @Override
     public String description() {
-        return mode == Mode.MERGE ? "scaling and merging of CrystFEL stream reflections (cxi.merge): prefix.mtz, "
-                + ".hkl, .hkl1, .hkl2, _stats.txt, _stats.png and _crystals.h5/.txt"
+        return mode == Mode.MERGE
+                ? "scaling and merging of CrystFEL stream reflections (cxi.merge): prefix.mtz, "
+                        + ".hkl, .hkl1, .hkl2, _stats.txt, _stats.png and _crystals.h5/.txt"
                 : "post-refinement of partial serial crystallography data (prime: scale, B, orientation, reflecting "
                         + "range, cell with Lorentzian partiality) alternating with merging; outputs as merge plus "
                         + "prefix_postref.txt";
@@ -82,9 +83,14 @@ public class XtalStage implements Stage {
      */
     @Override
     public Predicate<String> runFiles(IniConfig config) {
-        String prefix = XtalSettings.of(config, source(config), mode).output("").getFileName().toString();
-        return name -> name.startsWith(prefix + ".") || name.startsWith(prefix + "_")
-                || name.equals("mean_scaled_merge.mtz") || name.matches("postref_cycle_\\d+_merge\\.mtz");
+        String prefix = XtalSettings.of(config, source(config), mode)
+                .output("")
+                .getFileName()
+                .toString();
+        return name -> name.startsWith(prefix + ".")
+                || name.startsWith(prefix + "_")
+                || name.equals("mean_scaled_merge.mtz")
+                || name.matches("postref_cycle_\\d+_merge\\.mtz");
     }
 
     private static Path source(IniConfig config) {

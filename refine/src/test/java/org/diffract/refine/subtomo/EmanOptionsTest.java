@@ -1,22 +1,22 @@
 package org.diffract.refine.subtomo;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import org.diffract.core.UserError;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
 import org.diffract.core.parallel.WorkerPool;
 import org.junit.jupiter.api.Test;
-import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The e2spt_refinemulti options of issue 12, each checked for its effect against values computed by hand. */
 class EmanOptionsTest {
@@ -33,19 +33,31 @@ class EmanOptionsTest {
     @Test
     void alignHonoursItsOwnSearchUnlessSearchIsGiven() {
         assertEquals(8, opts().coarseSearch());
-        assertEquals(3, opts("--align=rotate_translate_3d:delta=12:dphi=12:search=3").coarseSearch());
-        assertEquals(5, opts("--align=rotate_translate_3d:search=3", "--search=5").coarseSearch());
+        assertEquals(
+                3, opts("--align=rotate_translate_3d:delta=12:dphi=12:search=3").coarseSearch());
+        assertEquals(
+                5, opts("--align=rotate_translate_3d:search=3", "--search=5").coarseSearch());
         assertEquals(2, opts().fineSearch());
         assertEquals(1, opts("--falign=refine_3d_grid:delta=3:range=6:search=1").fineSearch());
     }
 
     @Test
     void unsupportedChoicesAndEman2OnlyOptionsAreRefusedWithTheirName() {
-        for (String[] bad : new String[][] {{"--refgenmethod=ssa", "--refgenmethod"}, {"--averager=mean.weird", "--averager"},
-                {"--aligncmp=dot", "--aligncmp"}, {"--faligncmp=phase", "--faligncmp"}, {"--syms=q5", "--sym"},
-                {"--weighbytiltaxis=2048", "--weighbytiltaxis"}, {"--output=avgs.mrc", "--output"}, {"--hacref=10", "--hacref"},
-                {"--tweak", "--tweak"}, {"--parallel=thread:4", "--parallel"}, {"--clip=4", "--clip"},
-                {"--align=rotate_symmetry_3d:delta=5", "--align"}, {"--falign=refine_3d_grid_typo", "--falign"}}) {
+        for (String[] bad : new String[][] {
+            {"--refgenmethod=ssa", "--refgenmethod"},
+            {"--averager=mean.weird", "--averager"},
+            {"--aligncmp=dot", "--aligncmp"},
+            {"--faligncmp=phase", "--faligncmp"},
+            {"--syms=q5", "--sym"},
+            {"--weighbytiltaxis=2048", "--weighbytiltaxis"},
+            {"--output=avgs.mrc", "--output"},
+            {"--hacref=10", "--hacref"},
+            {"--tweak", "--tweak"},
+            {"--parallel=thread:4", "--parallel"},
+            {"--clip=4", "--clip"},
+            {"--align=rotate_symmetry_3d:delta=5", "--align"},
+            {"--falign=refine_3d_grid_typo", "--falign"}
+        }) {
             UserError e = assertThrows(UserError.class, () -> opts(bad[0]), bad[0]);
             assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
         }
@@ -141,16 +153,29 @@ class EmanOptionsTest {
             Arrays.sort(col);
             median[i] = col[2];
         }
-        assertArrayEquals(median, new ClassAverages(opts("--averager=median"), new LocalCommunicator(), N)
-                .compute(local, allInZero(5), 1, 1)[0], 1e-12);
-        assertArrayEquals(mean, new ClassAverages(opts("--averager=mean"), new LocalCommunicator(), N)
-                .compute(local, allInZero(5), 1, 1)[0], 1e-12);
-        assertArrayEquals(clamped, new ClassAverages(opts("--averager=mean", "--preavgproc1=threshold.belowtozero:minval=0"),
-                new LocalCommunicator(), N).compute(local, allInZero(5), 1, 1)[0], 1e-12);
+        assertArrayEquals(
+                median,
+                new ClassAverages(opts("--averager=median"), new LocalCommunicator(), N)
+                        .compute(local, allInZero(5), 1, 1)[0],
+                1e-12);
+        assertArrayEquals(
+                mean,
+                new ClassAverages(opts("--averager=mean"), new LocalCommunicator(), N)
+                        .compute(local, allInZero(5), 1, 1)[0],
+                1e-12);
+        assertArrayEquals(
+                clamped,
+                new ClassAverages(
+                                opts("--averager=mean", "--preavgproc1=threshold.belowtozero:minval=0"),
+                                new LocalCommunicator(),
+                                N)
+                        .compute(local, allInZero(5), 1, 1)[0],
+                1e-12);
         // the median over 2 ranks (each holding its own particles) is the same
         List<double[]> two = ThreadCommunicator.run(2, comm -> {
             int lo = comm.rank() == 0 ? 0 : 2, hi = comm.rank() == 0 ? 2 : 5;
-            LocalParticles mine = LocalParticles.of(List.of(Arrays.copyOfRange(v, lo, hi)), N).asShare(5, lo);
+            LocalParticles mine =
+                    LocalParticles.of(List.of(Arrays.copyOfRange(v, lo, hi)), N).asShare(5, lo);
             return new ClassAverages(opts("--averager=median"), comm, N).compute(mine, allInZero(5), 1, 1)[0];
         });
         for (double[] t : two) {
@@ -189,7 +214,8 @@ class EmanOptionsTest {
 
     @Test
     void fscTomoScoresOneForIdenticalVolumesAndFindsTheShift() {
-        double[] v = SyntheticSubtomograms.blobs(N, new double[][] {{2, 0, 0}, {0, -2, 1}, {-1, 1, -3}}, new double[] {1, .7, .5}, 1);
+        double[] v = SyntheticSubtomograms.blobs(
+                N, new double[][] {{2, 0, 0}, {0, -2, 1}, {-1, 1, -3}}, new double[] {1, .7, .5}, 1);
         double[] moved = VolumeTransform.rotateThenShift(v, N, Rotations.identity(), new double[] {1, 0, -1});
         WedgeCorrelator wc = new WedgeCorrelator(N, Fourier.band(N, 0, Double.POSITIVE_INFINITY), true, true);
         Target t = Target.of(moved, N, new Fourier(N));
@@ -205,12 +231,20 @@ class EmanOptionsTest {
     @Test
     void randomizedWedgeStillReportsTheParticlesOwnAlignment() {
         int n = 16;
-        SyntheticSubtomograms data = new SyntheticSubtomograms(n, SyntheticSubtomograms.objects(n, 1, 6, 8), 3, 1, 0.2, 30, 6);
-        SubtomoOptions o = SubtomoOptions.parse(List.of("--input=x", "--nref=1", "--iter=1", "--randomizewedge",
-                "--align=rotate_translate_3d:delta=15:dphi=15", "--falign=refine_3d_grid:delta=5:range=5", "--search=2",
+        SyntheticSubtomograms data =
+                new SyntheticSubtomograms(n, SyntheticSubtomograms.objects(n, 1, 6, 8), 3, 1, 0.2, 30, 6);
+        SubtomoOptions o = SubtomoOptions.parse(List.of(
+                "--input=x",
+                "--nref=1",
+                "--iter=1",
+                "--randomizewedge",
+                "--align=rotate_translate_3d:delta=15:dphi=15",
+                "--falign=refine_3d_grid:delta=5:range=5",
+                "--search=2",
                 "--normproc=none"));
-        SubtomoRefinement.Result r = new SubtomoRefinement(o, new VolumeStack(Path.of("x"), n, data.particles()),
-                new LocalCommunicator(), 1, null).run(new double[][] {data.truth()[0]});
+        SubtomoRefinement.Result r = new SubtomoRefinement(
+                        o, new VolumeStack(Path.of("x"), n, data.particles()), new LocalCommunicator(), 1, null)
+                .run(new double[][] {data.truth()[0]});
         for (int i = 0; i < 3; i++) {
             double err = Rotations.angleBetween(r.best()[i].rotation(), data.rotations()[i]);
             assertTrue(err < 15, "particle " + i + ": " + err + " degrees");
@@ -223,11 +257,20 @@ class EmanOptionsTest {
     @Test
     void postprocessChangesOnlyTheFinalAverages() {
         int n = 12;
-        SyntheticSubtomograms data = new SyntheticSubtomograms(n, SyntheticSubtomograms.objects(n, 1, 5, 3), 2, 0, 0.1, 0, 2);
-        SubtomoOptions o = SubtomoOptions.parse(List.of("--input=x", "--nref=1", "--iter=1", "--falign=none", "--search=1",
-                "--align=rotate_translate_3d:delta=90:dphi=90", "--postprocess=threshold.binary:value=0.5", "--normproc=none"));
-        SubtomoRefinement.Result r = new SubtomoRefinement(o, new VolumeStack(Path.of("x"), n, data.particles()),
-                new LocalCommunicator(), 1, null).run(new double[][] {data.truth()[0]});
+        SyntheticSubtomograms data =
+                new SyntheticSubtomograms(n, SyntheticSubtomograms.objects(n, 1, 5, 3), 2, 0, 0.1, 0, 2);
+        SubtomoOptions o = SubtomoOptions.parse(List.of(
+                "--input=x",
+                "--nref=1",
+                "--iter=1",
+                "--falign=none",
+                "--search=1",
+                "--align=rotate_translate_3d:delta=90:dphi=90",
+                "--postprocess=threshold.binary:value=0.5",
+                "--normproc=none"));
+        SubtomoRefinement.Result r = new SubtomoRefinement(
+                        o, new VolumeStack(Path.of("x"), n, data.particles()), new LocalCommunicator(), 1, null)
+                .run(new double[][] {data.truth()[0]});
         for (double x : r.averages()[0]) {
             assertTrue(x == 0 || x == 1, "binary after --postprocess: " + x);
         }

@@ -1,18 +1,18 @@
 package org.diffract.refine.subtomo;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 import org.diffract.core.UserError;
 import org.diffract.core.rotation.Quaternions;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Rotations, Euler angles, symmetry groups, orientation grids and the volume resampler. */
 class GeometryTest {
@@ -21,13 +21,16 @@ class GeometryTest {
         // EMAN2 libEM/transform.cpp set_rotation("eman"), written out for az = 30, alt = 50, phi = 70
         double az = Math.toRadians(30), alt = Math.toRadians(50), phi = Math.toRadians(70);
         double[] eman = {
-                Math.cos(phi) * Math.cos(az) - Math.cos(alt) * Math.sin(az) * Math.sin(phi),
-                Math.cos(phi) * Math.sin(az) + Math.cos(alt) * Math.cos(az) * Math.sin(phi),
-                Math.sin(alt) * Math.sin(phi),
-                -Math.sin(phi) * Math.cos(az) - Math.cos(alt) * Math.sin(az) * Math.cos(phi),
-                -Math.sin(phi) * Math.sin(az) + Math.cos(alt) * Math.cos(az) * Math.cos(phi),
-                Math.sin(alt) * Math.cos(phi),
-                Math.sin(alt) * Math.sin(az), -Math.sin(alt) * Math.cos(az), Math.cos(alt)};
+            Math.cos(phi) * Math.cos(az) - Math.cos(alt) * Math.sin(az) * Math.sin(phi),
+            Math.cos(phi) * Math.sin(az) + Math.cos(alt) * Math.cos(az) * Math.sin(phi),
+            Math.sin(alt) * Math.sin(phi),
+            -Math.sin(phi) * Math.cos(az) - Math.cos(alt) * Math.sin(az) * Math.cos(phi),
+            -Math.sin(phi) * Math.sin(az) + Math.cos(alt) * Math.cos(az) * Math.cos(phi),
+            Math.sin(alt) * Math.cos(phi),
+            Math.sin(alt) * Math.sin(az),
+            -Math.sin(alt) * Math.cos(az),
+            Math.cos(alt)
+        };
         assertArrayEquals(eman, Rotations.eman(30, 50, 70), 1e-12);
         assertArrayEquals(new double[] {30, 50, 70}, Rotations.emanAngles(eman), 1e-9);
         Random rng = new Random(3);
@@ -63,7 +66,9 @@ class GeometryTest {
         }
         for (String[] s : new String[][] {{"tet", "120"}, {"oct", "90"}, {"icos", "72"}, {"icos5", "72"}}) {
             double[] r = Rotations.rz(Double.parseDouble(s[1]));
-            assertTrue(SymmetryGroup.parse(s[0]).elements().stream().anyMatch(e -> Rotations.angleBetween(e, r) < 1e-3), s[0]);
+            assertTrue(
+                    SymmetryGroup.parse(s[0]).elements().stream().anyMatch(e -> Rotations.angleBetween(e, r) < 1e-3),
+                    s[0]);
         }
         for (String bad : new String[] {"c0", "x4", "d", "c-2"}) {
             UserError e = assertThrows(UserError.class, () -> SymmetryGroup.parse(bad));
@@ -145,8 +150,8 @@ class GeometryTest {
         int n = 12;
         SymmetryGroup c4 = SymmetryGroup.parse("c4");
         // blobs well inside the box: the turned box edge reads outside, where the volume is ~0
-        double[] v = SyntheticSubtomograms.blobs(n, new double[][] {{1, 0, 0}, {0, 2, 1}, {-1, -1, -2}},
-                new double[] {1, 0.7, 0.4}, 0.6);
+        double[] v = SyntheticSubtomograms.blobs(
+                n, new double[][] {{1, 0, 0}, {0, 2, 1}, {-1, -1, -2}}, new double[] {1, 0.7, 0.4}, 0.6);
         double[] s = c4.symmetrize(v, n);
         // a quarter turn about z on the grid is exact (no interpolation)
         double[] turned = VolumeTransform.rotateThenShift(s, n, Rotations.rz(90), new double[3]);

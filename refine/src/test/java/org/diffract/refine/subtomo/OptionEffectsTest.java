@@ -1,25 +1,26 @@
 package org.diffract.refine.subtomo;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.diffract.core.UserError;
+import org.diffract.core.io.H5Writer;
+import org.diffract.core.parallel.LocalCommunicator;
+import org.diffract.core.parallel.WorkerPool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.diffract.core.parallel.WorkerPool;
-
-import org.diffract.core.UserError;
-import org.diffract.core.io.H5Writer;
-import org.diffract.core.parallel.LocalCommunicator;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import java.util.Random;
-
 /** Options that change what the search sees, checked for their documented effect on small volumes. */
 class OptionEffectsTest {
     static final int N = 16;
+
     @TempDir
     Path dir;
 
@@ -92,8 +93,10 @@ class OptionEffectsTest {
         new H5Writer().put("mask", new double[512], 8, 8, 8).write(bad);
         SubtomoOptions o = SubtomoOptions.parse(List.of("--input=x", "--nref=1", "--maskfile=" + bad));
         double[][] vols = {object(1), object(2)};
-        UserError e = assertThrows(UserError.class, () -> new SubtomoRefinement(o, new VolumeStack(Path.of("x"), N, vols),
-                new LocalCommunicator(), 1, null).run());
+        UserError e = assertThrows(
+                UserError.class,
+                () -> new SubtomoRefinement(o, new VolumeStack(Path.of("x"), N, vols), new LocalCommunicator(), 1, null)
+                        .run());
         assertTrue(e.getMessage().contains("mask8.h5") && e.getMessage().contains("16^3"), e.getMessage());
     }
 
@@ -102,13 +105,19 @@ class OptionEffectsTest {
         WorkerPool pool = new WorkerPool(1, "test");
         try {
             // step = 2 * 360 / (2 pi 3) = 38.2 degrees; range = coarse delta / 2 = 45: one step each way, 3^3 rotations
-            ParticleAligner a = aligner(pool, null, "--radius=3", "--precision=2", "--align=rotate_translate_3d:delta=90");
+            ParticleAligner a =
+                    aligner(pool, null, "--radius=3", "--precision=2", "--align=rotate_translate_3d:delta=90");
             assertEquals(27, a.localGridSize());
             // precision 1 halves the step to 19.1 degrees: two steps each way, 5^3 rotations
-            assertEquals(125, aligner(pool, null, "--radius=3", "--precision=1", "--align=rotate_translate_3d:delta=90")
-                    .localGridSize());
+            assertEquals(
+                    125,
+                    aligner(pool, null, "--radius=3", "--precision=1", "--align=rotate_translate_3d:delta=90")
+                            .localGridSize());
             // without a radius --falign's own step 3 over range 6 rules: also 5^3
-            assertEquals(125, aligner(pool, null, "--falign=refine_3d_grid:delta=3:range=6").localGridSize());
+            assertEquals(
+                    125,
+                    aligner(pool, null, "--falign=refine_3d_grid:delta=3:range=6")
+                            .localGridSize());
         } finally {
             pool.close();
         }
@@ -117,28 +126,32 @@ class OptionEffectsTest {
     @Test
     void binaryTreeAlignsBeforeAveragingWhereRandomDoesNot() {
         double[] v = object(7);
-        double[] turned = VolumeTransform.rotateThenShift(v, N, Rotations.axisAngle(0, 0, 1, 90), new double[] {1, 0, 0});
+        double[] turned =
+                VolumeTransform.rotateThenShift(v, N, Rotations.axisAngle(0, 0, 1, 90), new double[] {1, 0, 0});
         List<double[]> two = List.of(v, turned);
         WorkerPool pool = new WorkerPool(1, "test");
         try {
-            ParticleAligner a = aligner(pool, null, "--align=rotate_translate_3d:delta=30:dphi=30", "--falign=none",
-                    "--search=3");
+            ParticleAligner a =
+                    aligner(pool, null, "--align=rotate_translate_3d:delta=30:dphi=30", "--falign=none", "--search=3");
             double[] bt = new ReferenceGenerator(a, N).generate("bt", two, 1, 0, 1)[0];
             double[] random = new ReferenceGenerator(a, N).generate("random", two, 1, 0, 1)[0];
-            double cBt = SyntheticSubtomograms.correlation(bt, v), cRandom = SyntheticSubtomograms.correlation(random, v);
+            double cBt = SyntheticSubtomograms.correlation(bt, v),
+                    cRandom = SyntheticSubtomograms.correlation(random, v);
             assertTrue(cBt > 0.95, "bt average correlates " + cBt + " with the object");
             assertTrue(cRandom < cBt - 0.1, "plain mean " + cRandom + " vs bt " + cBt);
         } finally {
             pool.close();
         }
     }
+
     @Test
     void morePeaksToRefineNeverScoreWorseAndSometimesBetter() {
         Random rng = new Random(11);
         double[] v = object(5);
         List<double[]> parts = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            double[] r = Rotations.axisAngle(rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian(), 20 + 140 * rng.nextDouble());
+            double[] r = Rotations.axisAngle(
+                    rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian(), 20 + 140 * rng.nextDouble());
             parts.add(VolumeTransform.rotateThenShift(v, N, r, new double[3]));
         }
         WorkerPool pool = new WorkerPool(1, "test");
@@ -147,10 +160,16 @@ class OptionEffectsTest {
             double[][] scores = new double[2][parts.size()];
             int[] peaks = {1, 4};
             for (int p = 0; p < 2; p++) {
-                ParticleAligner a = aligner(pool, null, "--align=rotate_translate_3d:delta=60:dphi=60", "--search=1",
-                        "--searchfine=1", "--falign=refine_3d_grid:delta=15:range=30", "--npeakstorefine=" + peaks[p]);
+                ParticleAligner a = aligner(
+                        pool,
+                        null,
+                        "--align=rotate_translate_3d:delta=60:dphi=60",
+                        "--search=1",
+                        "--searchfine=1",
+                        "--falign=refine_3d_grid:delta=15:range=30",
+                        "--npeakstorefine=" + peaks[p]);
                 List<Target>[] t = a.targets(parts);
-                Hit[][] h = a.align(t[0], t[1], new double[][] {v}, d -> { });
+                Hit[][] h = a.align(t[0], t[1], new double[][] {v}, d -> {});
                 for (int i = 0; i < parts.size(); i++) {
                     scores[p][i] = h[i][0].score();
                     sum[p] += scores[p][i];
@@ -188,15 +207,27 @@ class OptionEffectsTest {
         double[] corr = new double[2];
         String[][] keepOpts = {{"--keep=1.0"}, {"--keep=1.0", "--keepsig"}};
         for (int c = 0; c < 2; c++) {
-            List<String> a = new ArrayList<>(List.of("--input=x", "--ref=" + ref, "--iter=1", "--search=1",
-                    "--align=rotate_translate_3d:delta=90:dphi=90", "--falign=none"));
+            List<String> a = new ArrayList<>(List.of(
+                    "--input=x",
+                    "--ref=" + ref,
+                    "--iter=1",
+                    "--search=1",
+                    "--align=rotate_translate_3d:delta=90:dphi=90",
+                    "--falign=none"));
             a.addAll(List.of(keepOpts[c]));
-            SubtomoRefinement.Result r = new SubtomoRefinement(SubtomoOptions.parse(a), new VolumeStack(Path.of("x"), N, vols),
-                    new LocalCommunicator(), 1, null).run();
+            SubtomoRefinement.Result r = new SubtomoRefinement(
+                            SubtomoOptions.parse(a),
+                            new VolumeStack(Path.of("x"), N, vols),
+                            new LocalCommunicator(),
+                            1,
+                            null)
+                    .run();
             boolean[] expect = {true, true, true, true, true, c == 0};
             assertArrayEquals(expect, r.kept(), String.join(" ", keepOpts[c]));
             corr[c] = SyntheticSubtomograms.correlation(r.averages()[0], v);
         }
-        assertTrue(corr[1] > corr[0], "without the noise volume the average is closer to the object: " + corr[1] + " vs " + corr[0]);
+        assertTrue(
+                corr[1] > corr[0],
+                "without the noise volume the average is closer to the object: " + corr[1] + " vs " + corr[0]);
     }
 }

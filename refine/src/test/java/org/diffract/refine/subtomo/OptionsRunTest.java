@@ -1,11 +1,9 @@
 package org.diffract.refine.subtomo;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.diffract.core.io.H5Reader;
@@ -13,36 +11,56 @@ import org.diffract.core.io.H5Writer;
 import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.ArrayList;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The less central options run end to end and do what they say, on a small fast set. */
 class OptionsRunTest {
     static final int N = 16;
+
     @TempDir
     Path dir;
 
     @Test
     void oneReferenceFileCopiedWithMostOptionsOn() throws Exception {
-        SyntheticSubtomograms data = new SyntheticSubtomograms(N, SyntheticSubtomograms.objects(N, 1, 6, 12), 3, 1, 0.5, 30, 4);
+        SyntheticSubtomograms data =
+                new SyntheticSubtomograms(N, SyntheticSubtomograms.objects(N, 1, 6, 12), 3, 1, 0.5, 30, 4);
         Path ref = dir.resolve("ref.h5");
         new H5Writer().put("ref", data.truth[0], N, N, N).write(ref);
         Path out = dir.resolve("run");
-        SubtomoOptions o = SubtomoOptions.parse(List.of("--input=synthetic", "--ref=" + ref, "--nref=2", "--iter=2",
-                "--align=rotate_translate_3d:delta=30:dphi=30", "--falign=none", "--search=2", "--npeakstorefine=2",
-                "--shrink=2", "--savesteps", "--autocenter=xform.centerofmass", "--weighbyscore", "--keep=0.7",
-                "--mask=mask.soft:outer_radius=6:width=1", "--lowpass=filter.lowpass.gauss:cutoff_freq=0.2",
-                "--highpass=filter.highpass.gauss:cutoff_freq=0.02", "--threshold=threshold.clampminmax.nsigma:nsigma=4",
+        SubtomoOptions o = SubtomoOptions.parse(List.of(
+                "--input=synthetic",
+                "--ref=" + ref,
+                "--nref=2",
+                "--iter=2",
+                "--align=rotate_translate_3d:delta=30:dphi=30",
+                "--falign=none",
+                "--search=2",
+                "--npeakstorefine=2",
+                "--shrink=2",
+                "--savesteps",
+                "--autocenter=xform.centerofmass",
+                "--weighbyscore",
+                "--keep=0.7",
+                "--mask=mask.soft:outer_radius=6:width=1",
+                "--lowpass=filter.lowpass.gauss:cutoff_freq=0.2",
+                "--highpass=filter.highpass.gauss:cutoff_freq=0.02",
+                "--threshold=threshold.clampminmax.nsigma:nsigma=4",
                 "--path=" + out));
         SubtomoOutput output = new SubtomoOutput(out, o, N);
         output.writeParameters();
-        SubtomoRefinement.Result r = new SubtomoRefinement(o, new VolumeStack(Path.of("synthetic"), N, data.particles),
-                new LocalCommunicator(), 2, output).run();
+        SubtomoRefinement.Result r = new SubtomoRefinement(
+                        o, new VolumeStack(Path.of("synthetic"), N, data.particles), new LocalCommunicator(), 2, output)
+                .run();
         assertEquals(2, r.averages().length);
         int it = r.iterations();
         for (int k = 0; it >= 1 && k < 2; k++) {
             for (int i = 1; i <= it; i++) {
-                assertTrue(Files.isRegularFile(out.resolve(String.format("class_%02d_%02d.png", k, i))), "--savesteps PNG");
+                assertTrue(
+                        Files.isRegularFile(out.resolve(String.format("class_%02d_%02d.png", k, i))),
+                        "--savesteps PNG");
             }
         }
         // keep 0.7 of a class of 3 keeps ceil(2.1) = 3, of 2 keeps 2, of 1 keeps 1: never fewer than one
@@ -91,8 +109,8 @@ class OptionsRunTest {
         }
         SubtomoOptions o = SubtomoOptions.parse(List.of("--input=x", "--nref=2", "--falign=none"));
         org.diffract.core.parallel.WorkerPool pool = new org.diffract.core.parallel.WorkerPool(1, "test");
-        double[][] refs = new ReferenceGenerator(new ParticleAligner(o, n, null, pool), n)
-                .generate("random", particles, 2, 0, 3);
+        double[][] refs =
+                new ReferenceGenerator(new ParticleAligner(o, n, null, pool), n).generate("random", particles, 2, 0, 3);
         pool.close();
         // two disjoint pairs of the values 0..3: the two means add up to 3
         assertEquals(3, refs[0][0] + refs[1][0], 1e-12);

@@ -1,20 +1,20 @@
 package org.diffract.refine.subtomo;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.diffract.core.UserError;
 import org.diffract.core.io.H5Writer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.nio.file.Files;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The averager, the score, processors, options, the stack reader and the keep rules. */
 class PartsTest {
@@ -28,7 +28,8 @@ class PartsTest {
         // the same object seen with the wedge about z and, turned 90 degrees about y, about x
         double[] r = Rotations.axisAngle(0, 1, 0, 90);
         double[] a = SyntheticSubtomograms.missingWedge(obj, n, 40);
-        double[] b = SyntheticSubtomograms.missingWedge(VolumeTransform.rotateThenShift(obj, n, r, new double[3]), n, 40);
+        double[] b =
+                SyntheticSubtomograms.missingWedge(VolumeTransform.rotateThenShift(obj, n, r, new double[3]), n, 40);
         WedgeAverager avg = new WedgeAverager(n);
         avg.add(a, new Hit(1, Rotations.identity(), new double[3]), 1);
         avg.add(b, new Hit(1, r, new double[3]), 1);
@@ -110,7 +111,8 @@ class PartsTest {
         Processor.parse("--threshold", "threshold.belowtozero:minval=0").apply(t, 2, 1);
         assertArrayEquals(new double[] {0, 0.5, 0, 2, 0, 0, 0, 0}, t);
         assertEquals(null, Processor.parse("--lowpass", "none"));
-        UserError e = assertThrows(UserError.class, () -> Processor.parse("--lowpass", "filter.lowpass.butter:cutoff_freq=0.1"));
+        UserError e = assertThrows(
+                UserError.class, () -> Processor.parse("--lowpass", "filter.lowpass.butter:cutoff_freq=0.1"));
         assertTrue(e.getMessage().startsWith("--lowpass"), e.getMessage());
         e = assertThrows(UserError.class, () -> Processor.parse("--mask", "mask.sharp"));
         assertTrue(e.getMessage().contains("outer_radius"), e.getMessage());
@@ -118,17 +120,31 @@ class PartsTest {
 
     @Test
     void optionsValidateWithOneLineAndRoundTrip() {
-        SubtomoOptions o = SubtomoOptions.parse(List.of("--input=a.h5", "--nref=3", "--keepsig", "--keep=1.5", "--sym=d2",
-                "--ref=x.h5", "--radius=10", "--precision=2"));
+        SubtomoOptions o = SubtomoOptions.parse(List.of(
+                "--input=a.h5",
+                "--nref=3",
+                "--keepsig",
+                "--keep=1.5",
+                "--sym=d2",
+                "--ref=x.h5",
+                "--radius=10",
+                "--precision=2"));
         o.validate();
         assertEquals(2 * 360 / (2 * Math.PI * 10), o.fineStep(), 1e-12);
         SubtomoOptions back = SubtomoOptions.parse(o.toArgs());
         assertEquals(o.values(), back.values());
-        String[][] bad = {{"--input=a.h5"}, {"--input=a.h5", "--nref=2", "--keep=1.5"}, {"--input=a.h5", "--nref=2", "--refgenmethod=kmeans"},
-                {"--input=a.h5", "--nref=2", "--align=rotate_translate_3d:delta=0"}, {"--input=a.h5", "--nref=2", "--shrink=0"},
-                {"--input=a.h5", "--nref=2", "--ref=a.h5,b.h5,c.h5"}, {"--input=a.h5", "--nref=2", "--autocenter=xform.centre"}};
+        String[][] bad = {
+            {"--input=a.h5"},
+            {"--input=a.h5", "--nref=2", "--keep=1.5"},
+            {"--input=a.h5", "--nref=2", "--refgenmethod=kmeans"},
+            {"--input=a.h5", "--nref=2", "--align=rotate_translate_3d:delta=0"},
+            {"--input=a.h5", "--nref=2", "--shrink=0"},
+            {"--input=a.h5", "--nref=2", "--ref=a.h5,b.h5,c.h5"},
+            {"--input=a.h5", "--nref=2", "--autocenter=xform.centre"}
+        };
         for (String[] b : bad) {
-            UserError e = assertThrows(UserError.class, () -> SubtomoOptions.parse(List.of(b)).validate(), String.join(" ", b));
+            UserError e = assertThrows(
+                    UserError.class, () -> SubtomoOptions.parse(List.of(b)).validate(), String.join(" ", b));
             assertTrue(e.getMessage().startsWith("--") || e.getMessage().startsWith("give"), e.getMessage());
             assertEquals(-1, e.getMessage().indexOf('\n'));
         }
@@ -150,7 +166,8 @@ class PartsTest {
         new H5Writer().put("volumes", new double[4 * 5 * 6], 4, 5, 6).write(bad);
         UserError e = assertThrows(UserError.class, () -> VolumeStack.read(bad.toString(), "--input"));
         assertTrue(e.getMessage().contains("bad.h5") && e.getMessage().contains("(N, n, n, n)"), e.getMessage());
-        e = assertThrows(UserError.class, () -> VolumeStack.read(dir.resolve("none.h5").toString(), "--input"));
+        e = assertThrows(
+                UserError.class, () -> VolumeStack.read(dir.resolve("none.h5").toString(), "--input"));
         assertTrue(e.getMessage().contains("none.h5"), e.getMessage());
         double[] nan = new double[2 * 64];
         nan[70] = Double.NaN;
@@ -169,9 +186,14 @@ class PartsTest {
         for (int i = 0; i < 6; i++) {
             best[i] = new Hit(scores[i], Rotations.identity(), new double[3]);
         }
-        assertArrayEquals(new boolean[] {true, true, false, false, false, true}, ClassAssignment.keep(membership, best, 2, 0.5, false));
-        // class 0: mean 0.625, sigma 0.3112; mean - 1.2 sigma = 0.2515 drops 0.1. class 1: mean 0.55, sigma 0.05, keeps both
-        assertArrayEquals(new boolean[] {true, true, true, false, true, true}, ClassAssignment.keep(membership, best, 2, 1.2, true));
+        assertArrayEquals(
+                new boolean[] {true, true, false, false, false, true},
+                ClassAssignment.keep(membership, best, 2, 0.5, false));
+        // class 0: mean 0.625, sigma 0.3112; mean - 1.2 sigma = 0.2515 drops 0.1. class 1: mean 0.55, sigma 0.05, keeps
+        // both
+        assertArrayEquals(
+                new boolean[] {true, true, true, false, true, true},
+                ClassAssignment.keep(membership, best, 2, 1.2, true));
     }
 
     @Test

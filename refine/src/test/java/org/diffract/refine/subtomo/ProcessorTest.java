@@ -1,14 +1,15 @@
 package org.diffract.refine.subtomo;
 
+import java.util.Arrays;
+import java.util.List;
+
+import org.diffract.core.UserError;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.diffract.core.UserError;
-import org.junit.jupiter.api.Test;
-import java.util.Arrays;
-import java.util.List;
 
 /** The EMAN2 processors added beyond the seed's defaults, against values worked out by hand. */
 class ProcessorTest {
@@ -78,7 +79,8 @@ class ProcessorTest {
         assertEquals(Math.exp(-0.5), a[(5 * n + 5) * n + 4], 1e-15); // distance sqrt 2
         // inner_radius 1, exponent 1: 1 up to distance 1, then exp(-(r - 1) / 2)
         double[] b = ones.clone();
-        Processor.parse("--mask", "mask.gaussian:outer_radius=2:inner_radius=1:exponent=1").apply(b, n, 1);
+        Processor.parse("--mask", "mask.gaussian:outer_radius=2:inner_radius=1:exponent=1")
+                .apply(b, n, 1);
         assertEquals(1, b[(5 * n + 4) * n + 4], 1e-15);
         assertEquals(Math.exp(-0.5), b[(6 * n + 4) * n + 4], 1e-15);
         // on a box shrunk by 2 the radius halves in voxels: distance 1 there is 2 full voxels
@@ -92,7 +94,8 @@ class ProcessorTest {
     void clampAndBinaryThresholds() {
         double[] v = {-2, -0.5, 0, 0.3, 1, 4, 0.29999, 7};
         double[] a = v.clone();
-        Processor.parse("--threshold", "threshold.clampminmax:minval=-1:maxval=1").apply(a, 2, 1);
+        Processor.parse("--threshold", "threshold.clampminmax:minval=-1:maxval=1")
+                .apply(a, 2, 1);
         assertArrayEquals(new double[] {-1, -0.5, 0, 0.3, 1, 1, 0.29999, 1}, a);
         double[] b = v.clone();
         Processor.parse("--threshold", "threshold.binary:value=0.3").apply(b, 2, 1);
@@ -101,22 +104,27 @@ class ProcessorTest {
 
     @Test
     void badParametersFailWithOneLine() {
-        String[][] bad = {{"--mask", "mask.gaussian", "outer_radius"}, {"--mask", "mask.gaussian:outer_radius=-1", "outer_radius > 0"},
-                {"--threshold", "threshold.clampminmax:minval=2:maxval=1", "minval <= maxval"},
-                {"--lowpass", "filter.lowpass.tanh:cutoff_abs=0.1:fall_off=0", "fall_off"},
-                {"--lowpass", "filter.lowpass.tanh", "cutoff_pixels"}, {"--threshold", "threshold.binary", "value"}};
+        String[][] bad = {
+            {"--mask", "mask.gaussian", "outer_radius"},
+            {"--mask", "mask.gaussian:outer_radius=-1", "outer_radius > 0"},
+            {"--threshold", "threshold.clampminmax:minval=2:maxval=1", "minval <= maxval"},
+            {"--lowpass", "filter.lowpass.tanh:cutoff_abs=0.1:fall_off=0", "fall_off"},
+            {"--lowpass", "filter.lowpass.tanh", "cutoff_pixels"},
+            {"--threshold", "threshold.binary", "value"}
+        };
         for (String[] b : bad) {
             UserError e = assertThrows(UserError.class, () -> Processor.parse(b[0], b[1]), b[1]);
             assertTrue(e.getMessage().startsWith(b[0]) && e.getMessage().contains(b[2]), e.getMessage());
             assertEquals(-1, e.getMessage().indexOf('\n'));
         }
     }
+
     @Test
     void normalizeMaskTakesMeanAndSigmaFromInsideTheRunsMask() {
         // --mask mask.sharp:outer_radius=1 on a 4^3 box keeps the centre (2, 2, 2) and its six neighbours: with
         // v[i] = i these are 26, 38, 41, 42, 43, 46, 58: mean 42, variance (256 + 16 + 1 + 0 + 1 + 16 + 256) / 7 = 78
-        SubtomoOptions r = SubtomoOptions.parse(List.of("--input=x", "--nref=1",
-                "--normproc=normalize.mask", "--mask=mask.sharp:outer_radius=1"));
+        SubtomoOptions r = SubtomoOptions.parse(
+                List.of("--input=x", "--nref=1", "--normproc=normalize.mask", "--mask=mask.sharp:outer_radius=1"));
         double[] v = new double[64];
         for (int i = 0; i < 64; i++) {
             v[i] = i;
@@ -135,11 +143,14 @@ class ProcessorTest {
         SubtomoRefinement.normalizer(r, 4, file).apply(w, 4, 1);
         assertEquals(1 / Math.sqrt(2 / 3.0), w[43], 1e-12);
         double[] u = {1, 2, 3, 10, 0, 0, 0, 0};
-        Processor.parse("--normproc", "normalize.mask:no_sigma=1").withRegion(new double[] {1, 1, 1, 0, 0, 0, 0, 0})
+        Processor.parse("--normproc", "normalize.mask:no_sigma=1")
+                .withRegion(new double[] {1, 1, 1, 0, 0, 0, 0, 0})
                 .apply(u, 2, 1);
         assertArrayEquals(new double[] {-1, 0, 1, 8, -2, -2, -2, -2}, u, 1e-12);
-        UserError e = assertThrows(UserError.class, () -> SubtomoOptions.parse(List.of("--input=x", "--nref=1",
-                "--normproc=normalize.mask")).validate());
+        UserError e = assertThrows(
+                UserError.class,
+                () -> SubtomoOptions.parse(List.of("--input=x", "--nref=1", "--normproc=normalize.mask"))
+                        .validate());
         assertTrue(e.getMessage().contains("--mask or --maskfile"), e.getMessage());
     }
 }

@@ -1,19 +1,19 @@
 package org.diffract.refine.subtomo;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.diffract.core.parallel.WorkerPool;
 
 import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
+import org.diffract.core.parallel.WorkerPool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The whole refinement on synthetic particles of three distinct objects (random rotations, shifts up to
@@ -27,8 +27,15 @@ class RefinementTest {
     static SubtomoRefinement.Result result;
 
     static SubtomoOptions options(String... extra) {
-        List<String> a = new ArrayList<>(List.of("--input=unused.h5", "--nref=3", "--refgenmethod=hac", "--iter=3",
-                "--shrink=2", "--search=4", "--searchfine=2", "--align=rotate_translate_3d:delta=20:dphi=20",
+        List<String> a = new ArrayList<>(List.of(
+                "--input=unused.h5",
+                "--nref=3",
+                "--refgenmethod=hac",
+                "--iter=3",
+                "--shrink=2",
+                "--search=4",
+                "--searchfine=2",
+                "--align=rotate_translate_3d:delta=20:dphi=20",
                 "--falign=refine_3d_grid:delta=5:range=5"));
         a.addAll(List.of(extra));
         return SubtomoOptions.parse(a);
@@ -86,7 +93,7 @@ class RefinementTest {
             double[] avg = result.averages()[map[c]];
             // the class average sits in its own frame: find it (average = truth rotated by G, shifted)
             List<Target>[] t = aligner.targets(List.of(avg));
-            Hit g = aligner.align(t[0], t[1], new double[][] {data.truth[c]}, d -> { })[0][0];
+            Hit g = aligner.align(t[0], t[1], new double[][] {data.truth[c]}, d -> {})[0][0];
             assertTrue(g.score() > 0.85, "class " + c + ": average vs truth NCC " + g.score());
             double[] aligned = VolumeTransform.align(avg, N, g.rotation(), g.shift());
             double cc = SyntheticSubtomograms.correlation(aligned, data.truth[c]);
@@ -116,10 +123,10 @@ class RefinementTest {
         // both start from the true objects, so only the rank split differs
         VolumeStack few = new VolumeStack(Path.of("synthetic"), N, Arrays.copyOf(data.particles, 5));
         String[] coarse = {"--iter=1", "--align=rotate_translate_3d:delta=30:dphi=30"};
-        List<SubtomoRefinement.Result> two = ThreadCommunicator.run(2,
-                comm -> new SubtomoRefinement(options(coarse), few, comm, 1, null).run(data.truth));
-        SubtomoRefinement.Result one = new SubtomoRefinement(options(coarse), few, new LocalCommunicator(), 2, null)
-                .run(data.truth);
+        List<SubtomoRefinement.Result> two = ThreadCommunicator.run(
+                2, comm -> new SubtomoRefinement(options(coarse), few, comm, 1, null).run(data.truth));
+        SubtomoRefinement.Result one =
+                new SubtomoRefinement(options(coarse), few, new LocalCommunicator(), 2, null).run(data.truth);
         for (SubtomoRefinement.Result r : two) {
             assertArrayEquals(one.membership(), r.membership());
             for (int k = 0; k < 3; k++) {
@@ -135,9 +142,10 @@ class RefinementTest {
     void hacSplitOverTwoRanksMakesTheSameReferences() throws Exception {
         VolumeStack few = new VolumeStack(Path.of("synthetic"), N, Arrays.copyOf(data.particles, 6));
         String[] quick = {"--iter=1", "--align=rotate_translate_3d:delta=30:dphi=30", "--falign=none"};
-        List<SubtomoRefinement.Result> two = ThreadCommunicator.run(2,
-                comm -> new SubtomoRefinement(options(quick), few, comm, 1, null).run());
-        SubtomoRefinement.Result one = new SubtomoRefinement(options(quick), few, new LocalCommunicator(), 1, null).run();
+        List<SubtomoRefinement.Result> two =
+                ThreadCommunicator.run(2, comm -> new SubtomoRefinement(options(quick), few, comm, 1, null).run());
+        SubtomoRefinement.Result one =
+                new SubtomoRefinement(options(quick), few, new LocalCommunicator(), 1, null).run();
         for (SubtomoRefinement.Result r : two) {
             assertArrayEquals(one.membership(), r.membership());
             for (int k = 0; k < 3; k++) {

@@ -1,12 +1,12 @@
 package org.diffract.refine.subtomo;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bench counts the coarse search's FFTs as the bound says: per orientation, one for the reference and one per particle. */
 class SubtomoBenchTest {

@@ -1,18 +1,17 @@
 package org.diffract.refine.subtomo;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.diffract.core.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import org.diffract.core.UserError;
-import org.diffract.core.stage.Stage;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import java.util.List;
 
 /** The refine-subtomo stage as the launcher sees it, with the config template the launcher packages. */
 class SubtomoStageTest {
@@ -53,8 +52,18 @@ class SubtomoStageTest {
         assertEquals(0, s.iterationsDone(out));
         SubtomoOptions o = SubtomoOptions.parse(List.of("--input=x", "--nref=1"));
         Hit h = new Hit(0.5, Rotations.identity(), new double[3]);
-        SubtomoCheckpoint.write(out, o, 2, new long[] {7}, new SubtomoCheckpoint.State(2, false, new double[][] {new double[8]},
-                new Hit[][] {{h}}, List.of(new int[] {0}, new int[] {0}), new double[] {1.5, 2.5}));
+        SubtomoCheckpoint.write(
+                out,
+                o,
+                2,
+                new long[] {7},
+                new SubtomoCheckpoint.State(
+                        2,
+                        false,
+                        new double[][] {new double[8]},
+                        new Hit[][] {{h}},
+                        List.of(new int[] {0}, new int[] {0}),
+                        new double[] {1.5, 2.5}));
         assertEquals(2, s.iterationsDone(out));
         assertArrayEquals(new double[] {1.5, 2.5}, s.iterationSeconds(out));
     }

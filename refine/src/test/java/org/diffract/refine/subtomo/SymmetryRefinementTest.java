@@ -1,14 +1,14 @@
 package org.diffract.refine.subtomo;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.List;
-import org.diffract.core.parallel.WorkerPool;
 
 import org.diffract.core.parallel.LocalCommunicator;
+import org.diffract.core.parallel.WorkerPool;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A c4 object: --sym c4 searches a quarter of the orientations, finds each particle's rotation up to the group and returns a c4 average. */
 class SymmetryRefinementTest {
@@ -32,9 +32,17 @@ class SymmetryRefinementTest {
 
     @Test
     void c4ObjectIsRefinedInTheAsymmetricUnit() {
-        SyntheticSubtomograms data = new SyntheticSubtomograms(N, new SyntheticSubtomograms.Blobs[] {c4Object()}, 5, 2, 0.5, 30, 17);
-        SubtomoOptions o = SubtomoOptions.parse(List.of("--input=synthetic", "--nref=1", "--iter=1", "--sym=c4", "--shrink=2",
-                "--search=4", "--align=rotate_translate_3d:delta=20:dphi=20", "--falign=refine_3d_grid:delta=5:range=5"));
+        SyntheticSubtomograms data =
+                new SyntheticSubtomograms(N, new SyntheticSubtomograms.Blobs[] {c4Object()}, 5, 2, 0.5, 30, 17);
+        SubtomoOptions o = SubtomoOptions.parse(List.of(
+                "--input=synthetic",
+                "--nref=1",
+                "--iter=1",
+                "--sym=c4",
+                "--shrink=2",
+                "--search=4",
+                "--align=rotate_translate_3d:delta=20:dphi=20",
+                "--falign=refine_3d_grid:delta=5:range=5"));
         WorkerPool pool = new WorkerPool(1, "test");
         int reduced = new ParticleAligner(o, N, null, pool).orientations().size();
         o.breaksym = true;
@@ -44,20 +52,23 @@ class SymmetryRefinementTest {
         assertTrue(all / (double) reduced > 3.2 && all / (double) reduced <= 4, all + " vs " + reduced);
         o.breaksym = false;
 
-        SubtomoRefinement.Result r = new SubtomoRefinement(o, new VolumeStack(Path.of("synthetic"), N, data.particles),
-                new LocalCommunicator(), 2, null).run(data.truth);
+        SubtomoRefinement.Result r = new SubtomoRefinement(
+                        o, new VolumeStack(Path.of("synthetic"), N, data.particles), new LocalCommunicator(), 2, null)
+                .run(data.truth);
         SymmetryGroup c4 = SymmetryGroup.parse("c4");
         for (int i = 0; i < data.particles.length; i++) {
             double err = 180;
             for (double[] g : c4.elements()) {
-                err = Math.min(err, Rotations.angleBetween(Rotations.multiply(r.best()[i].rotation(), g), data.rotation[i]));
+                err = Math.min(
+                        err, Rotations.angleBetween(Rotations.multiply(r.best()[i].rotation(), g), data.rotation[i]));
             }
             assertTrue(err < 20, "particle " + i + ": rotation error up to c4 " + err);
         }
         double[] avg = r.averages()[0];
         double[] turned = VolumeTransform.rotateThenShift(avg, N, Rotations.rz(90), new double[3]);
         assertTrue(SyntheticSubtomograms.correlation(avg, turned) > 0.999, "average is c4-symmetric");
-        assertTrue(SyntheticSubtomograms.correlation(avg, data.truth[0]) > 0.9,
+        assertTrue(
+                SyntheticSubtomograms.correlation(avg, data.truth[0]) > 0.9,
                 "average vs truth " + SyntheticSubtomograms.correlation(avg, data.truth[0]));
     }
 }

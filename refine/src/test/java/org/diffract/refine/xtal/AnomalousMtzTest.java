@@ -1,8 +1,5 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -14,6 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Anomalous merging keeps Bijvoet mates apart and writes them as cctbx does (K/M columns) for gemmi to read;
  * the .hkl keeps CrystFEL's form; mtz_labels names the columns as prime or cxi.merge; intensities <= 0
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AnomalousMtzTest {
     @TempDir
     static Path dir;
+
     static StreamSimulator sim;
     static Path stream;
 
@@ -88,10 +89,16 @@ class AnomalousMtzTest {
         for (int i = 2; i < lines.length; i++) {
             String[] f = lines[i].split(" ");
             int u = index.find(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]));
-            assertEquals(r.sums().intensity(u), Double.parseDouble(f[3]), 1e-4 * Math.abs(r.sums().intensity(u)) + 1e-3);
+            assertEquals(
+                    r.sums().intensity(u),
+                    Double.parseDouble(f[3]),
+                    1e-4 * Math.abs(r.sums().intensity(u)) + 1e-3);
             int m = index.mate(u);
             if (m >= 0 && r.sums().intensity(m) > 0) {
-                assertEquals(r.sums().intensity(m), Double.parseDouble(f[5]), 1e-4 * r.sums().intensity(m) + 1e-3);
+                assertEquals(
+                        r.sums().intensity(m),
+                        Double.parseDouble(f[5]),
+                        1e-4 * r.sums().intensity(m) + 1e-3);
                 checked++;
             } else if (m < 0) {
                 assertEquals("nan", f[5], "centric " + lines[i]);
@@ -118,12 +125,16 @@ class AnomalousMtzTest {
         run("prime", "[main]\nanomalous = True\nmtz_labels = IOBS");
         run("cxi", "[main]\nmtz_labels = Iobs");
         run("primemean", "[main]\nmtz_labels = IOBS");
-        String out = Python.require("gemmi").run("""
+        String out = Python.require("gemmi")
+                .run(
+                        """
                 import sys, gemmi
                 for f in sys.argv[1:]:
                     print(' '.join(c.label + ':' + c.type for c in gemmi.read_mtz_file(f).columns))
-                """, dir.resolve("out-prime/merged.mtz").toString(), dir.resolve("out-cxi/merged.mtz").toString(),
-                dir.resolve("out-primemean/merged.mtz").toString());
+                """,
+                        dir.resolve("out-prime/merged.mtz").toString(),
+                        dir.resolve("out-cxi/merged.mtz").toString(),
+                        dir.resolve("out-primemean/merged.mtz").toString());
         String[] lines = out.split("\n");
         assertEquals("H:H K:H L:H IOBS(+):K SIGIOBS(+):M IOBS(-):K SIGIOBS(-):M", lines[0]);
         assertEquals("H:H K:H L:H Iobs:J SIGIobs:Q IMEAN:J SIGIMEAN:Q", lines[1]);
@@ -144,9 +155,16 @@ class AnomalousMtzTest {
             }
         }
         assertTrue(negative >= 10, negative + " merged intensities <= 0 in the simulation");
-        assertEquals(observed, CrystfelHkl.read(dir.resolve("out-neg/merged.hkl")).size());
-        assertEquals(observed - negative, MtzFile.read(dir.resolve("out-neg/merged.mtz")).reflections().size());
+        assertEquals(
+                observed, CrystfelHkl.read(dir.resolve("out-neg/merged.hkl")).size());
+        assertEquals(
+                observed - negative,
+                MtzFile.read(dir.resolve("out-neg/merged.mtz")).reflections().size());
         run("negkept", "[main]\ninclude_negatives = True");
-        assertEquals(observed, MtzFile.read(dir.resolve("out-negkept/merged.mtz")).reflections().size());
+        assertEquals(
+                observed,
+                MtzFile.read(dir.resolve("out-negkept/merged.mtz"))
+                        .reflections()
+                        .size());
     }
 }

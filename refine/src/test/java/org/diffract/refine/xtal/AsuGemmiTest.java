@@ -1,14 +1,13 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.diffract.core.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Our asymmetric-unit representatives are the ones gemmi (CCP4 conventions) picks, for every Laue class. */
 class AsuGemmiTest {
@@ -17,9 +16,32 @@ class AsuGemmiTest {
 
     @Test
     void representativesMatchGemmiForEveryLaueClass() throws Exception {
-        String[] groups = {"P 1", "P -1", "C 1 2 1", "P 1 21 1", "P 21 21 21", "C 2 2 21", "I 4", "P 43 21 2",
-                "P -4 m 2", "P -4 2 m", "P 3", "R 3", "P 31 2 1", "P 31 1 2", "P 3 m 1", "P 3 1 m", "R 3 2", "P 6",
-                "P 61 2 2", "P -6 2 m", "P 2 3", "I 21 3", "P 43 3 2", "F m -3 m"};
+        String[] groups = {
+            "P 1",
+            "P -1",
+            "C 1 2 1",
+            "P 1 21 1",
+            "P 21 21 21",
+            "C 2 2 21",
+            "I 4",
+            "P 43 21 2",
+            "P -4 m 2",
+            "P -4 2 m",
+            "P 3",
+            "R 3",
+            "P 31 2 1",
+            "P 31 1 2",
+            "P 3 m 1",
+            "P 3 1 m",
+            "R 3 2",
+            "P 6",
+            "P 61 2 2",
+            "P -6 2 m",
+            "P 2 3",
+            "I 21 3",
+            "P 43 3 2",
+            "F m -3 m"
+        };
         StringBuilder sb = new StringBuilder();
         int[] rep = new int[3];
         int n = 0;
@@ -33,8 +55,20 @@ class AsuGemmiTest {
                             continue;
                         }
                         asu.map(h, k, l, rep);
-                        sb.append(sg.number()).append(' ').append(h).append(' ').append(k).append(' ').append(l)
-                                .append(' ').append(rep[0]).append(' ').append(rep[1]).append(' ').append(rep[2]).append('\n');
+                        sb.append(sg.number())
+                                .append(' ')
+                                .append(h)
+                                .append(' ')
+                                .append(k)
+                                .append(' ')
+                                .append(l)
+                                .append(' ')
+                                .append(rep[0])
+                                .append(' ')
+                                .append(rep[1])
+                                .append(' ')
+                                .append(rep[2])
+                                .append('\n');
                         n++;
                     }
                 }
@@ -66,8 +100,23 @@ class AsuGemmiTest {
     /** The I(+)/I(-) decision is CCP4's: gemmi's ISYM is odd for I(+), even for I(-); centric counts as I(+). */
     @Test
     void bijvoetSignMatchesGemmisIsym() throws Exception {
-        String[] groups = {"P 1", "P 1 21 1", "P 21 21 21", "P 43 21 2", "P 4", "P -4 2 m", "P 31 2 1", "P 3 1 2",
-                "R 3", "P 61", "P 6 m m", "P 21 3", "F 4 3 2", "P -1", "P 4/m m m"};
+        String[] groups = {
+            "P 1",
+            "P 1 21 1",
+            "P 21 21 21",
+            "P 43 21 2",
+            "P 4",
+            "P -4 2 m",
+            "P 31 2 1",
+            "P 3 1 2",
+            "R 3",
+            "P 61",
+            "P 6 m m",
+            "P 21 3",
+            "F 4 3 2",
+            "P -1",
+            "P 4/m m m"
+        };
         int count = 0;
         StringBuilder sb = new StringBuilder();
         int[] rep = new int[3];
@@ -83,8 +132,18 @@ class AsuGemmiTest {
                         boolean minus = asu.map(h, k, l, rep);
                         count++;
                         boolean centric = asu.isCentric(h, k, l);
-                        sb.append(sg.number()).append(' ').append(h).append(' ').append(k).append(' ').append(l)
-                                .append(' ').append(minus ? 1 : 0).append(' ').append(centric ? 1 : 0).append('\n');
+                        sb.append(sg.number())
+                                .append(' ')
+                                .append(h)
+                                .append(' ')
+                                .append(k)
+                                .append(' ')
+                                .append(l)
+                                .append(' ')
+                                .append(minus ? 1 : 0)
+                                .append(' ')
+                                .append(centric ? 1 : 0)
+                                .append('\n');
                     }
                 }
             }

@@ -1,17 +1,17 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Per-crystal B is bounded: a fit beyond b_max, or a scale that runs away from the B-free one, rejects the
@@ -23,6 +23,7 @@ import java.util.Locale;
 class BoundedBTest {
     @TempDir
     static Path dir;
+
     static StreamSimulator sim;
     static Path clean, planted, truth;
 
@@ -63,7 +64,9 @@ class BoundedBTest {
         assertEquals(Verdict.B_BOUNDS, fitOf(2.5, 150, bounds).verdict(0.25));
         assertEquals(Verdict.B_BOUNDS, fitOf(2.5, -120, bounds).verdict(0.25));
         // B = 60 is inside b_max but moves G from the B-free scale by more than a factor 1.5
-        assertEquals(Verdict.SCALE_DRIFT, fitOf(2.5, 60, new CrystalScaler.Bounds(100, 1.5)).verdict(0.25));
+        assertEquals(
+                Verdict.SCALE_DRIFT,
+                fitOf(2.5, 60, new CrystalScaler.Bounds(100, 1.5)).verdict(0.25));
         // without b_factor no B is fitted at all
         assertEquals(0, fitOf(2.5, 60, null).b(), 0);
     }
@@ -80,12 +83,20 @@ class BoundedBTest {
     void plantedCrystalIsRejectedAndDoesNotMoveCcHalf() throws Exception {
         StringBuilder report = new StringBuilder();
         for (Mode mode : Mode.values()) {
-            double without = run(mode.word() + "-clean", clean, mode, "").overall().cc12();
+            double without =
+                    run(mode.word() + "-clean", clean, mode, "").overall().cc12();
             XtalRun.Result with = run(mode.word() + "-planted", planted, mode, "");
             // the same crystal merged without the bounds: what broke CC1/2 before
-            XtalRun.Result unbounded = run(mode.word() + "-unbounded", planted, mode, "b_max = 1e9\nscale_drift_max = 1e9\n");
-            report.append(String.format(Locale.ROOT, "%s: CC1/2 without %.4f, with %.4f (%s), unbounded %.4f (%s)%n",
-                    mode, without, with.overall().cc12(), with.tally().summary(), unbounded.overall().cc12(),
+            XtalRun.Result unbounded =
+                    run(mode.word() + "-unbounded", planted, mode, "b_max = 1e9\nscale_drift_max = 1e9\n");
+            report.append(String.format(
+                    Locale.ROOT,
+                    "%s: CC1/2 without %.4f, with %.4f (%s), unbounded %.4f (%s)%n",
+                    mode,
+                    without,
+                    with.overall().cc12(),
+                    with.tally().summary(),
+                    unbounded.overall().cc12(),
                     unbounded.tally().summary()));
             assertTrue(Math.abs(with.overall().cc12() - without) <= 0.01, report.toString());
             assertTrue(Math.abs(unbounded.overall().cc12() - without) > 0.01, report.toString());

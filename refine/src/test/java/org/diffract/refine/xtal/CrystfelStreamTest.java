@@ -1,9 +1,5 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +8,10 @@ import java.util.List;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CrystfelStreamTest {
     @TempDir
@@ -100,7 +100,7 @@ class CrystfelStreamTest {
         Path f = dir.resolve("cut.stream");
         String text = ONE_CRYSTAL.substring(0, ONE_CRYSTAL.indexOf("End of reflections"));
         Files.writeString(f, text);
-        UserError e = assertThrows(UserError.class, () -> CrystfelStream.read(f, c -> { }));
+        UserError e = assertThrows(UserError.class, () -> CrystfelStream.read(f, c -> {}));
         assertTrue(e.getMessage().startsWith(f + " line "), e.getMessage());
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));
@@ -110,17 +110,21 @@ class CrystfelStreamTest {
     void notAStreamAndMissingFileAreUserErrors() throws Exception {
         Path f = dir.resolve("x.stream");
         Files.writeString(f, "hello\n");
-        assertTrue(assertThrows(UserError.class, () -> CrystfelStream.read(f, c -> { })).getMessage()
+        assertTrue(assertThrows(UserError.class, () -> CrystfelStream.read(f, c -> {}))
+                .getMessage()
                 .contains("not a CrystFEL stream"));
-        assertTrue(assertThrows(UserError.class, () -> CrystfelStream.read(dir.resolve("none.stream"), c -> { }))
-                .getMessage().contains("no such stream file"));
+        assertTrue(assertThrows(UserError.class, () -> CrystfelStream.read(dir.resolve("none.stream"), c -> {}))
+                .getMessage()
+                .contains("no such stream file"));
         Path bad = dir.resolve("bad.stream");
         Files.writeString(bad, ONE_CRYSTAL.replace("1234.50", "12x4.50"));
-        assertTrue(assertThrows(UserError.class, () -> CrystfelStream.read(bad, c -> { })).getMessage()
+        assertTrue(assertThrows(UserError.class, () -> CrystfelStream.read(bad, c -> {}))
+                .getMessage()
                 .contains("'12x4.50' is not a number"));
         Path nan = dir.resolve("nan.stream");
         Files.writeString(nan, ONE_CRYSTAL.replace("1234.50", "nan"));
-        assertTrue(assertThrows(UserError.class, () -> CrystfelStream.read(nan, c -> { })).getMessage()
+        assertTrue(assertThrows(UserError.class, () -> CrystfelStream.read(nan, c -> {}))
+                .getMessage()
                 .startsWith(nan + " line 24: reflection with a non-finite intensity"));
     }
 }

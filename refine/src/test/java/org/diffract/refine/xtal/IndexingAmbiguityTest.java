@@ -1,10 +1,8 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +10,9 @@ import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Merohedral indexing ambiguities: the settings each group has, and crystals planted in an alternative
@@ -24,11 +24,26 @@ class IndexingAmbiguityTest {
 
     @Test
     void settingsPerGroupAreTheTextbookTwinLaws() {
-        Map<String, Integer> expected = Map.ofEntries(Map.entry("P 43", 2), Map.entry("I 4", 2), Map.entry("P 4 2 2", 1),
-                Map.entry("P 43 21 2", 1), Map.entry("P 31", 4), Map.entry("P -3", 4), Map.entry("P 31 2 1", 2),
-                Map.entry("P 31 1 2", 2), Map.entry("P 3 m 1", 2), Map.entry("R 3", 2), Map.entry("R 3 2", 1),
-                Map.entry("P 61", 2), Map.entry("P 61 2 2", 1), Map.entry("P 2 3", 2), Map.entry("I 21 3", 2),
-                Map.entry("P 43 3 2", 1), Map.entry("P 21 21 21", 1), Map.entry("C 1 2 1", 1), Map.entry("P 1", 1));
+        Map<String, Integer> expected = Map.ofEntries(
+                Map.entry("P 43", 2),
+                Map.entry("I 4", 2),
+                Map.entry("P 4 2 2", 1),
+                Map.entry("P 43 21 2", 1),
+                Map.entry("P 31", 4),
+                Map.entry("P -3", 4),
+                Map.entry("P 31 2 1", 2),
+                Map.entry("P 31 1 2", 2),
+                Map.entry("P 3 m 1", 2),
+                Map.entry("R 3", 2),
+                Map.entry("R 3 2", 1),
+                Map.entry("P 61", 2),
+                Map.entry("P 61 2 2", 1),
+                Map.entry("P 2 3", 2),
+                Map.entry("I 21 3", 2),
+                Map.entry("P 43 3 2", 1),
+                Map.entry("P 21 21 21", 1),
+                Map.entry("C 1 2 1", 1),
+                Map.entry("P 1", 1));
         for (Map.Entry<String, Integer> e : expected.entrySet()) {
             assertEquals(e.getValue(), new IndexingAmbiguity(SpaceGroups.find(e.getKey())).size(), e.getKey());
         }
@@ -48,7 +63,8 @@ class IndexingAmbiguityTest {
     }
 
     /** Simulated stills of spaceGroup with every third crystal in an alternative setting (cycling). */
-    private StreamSimulator simulate(String spaceGroup, UnitCell cell, IndexingAmbiguity amb, Path stream) throws Exception {
+    private StreamSimulator simulate(String spaceGroup, UnitCell cell, IndexingAmbiguity amb, Path stream)
+            throws Exception {
         StreamSimulator sim = new StreamSimulator();
         sim.spaceGroup = spaceGroup;
         sim.cell = cell;
@@ -94,18 +110,21 @@ class IndexingAmbiguityTest {
         StreamSimulator sim = simulate(group, cell, amb, stream);
         Path truth = XtalTestData.truthHkl(dir.resolve("truth.hkl"), sim);
         // against the reference
-        XtalSettings ref = XtalSettings.read(XtalTestData.config(dir, "ref", sim, stream, truth.toString(), ""), Mode.MERGE);
+        XtalSettings ref =
+                XtalSettings.read(XtalTestData.config(dir, "ref", sim, stream, truth.toString(), ""), Mode.MERGE);
         double ccRef = XtalTestData.ccWithTruth(new XtalRun(ref, new LocalCommunicator(), 1).run(), sim);
         checkRecovered(sim, amb, ref);
         // without one: Brehm-Diederichs, on two ranks to show the selection and the result do not depend on them
         XtalSettings bd = XtalSettings.read(XtalTestData.config(dir, "bd", sim, stream, "None", ""), Mode.MERGE);
-        List<Double> cc = ThreadCommunicator.run(2, comm -> XtalTestData.ccWithTruth(new XtalRun(bd, comm, 1).run(), sim));
+        List<Double> cc =
+                ThreadCommunicator.run(2, comm -> XtalTestData.ccWithTruth(new XtalRun(bd, comm, 1).run(), sim));
         checkRecovered(sim, amb, bd);
         // and left alone, the planted crystals spoil the merge
-        XtalSettings off = XtalSettings.read(XtalTestData.config(dir, "off", sim, stream, "None",
-                "[indexing_ambiguity]\nmode = none"), Mode.MERGE);
+        XtalSettings off = XtalSettings.read(
+                XtalTestData.config(dir, "off", sim, stream, "None", "[indexing_ambiguity]\nmode = none"), Mode.MERGE);
         double ccOff = XtalTestData.ccWithTruth(new XtalRun(off, new LocalCommunicator(), 1).run(), sim);
-        System.out.printf("%s: CC with truth %.4f against the reference, %.4f by Brehm-Diederichs, %.4f unresolved%n",
+        System.out.printf(
+                "%s: CC with truth %.4f against the reference, %.4f by Brehm-Diederichs, %.4f unresolved%n",
                 group, ccRef, cc.get(0), ccOff);
         assertTrue(cc.get(0) > ccOff + 0.05, group + ": resolved " + cc.get(0) + " vs unresolved " + ccOff);
     }

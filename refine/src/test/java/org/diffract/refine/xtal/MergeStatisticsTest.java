@@ -1,10 +1,10 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class MergeStatisticsTest {
     /**
@@ -35,14 +35,16 @@ class MergeStatisticsTest {
         assertEquals(1 / Math.sqrt(2), s.sigma(0), 1e-12);
         assertEquals(20, s.intensity(1), 1e-12);
         assertEquals(20, s.halfIntensity(1, 1), 1e-12);
-        List<MergeStatistics.Shell> shells = MergeStatistics.compute(index, s, new double[] {11, 20, 32, 1, 1, 1, 1, 1, 1},
-                1);
+        List<MergeStatistics.Shell> shells =
+                MergeStatistics.compute(index, s, new double[] {11, 20, 32, 1, 1, 1, 1, 1, 1}, 1);
         MergeStatistics.Shell all = shells.get(1);
         assertEquals(index.size(), all.possible());
         assertEquals(3, all.observed());
         assertEquals(3.0 / index.size(), all.completeness(), 1e-12);
         assertEquals(7.0 / 3, all.multiplicity(), 1e-12);
-        double meanIsig = (11 / (1 / Math.sqrt(2)) + 20 / (1 / Math.sqrt(1 / 4.0 + 1 / 4.0 + 1 / 4.0)) + 32 / (1 / Math.sqrt(2))) / 3;
+        double meanIsig =
+                (11 / (1 / Math.sqrt(2)) + 20 / (1 / Math.sqrt(1 / 4.0 + 1 / 4.0 + 1 / 4.0)) + 32 / (1 / Math.sqrt(2)))
+                        / 3;
         assertEquals(meanIsig, all.meanIOverSigma(), 1e-9);
         assertEquals(pearson(new double[] {10, 20, 30}, new double[] {12, 20, 34}), all.cc12(), 1e-12);
         assertEquals(6 / (0.5 * 126) / Math.sqrt(2), all.rsplit(), 1e-12);
@@ -68,7 +70,8 @@ class MergeStatisticsTest {
 
     @Test
     void shellsSplitThePossibleReflectionsEvenly() {
-        HklIndex index = new HklIndex(new Asu(SpaceGroups.find("P 21 21 21")), new UnitCell(30, 40, 50, 90, 90, 90), 3, 50);
+        HklIndex index =
+                new HklIndex(new Asu(SpaceGroups.find("P 21 21 21")), new UnitCell(30, 40, 50, 90, 90, 90), 3, 50);
         MergeSums s = new MergeSums(index.size());
         List<MergeStatistics.Shell> shells = MergeStatistics.compute(index, s, null, 5);
         assertEquals(6, shells.size());

@@ -1,10 +1,5 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,9 +11,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class MergeTest {
     @TempDir
     static Path dir;
+
     static StreamSimulator sim;
     static Path stream;
 
@@ -68,7 +69,8 @@ class MergeTest {
             nm[u] = 1;
         }
         CrystfelHkl.write(ref, "4/mmm", new Reflections(h, k, l, sim.truth, sig, nm));
-        XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "ref", sim, stream, ref.toString(), "b_factor = True"));
+        XtalSettings s =
+                XtalSettings.read(XtalTestData.config(dir, "ref", sim, stream, ref.toString(), "b_factor = True"));
         XtalRun.Result r = new XtalRun(s, new LocalCommunicator(), 1).run();
         assertTrue(r.overall().ccIso() >= 0.99, "CCiso " + r.overall().ccIso());
         assertEquals(r.overall().ccIso(), XtalTestData.ccWithTruth(r, sim), 1e-9);
@@ -88,7 +90,8 @@ class MergeTest {
             l[u] = sim.truthIndex.l(u);
             sig[u] = 1;
         }
-        MtzFile.write(ref, new Reflections(h, k, l, sim.truth, sig, nm), sim.cell, SpaceGroups.find(sim.spaceGroup), 1.3);
+        MtzFile.write(
+                ref, new Reflections(h, k, l, sim.truth, sig, nm), sim.cell, SpaceGroups.find(sim.spaceGroup), 1.3);
         XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "mtzref", sim, stream, ref.toString(), ""));
         XtalRun.Result r = new XtalRun(s, new LocalCommunicator(), 1).run();
         assertTrue(r.overall().ccIso() >= 0.99, "CCiso " + r.overall().ccIso());
@@ -98,7 +101,8 @@ class MergeTest {
     void unknownConfigKeyIsRefusedWithASuggestion() throws Exception {
         Path cfg = XtalTestData.config(dir, "typo", sim, stream, "None", "uc_tolerence = 3");
         UserError e = assertThrows(UserError.class, () -> XtalSettings.read(cfg));
-        assertTrue(e.getMessage().contains("uc_tolerence") && e.getMessage().contains("did you mean 'uc_tolerance'"),
+        assertTrue(
+                e.getMessage().contains("uc_tolerence") && e.getMessage().contains("did you mean 'uc_tolerance'"),
                 e.getMessage());
     }
 
@@ -106,7 +110,8 @@ class MergeTest {
     void twoRanksGiveTheSameMergeAsOne() throws Exception {
         XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "ranks", sim, stream, "None", ""));
         XtalRun.Result one = new XtalRun(s, new LocalCommunicator(), 1).run();
-        List<double[]> two = ThreadCommunicator.run(2, comm -> new XtalRun(s, comm, 1).run().sums().intensities());
+        List<double[]> two = ThreadCommunicator.run(
+                2, comm -> new XtalRun(s, comm, 1).run().sums().intensities());
         assertArrayEquals(one.sums().intensities(), two.get(0), 1e-6 * 2000);
         assertArrayEquals(two.get(0), two.get(1), 0);
     }
@@ -114,10 +119,11 @@ class MergeTest {
     @Test
     void unknownSpaceGroupIsOneLineConfigError() throws Exception {
         Path cfg = XtalTestData.config(dir, "badsg", sim, stream, "None", "");
-        Files.writeString(cfg, Files.readString(cfg).replace("target_space_group = P 43 21 2",
-                "target_space_group = P 43 21 3"));
+        Files.writeString(
+                cfg, Files.readString(cfg).replace("target_space_group = P 43 21 2", "target_space_group = P 43 21 3"));
         UserError e = assertThrows(UserError.class, () -> XtalSettings.read(cfg));
-        assertTrue(e.getMessage().startsWith("badsg.ini: [main] target_space_group: unknown space group 'P 43 21 3'"),
+        assertTrue(
+                e.getMessage().startsWith("badsg.ini: [main] target_space_group: unknown space group 'P 43 21 3'"),
                 e.getMessage());
     }
 }

@@ -1,25 +1,29 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.diffract.core.Python;
 import org.diffract.core.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MtzFileTest {
     @TempDir
     Path dir;
 
     private static Reflections sample() {
-        return new Reflections(new int[] {1, 0, 3, 2}, new int[] {2, 0, 1, 2}, new int[] {3, 4, 0, 2},
-                new double[] {123.25, 4567.5, Double.NaN, -12.5}, new double[] {1.5, 20.25, Double.NaN, 3.0},
+        return new Reflections(
+                new int[] {1, 0, 3, 2},
+                new int[] {2, 0, 1, 2},
+                new int[] {3, 4, 0, 2},
+                new double[] {123.25, 4567.5, Double.NaN, -12.5},
+                new double[] {1.5, 20.25, Double.NaN, 3.0},
                 new int[] {3, 4, 0, 1});
     }
 

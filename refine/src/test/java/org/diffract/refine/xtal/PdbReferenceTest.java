@@ -1,9 +1,5 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,6 +9,10 @@ import org.diffract.core.parallel.LocalCommunicator;
 import org.diffract.core.parallel.ThreadCommunicator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A reference computed from atoms (model = file.pdb): |F|^2 against gemmi's structure-factor calculation
@@ -25,7 +25,8 @@ class PdbReferenceTest {
 
     private void matchesGemmi(String group, UnitCell cell) throws Exception {
         Path file = dir.resolve("model.pdb");
-        Files.writeString(file, SmallStructure.pdb(group, cell.a(), cell.b(), cell.c(), cell.alpha(), cell.beta(), cell.gamma()));
+        Files.writeString(
+                file, SmallStructure.pdb(group, cell.a(), cell.b(), cell.c(), cell.alpha(), cell.beta(), cell.gamma()));
         PdbModel model = PdbModel.read(file);
         assertEquals(10, model.size());
         assertEquals("ZN", model.element()[9]);
@@ -37,7 +38,12 @@ class PdbReferenceTest {
         double[] ours = StructureFactors.intensities(PdbModel.read(file), index, new LocalCommunicator(), 2);
         StringBuilder hkl = new StringBuilder();
         for (int u = 0; u < index.size(); u++) {
-            hkl.append(index.h(u)).append(' ').append(index.k(u)).append(' ').append(index.l(u)).append('\n');
+            hkl.append(index.h(u))
+                    .append(' ')
+                    .append(index.k(u))
+                    .append(' ')
+                    .append(index.l(u))
+                    .append('\n');
         }
         Path list = dir.resolve("hkl.txt");
         Files.writeString(list, hkl.toString());
@@ -62,7 +68,8 @@ class PdbReferenceTest {
         }
         assertTrue(worst < 1e-5, group + ": largest |F|^2 difference " + worst + " of the mean");
         // the same on two ranks sharing the reflections
-        double[] two = ThreadCommunicator.run(2, comm -> StructureFactors.intensities(PdbModel.read(file), index, comm, 1))
+        double[] two = ThreadCommunicator.run(
+                        2, comm -> StructureFactors.intensities(PdbModel.read(file), index, comm, 1))
                 .get(1);
         for (int u = 0; u < v.length; u++) {
             assertEquals(ours[u], two[u], 1e-9 * mean);
@@ -100,7 +107,12 @@ class PdbReferenceTest {
         HklIndex truthIndex = sim.truthIndexFor();
         StringBuilder hkl = new StringBuilder();
         for (int u = 0; u < truthIndex.size(); u++) {
-            hkl.append(truthIndex.h(u)).append(' ').append(truthIndex.k(u)).append(' ').append(truthIndex.l(u)).append('\n');
+            hkl.append(truthIndex.h(u))
+                    .append(' ')
+                    .append(truthIndex.k(u))
+                    .append(' ')
+                    .append(truthIndex.l(u))
+                    .append('\n');
         }
         Path list = dir.resolve("truth-hkl.txt");
         Files.writeString(list, hkl.toString());
@@ -119,17 +131,22 @@ class PdbReferenceTest {
             sim.presetTruth[u] = 20 * Double.parseDouble(v[u]) + 1;
         }
         Path stream = sim.write(dir.resolve("pdb.stream"));
-        XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "pdb", sim, stream, file.toString(), ""), Mode.MERGE);
+        XtalSettings s =
+                XtalSettings.read(XtalTestData.config(dir, "pdb", sim, stream, file.toString(), ""), Mode.MERGE);
         XtalRun.Result r = new XtalRun(s, new LocalCommunicator(), 1).run();
-        assertTrue(r.overall().ccIso() > 0.99, "CCiso against the PDB model " + r.overall().ccIso());
+        assertTrue(
+                r.overall().ccIso() > 0.99,
+                "CCiso against the PDB model " + r.overall().ccIso());
         assertEquals(30, r.tally().merged());
 
         // a model in another space group is refused in one line
         Path other = dir.resolve("other.pdb");
         Files.writeString(other, SmallStructure.pdb("P 1 21 1", 21, 25, 29, 90, 90, 90));
-        XtalSettings bad = XtalSettings.read(XtalTestData.config(dir, "bad", sim, stream, other.toString(), ""), Mode.MERGE);
+        XtalSettings bad =
+                XtalSettings.read(XtalTestData.config(dir, "bad", sim, stream, other.toString(), ""), Mode.MERGE);
         UserError e = assertThrows(UserError.class, () -> new XtalRun(bad, new LocalCommunicator(), 1).run());
-        assertTrue(e.getMessage().startsWith("other.pdb: CRYST1 space group P 1 21 1 (No. 4) is not the target"),
+        assertTrue(
+                e.getMessage().startsWith("other.pdb: CRYST1 space group P 1 21 1 (No. 4) is not the target"),
                 e.getMessage());
     }
 }

@@ -1,8 +1,5 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,9 +10,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class PostrefineTest {
     @TempDir
     static Path dir;
+
     static StreamSimulator sim;
     static Path stream;
 
@@ -35,7 +36,8 @@ class PostrefineTest {
     void postRefinementImprovesCorrelationOverPlainMerging() throws Exception {
         XtalSettings plain = XtalSettings.read(XtalTestData.config(dir, "plain", sim, stream, "None", ""), Mode.MERGE);
         double ccMerge = XtalTestData.ccWithTruth(new XtalRun(plain, new LocalCommunicator(), 1).run(), sim);
-        XtalSettings post = XtalSettings.read(XtalTestData.config(dir, "post", sim, stream, "None", ""), Mode.POSTREFINE);
+        XtalSettings post =
+                XtalSettings.read(XtalTestData.config(dir, "post", sim, stream, "None", ""), Mode.POSTREFINE);
         XtalRun.Result r = new XtalRun(post, new LocalCommunicator(), 2).run();
         double ccPost = XtalTestData.ccWithTruth(r, sim);
         assertTrue(ccPost > ccMerge + 0.02, "post-refined CC " + ccPost + " vs merged " + ccMerge);
@@ -51,8 +53,8 @@ class PostrefineTest {
         Files.writeString(cfg, Files.readString(cfg).replace("n_postref_cycle = 3", "n_postref_cycle = 1"));
         XtalSettings s = XtalSettings.read(cfg, Mode.POSTREFINE);
         double one = XtalTestData.ccWithTruth(new XtalRun(s, new LocalCommunicator(), 1).run(), sim);
-        List<Double> two = ThreadCommunicator.run(2, comm -> XtalTestData.ccWithTruth(new XtalRun(s, comm, 1).run(),
-                sim));
+        List<Double> two =
+                ThreadCommunicator.run(2, comm -> XtalTestData.ccWithTruth(new XtalRun(s, comm, 1).run(), sim));
         assertEquals(one, two.get(0), 1e-6);
         assertEquals(two.get(0), two.get(1), 0);
     }

@@ -1,14 +1,14 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Post-refinement of single crystals against the true intensities recovers the simulated parameters. */
 class PostrefinerTest {
@@ -28,7 +28,11 @@ class PostrefinerTest {
         sim.polarised = false;
         Path stream = sim.write(dir.resolve("one.stream"));
         XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "pr", sim, stream, "None", ""), Mode.POSTREFINE);
-        HklIndex index = new HklIndex(new Asu(s.spaceGroup()), s.targetCell(), s.merge().dMin(), s.merge().dMax());
+        HklIndex index = new HklIndex(
+                new Asu(s.spaceGroup()),
+                s.targetCell(),
+                s.merge().dMin(),
+                s.merge().dMax());
         double[] truth = new double[index.size()];
         for (int u = 0; u < truth.length; u++) {
             int t = sim.truthIndex.find(index.h(u), index.k(u), index.l(u));
@@ -49,8 +53,10 @@ class PostrefinerTest {
             // the refined rotation undoes the orientation error written to the stream
             double errBefore = Math.hypot(sim.errorX[i], sim.errorY[i]);
             double errAfter = Math.hypot(sim.errorX[i] + p[CrystalModel.ROT_X], sim.errorY[i] + p[CrystalModel.ROT_Y]);
-            assertTrue(errAfter < 0.25 * errBefore, "orientation error " + Math.toDegrees(errBefore) + " -> "
-                    + Math.toDegrees(errAfter) + " deg, crystal " + i);
+            assertTrue(
+                    errAfter < 0.25 * errBefore,
+                    "orientation error " + Math.toDegrees(errBefore) + " -> " + Math.toDegrees(errAfter)
+                            + " deg, crystal " + i);
             assertEquals(40, p[CrystalModel.CELL], 0.2, "a of crystal " + i);
             assertEquals(60, p[CrystalModel.CELL + 1], 0.3, "c of crystal " + i);
         }

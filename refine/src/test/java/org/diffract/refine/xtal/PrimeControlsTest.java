@@ -1,14 +1,9 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.diffract.core.UserError;
@@ -16,12 +11,18 @@ import org.diffract.core.parallel.LocalCommunicator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** prime's controls: frame_accept_min_cc, uc_tolerance in percent of all six parameters, the per-step filters. */
 class PrimeControlsTest {
     @TempDir
     static Path dir;
+
     static StreamSimulator sim;
     static Path stream, truth;
 
@@ -51,7 +52,8 @@ class PrimeControlsTest {
 
     @Test
     void frameAcceptMinCcRejectsUnrelatedCrystalsByDefault() throws Exception {
-        XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "cc", sim, stream, truth.toString(), ""), Mode.MERGE);
+        XtalSettings s =
+                XtalSettings.read(XtalTestData.config(dir, "cc", sim, stream, truth.toString(), ""), Mode.MERGE);
         assertEquals(0.25, s.scaling().frameAcceptMinCc(), 0);
         new XtalRun(s, new LocalCommunicator(), 1).run();
         List<String> v = verdicts(s);
@@ -62,11 +64,13 @@ class PrimeControlsTest {
         long good = v.subList(0, 40).stream().filter("accepted"::equals).count();
         assertTrue(good >= 36, good + " of the 40 stills of the truth merged: " + v);
         // cxi.merge's min_corr is the same threshold under its own name; at its 0.1 unrelated crystals get in
-        XtalSettings low = XtalSettings.read(XtalTestData.config(dir, "mincorr", sim, stream, truth.toString(),
-                "min_corr = 0.1"), Mode.MERGE);
+        XtalSettings low = XtalSettings.read(
+                XtalTestData.config(dir, "mincorr", sim, stream, truth.toString(), "min_corr = 0.1"), Mode.MERGE);
         assertEquals(0.1, low.scaling().frameAcceptMinCc(), 0);
         new XtalRun(low, new LocalCommunicator(), 1).run();
-        long unrelatedIn = verdicts(low).subList(40, 44).stream().filter("accepted"::equals).count();
+        long unrelatedIn = verdicts(low).subList(40, 44).stream()
+                .filter("accepted"::equals)
+                .count();
         System.out.println("min_corr 0.1 merged " + unrelatedIn + " of 4 unrelated crystals");
         assertTrue(unrelatedIn > 0, "at 0.1 no unrelated crystal got in, so the 0.25 default is not what rejects them");
         Path both = XtalTestData.config(dir, "both", sim, stream, "None", "min_corr = 0.1\nframe_accept_min_cc = 0.3");
@@ -84,10 +88,12 @@ class PrimeControlsTest {
         // explicit degrees: angles within 2 deg, edges still by percent
         assertFalse(new UnitCell(52, 60, 70, 90, 104.9, 90).isWithin(target, 5, 2));
         assertTrue(new UnitCell(52, 60, 70, 90, 101.9, 90).isWithin(target, 5, 2));
-        XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "deg", sim, stream, "None", "uc_tolerance_deg = 2"));
+        XtalSettings s =
+                XtalSettings.read(XtalTestData.config(dir, "deg", sim, stream, "None", "uc_tolerance_deg = 2"));
         assertEquals(2, s.target().ucToleranceDeg(), 0);
         assertTrue(Double.isNaN(XtalSettings.read(XtalTestData.config(dir, "nodeg", sim, stream, "None", ""))
-                .target().ucToleranceDeg()));
+                .target()
+                .ucToleranceDeg()));
     }
 
     @Test
@@ -120,7 +126,8 @@ class PrimeControlsTest {
     /** Which observations a step uses: its resolution, I/sigma and partiality cuts, checked one by one. */
     @Test
     void activeObservationsFollowTheStepFilters() throws Exception {
-        XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "active", sim, stream, "None", ""), Mode.POSTREFINE);
+        XtalSettings s =
+                XtalSettings.read(XtalTestData.config(dir, "active", sim, stream, "None", ""), Mode.POSTREFINE);
         HklIndex index = new HklIndex(new Asu(s.spaceGroup()), s.targetCell(), 3.0, 30);
         List<Crystal> crystals = new ArrayList<>();
         CrystfelStream.read(stream, i -> i == 0, crystals::add);
@@ -145,14 +152,22 @@ class PrimeControlsTest {
     /** A [postref_allparams] cell tolerance no refined cell can meet undoes every geometry step. */
     @Test
     void allParamsCellToleranceUndoesCellSteps() throws Exception {
-        XtalSettings free = XtalSettings.read(XtalTestData.config(dir, "free", sim, stream, "None",
-                "[main]\nn_postref_cycle = 1"), Mode.POSTREFINE);
-        XtalSettings tight = XtalSettings.read(XtalTestData.config(dir, "tight", sim, stream, "None",
-                "[main]\nn_postref_cycle = 1\n[postref_allparams]\nuc_tolerance = 0.0001"), Mode.POSTREFINE);
+        XtalSettings free = XtalSettings.read(
+                XtalTestData.config(dir, "free", sim, stream, "None", "[main]\nn_postref_cycle = 1"), Mode.POSTREFINE);
+        XtalSettings tight = XtalSettings.read(
+                XtalTestData.config(
+                        dir,
+                        "tight",
+                        sim,
+                        stream,
+                        "None",
+                        "[main]\nn_postref_cycle = 1\n[postref_allparams]\nuc_tolerance = 0.0001"),
+                Mode.POSTREFINE);
         new XtalRun(free, new LocalCommunicator(), 2).run();
         new XtalRun(tight, new LocalCommunicator(), 2).run();
         int moved = 0, kept = 0;
-        List<String> a = Files.readAllLines(free.output("_crystals.txt")), b = Files.readAllLines(tight.output("_crystals.txt"));
+        List<String> a = Files.readAllLines(free.output("_crystals.txt")),
+                b = Files.readAllLines(tight.output("_crystals.txt"));
         for (int i = 2; i < 42; i++) {
             String[] fa = a.get(i).trim().split("\\s+"), fb = b.get(i).trim().split("\\s+");
             // columns: index verdict G B rs rot_x rot_y cc_bef cc_aft n_obs a b c ...

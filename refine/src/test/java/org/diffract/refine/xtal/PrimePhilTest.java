@@ -1,10 +1,5 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,6 +7,11 @@ import org.diffract.core.UserError;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A prime params.phil runs as prime would read it, or fails in one line naming every key we cannot honour. */
 class PrimePhilTest {
@@ -164,8 +164,14 @@ class PrimePhilTest {
         assertEquals(new UnitCell(79.1, 79.1, 38.4, 90, 90, 90), s.targetCell());
         assertEquals(96, s.spaceGroup().number());
         assertEquals(2.1, s.merge().dMin(), 0);
-        assertEquals(new Filters(0.1, 99, 1.5, 0.1, Double.NaN), new Filters(s.scale().dMin(), s.scale().dMax(),
-                s.scale().sigmaMin(), s.scale().partialityMin(), Double.NaN));
+        assertEquals(
+                new Filters(0.1, 99, 1.5, 0.1, Double.NaN),
+                new Filters(
+                        s.scale().dMin(),
+                        s.scale().dMax(),
+                        s.scale().sigmaMin(),
+                        s.scale().partialityMin(),
+                        Double.NaN));
         assertEquals(20, s.output().nBins());
         assertEquals(0.25, s.scaling().frameAcceptMinCc(), 0);
         assertTrue(s.scaling().bFactor(), "flag_apply_b_by_frame = True");
@@ -209,18 +215,24 @@ class PrimePhilTest {
     @Test
     void unsupportedKeysFailInOneLineNamingEach() throws Exception {
         Path phil = dir.resolve("bad.phil");
-        Files.writeString(phil, FULL.replace("partiality_model = Lorentzian", "partiality_model = Voigt")
-                .replace("flag_monte_carlo = False", "flag_monte_carlo = True")
-                .replace("data = run.stream", "data = pickles")
-                .replace("frame_accept_min_cc = 0.25", "frame_acept_min_cc = 0.25")
-                .replace("icering {\n  flag_on = False", "icering {\n  flag_on = True"));
+        Files.writeString(
+                phil,
+                FULL.replace("partiality_model = Lorentzian", "partiality_model = Voigt")
+                        .replace("flag_monte_carlo = False", "flag_monte_carlo = True")
+                        .replace("data = run.stream", "data = pickles")
+                        .replace("frame_accept_min_cc = 0.25", "frame_acept_min_cc = 0.25")
+                        .replace("icering {\n  flag_on = False", "icering {\n  flag_on = True"));
         UserError e = assertThrows(UserError.class, () -> XtalSettings.read(phil, Mode.POSTREFINE));
         String m = e.getMessage();
         assertFalse(m.contains("\n"), m);
         assertTrue(m.startsWith("bad.phil: unsupported prime settings: "), m);
-        for (String part : new String[] {"partiality_model = Voigt", "flag_monte_carlo = True",
-                "data = pickles (a folder of prime integration pickles", "frame_acept_min_cc (not a prime key; did you "
-                + "mean frame_accept_min_cc?)", "icering.flag_on = True"}) {
+        for (String part : new String[] {
+            "partiality_model = Voigt",
+            "flag_monte_carlo = True",
+            "data = pickles (a folder of prime integration pickles",
+            "frame_acept_min_cc (not a prime key; did you " + "mean frame_accept_min_cc?)",
+            "icering.flag_on = True"
+        }) {
             assertTrue(m.contains(part), "'" + part + "' missing from: " + m);
         }
     }

@@ -1,11 +1,5 @@
 package org.diffract.refine.xtal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,6 +10,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * What a run checks and leaves behind besides the merged data: the target cell's metric, the per-crystal
  * table (HDF5 read by h5py, and text), prime's per-cycle MTZ files, and the polarisation correction.
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RunOutputsTest {
     @TempDir
     static Path dir;
+
     static StreamSimulator sim;
     static Path stream;
 
@@ -39,17 +40,27 @@ class RunOutputsTest {
 
     @Test
     void targetCellMustFitTheSpaceGroupsMetric() throws Exception {
-        String[][] bad = {{"40 41 60 90 90 120", "P 31 2 1", "a = b, alpha = beta = 90, gamma = 120"},
-                {"40 40 60 90 90 90", "P 31 2 1", "gamma = 120"}, {"40 41 60 90 90 90", "P 43 21 2", "a = b"},
-                {"40 40 41 90 90 90", "P 21 3", "a = b = c"}, {"40 50 60 92 90 90", "P 21 21 21", "all angles 90"},
-                {"40 50 60 90 100 95", "C 1 2 1", "alpha = gamma = 90"}};
+        String[][] bad = {
+            {"40 41 60 90 90 120", "P 31 2 1", "a = b, alpha = beta = 90, gamma = 120"},
+            {"40 40 60 90 90 90", "P 31 2 1", "gamma = 120"},
+            {"40 41 60 90 90 90", "P 43 21 2", "a = b"},
+            {"40 40 41 90 90 90", "P 21 3", "a = b = c"},
+            {"40 50 60 92 90 90", "P 21 21 21", "all angles 90"},
+            {"40 50 60 90 100 95", "C 1 2 1", "alpha = gamma = 90"}
+        };
         for (String[] b : bad) {
             Path cfg = XtalTestData.config(dir, "metric", sim, stream, "None", "");
-            Files.writeString(cfg, Files.readString(cfg).replaceFirst("target_unit_cell = .*", "target_unit_cell = " + b[0])
-                    .replaceFirst("target_space_group = .*", "target_space_group = " + b[1]));
+            Files.writeString(
+                    cfg,
+                    Files.readString(cfg)
+                            .replaceFirst("target_unit_cell = .*", "target_unit_cell = " + b[0])
+                            .replaceFirst("target_space_group = .*", "target_space_group = " + b[1]));
             UserError e = assertThrows(UserError.class, () -> XtalSettings.read(cfg), b[0] + " " + b[1]);
-            assertTrue(e.getMessage().startsWith("metric.ini: [main] target_unit_cell ") && e.getMessage().contains(b[2])
-                    && !e.getMessage().contains("\n"), e.getMessage());
+            assertTrue(
+                    e.getMessage().startsWith("metric.ini: [main] target_unit_cell ")
+                            && e.getMessage().contains(b[2])
+                            && !e.getMessage().contains("\n"),
+                    e.getMessage());
         }
         // within cctbx's tolerance (1 %, 1 degree) and in the right system: accepted
         assertNull(new UnitCell(40, 40.3, 60, 90, 90, 120.5).metricProblem(SpaceGroups.find("P 31 2 1")));
@@ -59,11 +70,15 @@ class RunOutputsTest {
 
     @Test
     void perCrystalTableAndCycleFiles() throws Exception {
-        XtalSettings s = XtalSettings.read(XtalTestData.config(dir, "table", sim, stream, "None",
-                "[main]\nsave_cycles = True\nn_postref_cycle = 2"), Mode.POSTREFINE);
+        XtalSettings s = XtalSettings.read(
+                XtalTestData.config(
+                        dir, "table", sim, stream, "None", "[main]\nsave_cycles = True\nn_postref_cycle = 2"),
+                Mode.POSTREFINE);
         XtalRun.Result r = new XtalRun(s, new LocalCommunicator(), 2).run();
         assertEquals(30, r.tally().merged());
-        String out = Python.require("h5py", "numpy", "gemmi").run("""
+        String out = Python.require("h5py", "numpy", "gemmi")
+                .run(
+                        """
                 import sys, h5py, numpy, gemmi
                 f = h5py.File(sys.argv[1], 'r')
                 print(' '.join(sorted(f.keys())))
@@ -77,12 +92,17 @@ class RunOutputsTest {
                 print(v[30], v[31], f['image'][30].decode() if isinstance(f['image'][30], bytes) else f['image'][30])
                 for name in sys.argv[3:]:
                     print(name.split('/')[-1], gemmi.read_mtz_file(name).nreflections > 100)
-                """, s.output("_crystals.h5").toString(), joined(sim.trueG),
-                s.outputFile("mean_scaled_merge.mtz").toString(), s.outputFile("postref_cycle_1_merge.mtz").toString(),
-                s.outputFile("postref_cycle_2_merge.mtz").toString());
+                """,
+                        s.output("_crystals.h5").toString(),
+                        joined(sim.trueG),
+                        s.outputFile("mean_scaled_merge.mtz").toString(),
+                        s.outputFile("postref_cycle_1_merge.mtz").toString(),
+                        s.outputFile("postref_cycle_2_merge.mtz").toString());
         String[] lines = out.split("\n");
-        assertEquals("B G accepted cc_after cc_before cell event image index n_observations reindex rot_x rot_y rs "
-                + "stream_cell verdict", lines[0]);
+        assertEquals(
+                "B G accepted cc_after cc_before cell event image index n_observations reindex rot_x rot_y rs "
+                        + "stream_cell verdict",
+                lines[0]);
         assertEquals("32 30 2 (32, 6) uint8", lines[1]);
         String[] stats = lines[2].split(" ");
         assertTrue(Double.parseDouble(stats[0]) > 0.95, "refined G against the simulated scale: " + lines[2]);
@@ -94,7 +114,9 @@ class RunOutputsTest {
         assertEquals("postref_cycle_2_merge.mtz True", lines[6]);
         assertFalse(Files.exists(s.outputFile("postref_cycle_3_merge.mtz")));
         // the text table holds the same rows
-        long rows = Files.readAllLines(s.output("_crystals.txt")).stream().filter(l -> !l.startsWith("#")).count();
+        long rows = Files.readAllLines(s.output("_crystals.txt")).stream()
+                .filter(l -> !l.startsWith("#"))
+                .count();
         assertEquals(32, rows);
     }
 
@@ -125,8 +147,9 @@ class RunOutputsTest {
         pol.dMin = 2.5;
         Path polStream = pol.write(dir.resolve("pol.stream"));
         XtalSettings on = XtalSettings.read(XtalTestData.config(dir, "pol", pol, polStream, "None", ""), Mode.MERGE);
-        XtalSettings off = XtalSettings.read(XtalTestData.config(dir, "nopol", pol, polStream, "None",
-                "[main]\nflag_LP_correction = False"), Mode.MERGE);
+        XtalSettings off = XtalSettings.read(
+                XtalTestData.config(dir, "nopol", pol, polStream, "None", "[main]\nflag_LP_correction = False"),
+                Mode.MERGE);
         double ccOn = XtalTestData.ccWithTruth(new XtalRun(on, new LocalCommunicator(), 1).run(), pol);
         double ccOff = XtalTestData.ccWithTruth(new XtalRun(off, new LocalCommunicator(), 1).run(), pol);
         System.out.printf("polarisation: CC with truth corrected %.5f, uncorrected %.5f%n", ccOn, ccOff);

@@ -31,9 +31,11 @@ public final class StreamSimulator {
     public boolean full = false;
     /** true reflecting-range radius and the one written to the stream (1/A) */
     public double rsTrue = 0.003;
+
     public double rsReported = 0.003;
     /** rms error of the orientation written to the stream, degrees about x and y */
     public double orientationErrorDeg = 0;
+
     public double gMin = 0.5, gMax = 2.0, bMin = -4, bMax = 4;
     public int wrongCellCrystals = 0;
     /**
@@ -45,6 +47,7 @@ public final class StreamSimulator {
     public int randomIntensityCrystals = 0;
     /** a crystal (stream index, -1: none) whose B factor is plantedB instead of a random one in [bMin, bMax] */
     public int plantedCrystal = -1;
+
     public double plantedB = 0;
     /**
      * Per crystal (stream index), null or a lattice symmetry R (direct space, row-major) the "indexer" reports
@@ -69,6 +72,7 @@ public final class StreamSimulator {
 
     /** The true intensities on the index of the given settings (NaN outside the simulated range). */
     public double[] truth;
+
     public HklIndex truthIndex;
 
     /** The index the truth is laid out on (anomalous when anomalousSignal > 0). */
@@ -102,8 +106,10 @@ public final class StreamSimulator {
                     + "----- End unit cell -----\n");
             for (int n = 0; n < total; n++) {
                 boolean wrongCell = n >= crystals + randomIntensityCrystals;
-                UnitCell c = wrongCell ? new UnitCell(cell.a() * 1.3, cell.b() * 1.3, cell.c(), cell.alpha(), cell.beta(),
-                        cell.gamma()) : cell;
+                UnitCell c = wrongCell
+                        ? new UnitCell(
+                                cell.a() * 1.3, cell.b() * 1.3, cell.c(), cell.alpha(), cell.beta(), cell.gamma())
+                        : cell;
                 chunk(w, n, c, rng, n >= crystals);
             }
         }
@@ -118,9 +124,10 @@ public final class StreamSimulator {
         c /= norm;
         d /= norm;
         return MatrixUtils.createRealMatrix(new double[][] {
-                {a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)},
-                {2 * (b * c + a * d), a * a - b * b + c * c - d * d, 2 * (c * d - a * b)},
-                {2 * (b * d - a * c), 2 * (c * d + a * b), a * a - b * b - c * c + d * d}});
+            {a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)},
+            {2 * (b * c + a * d), a * a - b * b + c * c - d * d, 2 * (c * d - a * b)},
+            {2 * (b * d - a * c), 2 * (c * d + a * b), a * a - b * b - c * c + d * d}
+        });
     }
 
     /**
@@ -152,13 +159,13 @@ public final class StreamSimulator {
     }
 
     static RealMatrix rotX(double t) {
-        return MatrixUtils.createRealMatrix(new double[][] {{1, 0, 0}, {0, Math.cos(t), -Math.sin(t)},
-                {0, Math.sin(t), Math.cos(t)}});
+        return MatrixUtils.createRealMatrix(
+                new double[][] {{1, 0, 0}, {0, Math.cos(t), -Math.sin(t)}, {0, Math.sin(t), Math.cos(t)}});
     }
 
     static RealMatrix rotY(double t) {
-        return MatrixUtils.createRealMatrix(new double[][] {{Math.cos(t), 0, Math.sin(t)}, {0, 1, 0},
-                {-Math.sin(t), 0, Math.cos(t)}});
+        return MatrixUtils.createRealMatrix(
+                new double[][] {{Math.cos(t), 0, Math.sin(t)}, {0, 1, 0}, {-Math.sin(t), 0, Math.cos(t)}});
     }
 
     private void chunk(BufferedWriter w, int n, UnitCell c, RandomGenerator rng, boolean wrong) throws IOException {
@@ -174,8 +181,8 @@ public final class StreamSimulator {
         int[] op = reindexOps != null ? reindexOps[n] : null;
         if (op != null) {
             // A' = A (R^T)^-1, so that A' h'^T = A h^T for h' = h R
-            RealMatrix rt = MatrixUtils.createRealMatrix(new double[][] {{op[0], op[3], op[6]}, {op[1], op[4], op[7]},
-                    {op[2], op[5], op[8]}});
+            RealMatrix rt = MatrixUtils.createRealMatrix(
+                    new double[][] {{op[0], op[3], op[6]}, {op[1], op[4], op[7]}, {op[2], op[5], op[8]}});
             reported = reported.multiply(MatrixUtils.inverse(rt));
         }
         trueG[n] = g;
@@ -212,17 +219,31 @@ public final class StreamSimulator {
                         }
                         itrue = truth[u];
                     }
-                    double p = full ? 1 : gaussianProfile ? Math.exp(-rh * rh / (2 * 0.25 * rsTrue * rsTrue))
-                            : rsTrue * rsTrue / (2 * rh * rh + rsTrue * rsTrue);
-                    double mean = g * Math.exp(-2 * b * s2 / 4) * p * itrue * (polarised ? polarisation(sx, sy, sz, k) : 1);
+                    double p = full
+                            ? 1
+                            : gaussianProfile
+                                    ? Math.exp(-rh * rh / (2 * 0.25 * rsTrue * rsTrue))
+                                    : rsTrue * rsTrue / (2 * rh * rh + rsTrue * rsTrue);
+                    double mean =
+                            g * Math.exp(-2 * b * s2 / 4) * p * itrue * (polarised ? polarisation(sx, sy, sz, k) : 1);
                     double counts = poisson(rng, mean + background);
                     double obs = counts - background;
                     double sigma = Math.sqrt(Math.max(counts, 1) + background);
                     int hw = op == null ? h : h * op[0] + kk * op[3] + l * op[6];
                     int kw = op == null ? kk : h * op[1] + kk * op[4] + l * op[7];
                     int lw = op == null ? l : h * op[2] + kk * op[5] + l * op[8];
-                    refl.append(String.format(Locale.ROOT, "%4d %4d %4d %10.2f %10.2f %10.2f %10.2f %6.1f %6.1f p0%n",
-                            hw, kw, lw, obs, sigma, counts, background, 100.0 + count % 50, 200.0 + count / 50));
+                    refl.append(String.format(
+                            Locale.ROOT,
+                            "%4d %4d %4d %10.2f %10.2f %10.2f %10.2f %6.1f %6.1f p0%n",
+                            hw,
+                            kw,
+                            lw,
+                            obs,
+                            sigma,
+                            counts,
+                            background,
+                            100.0 + count % 50,
+                            200.0 + count / 50));
                     count++;
                 }
             }
@@ -232,16 +253,30 @@ public final class StreamSimulator {
         w.write("Image filename: sim/frame" + n + ".h5\nEvent: //" + n + "\nImage serial number: " + (n + 1) + "\n");
         w.write("hit = 1\nindexed_by = simulation\n");
         w.write(String.format(Locale.ROOT, "photon_energy_eV = %.6f%n", CrystfelStream.HC_EV_A / wavelength));
-        w.write("beam_divergence = 0.00e+00 rad\nbeam_bandwidth = 1.00e-08 (fraction)\naverage_camera_length = 0.100 m\n");
+        w.write(
+                "beam_divergence = 0.00e+00 rad\nbeam_bandwidth = 1.00e-08 (fraction)\naverage_camera_length = 0.100 m\n");
         w.write("num_peaks = 2\nPeaks from peak search\n  fs/px   ss/px (1/d)/nm^-1   Intensity  Panel\n");
-        w.write("  10.00   20.00       1.00      100.00   p0\n  30.00   40.00       2.00      200.00   p0\nEnd of peak list\n");
+        w.write(
+                "  10.00   20.00       1.00      100.00   p0\n  30.00   40.00       2.00      200.00   p0\nEnd of peak list\n");
         w.write("--- Begin crystal\n");
-        w.write(String.format(Locale.ROOT, "Cell parameters %.5f %.5f %.5f nm, %.5f %.5f %.5f deg%n", c.a() / 10,
-                c.b() / 10, c.c() / 10, c.alpha(), c.beta(), c.gamma()));
+        w.write(String.format(
+                Locale.ROOT,
+                "Cell parameters %.5f %.5f %.5f nm, %.5f %.5f %.5f deg%n",
+                c.a() / 10,
+                c.b() / 10,
+                c.c() / 10,
+                c.alpha(),
+                c.beta(),
+                c.gamma()));
         String[] names = {"astar", "bstar", "cstar"};
         for (int col = 0; col < 3; col++) {
-            w.write(String.format(Locale.ROOT, "%s = %+.7f %+.7f %+.7f nm^-1%n", names[col], r[0][col] * 10,
-                    r[1][col] * 10, r[2][col] * 10));
+            w.write(String.format(
+                    Locale.ROOT,
+                    "%s = %+.7f %+.7f %+.7f nm^-1%n",
+                    names[col],
+                    r[0][col] * 10,
+                    r[1][col] * 10,
+                    r[2][col] * 10));
         }
         w.write("lattice_type = tetragonal\ncentering = P\nunique_axis = c\n");
         w.write(String.format(Locale.ROOT, "profile_radius = %.5f nm^-1%n", rsReported * 10));

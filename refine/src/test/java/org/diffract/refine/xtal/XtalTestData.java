@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Config files for merge tests around a simulated stream. */
 final class XtalTestData {
-    private XtalTestData() {
-    }
+    private XtalTestData() {}
 
     static Path config(Path dir, String name, StreamSimulator sim, Path stream, String model, String extra)
             throws IOException {
@@ -30,8 +29,19 @@ final class XtalTestData {
                 partiality_min = 0.1
                 n_bins = 5
                 %s
-                """.formatted(stream.toAbsolutePath(), model, c.a(), c.b(), c.c(), c.alpha(), c.beta(), c.gamma(),
-                sim.spaceGroup, name, sim.dMin, extra);
+                """.formatted(
+                        stream.toAbsolutePath(),
+                        model,
+                        c.a(),
+                        c.b(),
+                        c.c(),
+                        c.alpha(),
+                        c.beta(),
+                        c.gamma(),
+                        sim.spaceGroup,
+                        name,
+                        sim.dMin,
+                        extra);
         Path f = dir.resolve(name + ".ini");
         Files.writeString(f, text);
         return f;
@@ -49,7 +59,8 @@ final class XtalTestData {
             sig[u] = 1;
             nm[u] = 1;
         }
-        CrystfelHkl.write(file, SpaceGroups.find(sim.spaceGroup).crystfelLaue(), new Reflections(h, k, l, sim.truth, sig, nm));
+        CrystfelHkl.write(
+                file, SpaceGroups.find(sim.spaceGroup).crystfelLaue(), new Reflections(h, k, l, sim.truth, sig, nm));
         return file;
     }
 
@@ -59,7 +70,8 @@ final class XtalTestData {
         double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
         for (int u = 0; u < r.index().size(); u++) {
             double m = r.sums().intensity(u);
-            int t = sim.truthIndex.find(r.index().h(u), r.index().k(u), r.index().l(u));
+            int t = sim.truthIndex.find(
+                    r.index().h(u), r.index().k(u), r.index().l(u));
             if (!Double.isFinite(m) || t < 0) {
                 continue;
             }
