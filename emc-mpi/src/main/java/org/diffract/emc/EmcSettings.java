@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.diffract.core.UserError;
 import org.diffract.core.config.IniConfig;
+import org.diffract.core.geometry.DetectorGeometry;
 
 /**
  * An EMC run as a config file describes it, in Dragonfly / spipy merge.emc terms. Sections:
@@ -36,7 +37,8 @@ public record EmcSettings(
         String patternsDataset,
         Path detectorFile,
         Path maskFile,
-        DetectorSpec detectorSpec,
+        /** Experiment geometry from [parameters], for making a detector when no detector file is given. */
+        DetectorGeometry.Params detectorSpec,
         String selection,
         Path startModelFile,
         Path outputFolder,
@@ -45,19 +47,6 @@ public record EmcSettings(
 
     /** One photons file of a run; {@code denseDataset} names dense HDF5 frames, null for sparse photons. */
     public record PhotonsSource(Path file, String denseDataset) {}
-
-    /** Experiment geometry from [parameters], for making a detector when no detector file is given. */
-    public record DetectorSpec(
-            double detdMm,
-            double lambdaA,
-            int nx,
-            int ny,
-            double pixsizeMm,
-            double stopradPx,
-            String polarization,
-            double ewaldRadPx,
-            double centerX,
-            double centerY) {}
 
     public static final Map<String, Set<String>> KNOWN = Map.of(
             "parameters",
@@ -116,7 +105,7 @@ public record EmcSettings(
         String dataset = c.getString("emc", "in_patterns_dataset", "/patterns");
         Path detector = c.getPath("emc", "in_detector_file", null);
         Path mask = c.getPath("emc", "in_mask_file", c.getPath("make_detector", "in_mask_file", null));
-        DetectorSpec spec = null;
+        DetectorGeometry.Params spec = null;
         if (detector == null) {
             double[] detsize = c.getDoubles("parameters", "detsize", 2, null);
             if (detsize == null) {
@@ -127,7 +116,7 @@ public record EmcSettings(
                     ? c.getDoubles("parameters", "center", 2, null)
                     : new double[] {Double.NaN, Double.NaN};
             String ewald = c.getString("parameters", "ewald_rad", "none");
-            spec = new DetectorSpec(
+            spec = new DetectorGeometry.Params(
                     positive(c, name, "detd"),
                     positive(c, name, "lambda"),
                     (int) detsize[0],

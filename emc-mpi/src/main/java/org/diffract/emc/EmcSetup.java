@@ -28,7 +28,7 @@ public final class EmcSetup {
         if (s.detectorFile() != null) {
             det = DetectorFile.read(s.detectorFile());
         } else {
-            EmcSettings.DetectorSpec d = s.detectorSpec();
+            DetectorGeometry.Params d = s.detectorSpec();
             int nx = d.nx(), ny = d.ny();
             if (framesNx > 0 && (framesNx != nx || framesNy != ny)) {
                 throw new UserError(s.configFile().getFileName() + ": [parameters] detsize " + nx + " " + ny
@@ -36,17 +36,7 @@ public final class EmcSetup {
                         + "; set detsize = "
                         + framesNx + " " + framesNy);
             }
-            det = DetectorGeometry.make(new DetectorGeometry.Params(
-                    d.detdMm(),
-                    d.lambdaA(),
-                    nx,
-                    ny,
-                    d.pixsizeMm(),
-                    d.stopradPx(),
-                    d.polarization(),
-                    d.ewaldRadPx(),
-                    d.centerX(),
-                    d.centerY()));
+            det = DetectorGeometry.make(d);
         }
         if (s.maskFile() != null) {
             det = det.withMask(MaskFile.read(s.maskFile(), det.numPix()));

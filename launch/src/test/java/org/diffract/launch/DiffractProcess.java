@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs the real {@code launch/diffract} command as a user would, capturing its output, for the
@@ -43,6 +44,45 @@ final class DiffractProcess {
             pb.environment().put("DIFFRACT_MPJ_HOME", mpj);
         }
         return pb;
+    }
+
+    /**
+     * Starts the command with the test pause hook (core's PausePoint) armed at {@code point} of {@code iteration} on
+     * {@code rank}, and returns once the run stands there (its console goes to {@code log}); fails when the run ends
+     * first or does not get there within 5 minutes.
+     */
+    static Process startPausedAt(Path workDir, List<String> args, String point, int iteration, int rank, Path log)
+            throws Exception {
+        Path paused = Path.of(log + ".paused");
+        ProcessBuilder pb = builder(workDir, args.toArray(String[]::new))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("DIFFRACT_TEST_PAUSE", point + ":" + iteration + ":" + rank + ":" + paused);
+        Process p = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!Files.exists(paused)) {
+            if (!p.isAlive()) {
+                throw new AssertionError(point + ": the run ended before reaching its pause: " + Files.readString(log));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(point + ": no pause after 5 minutes");
+            }
+            Thread.sleep(50);
+        }
+        return p;
+    }
+
+    /** The names of the temporary files (AtomicFiles' NAME.tmp-PID-N) in {@code folder}, sorted; none if absent. */
+    static List<String> temporaryFiles(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(f -> f.getFileName().toString())
+                    .filter(f -> f.contains(".tmp-"))
+                    .sorted()
+                    .toList();
+        }
     }
 
     /**

@@ -1,13 +1,10 @@
 package org.diffract.launch;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.diffract.core.io.H5Reader;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,21 +108,8 @@ class EmcKillIT {
     static void killAndResume(String point, int iteration, int rank, int checkpointLeft) throws Exception {
         String name = "killed-" + point;
         Path out = out(name);
-        Path paused = dir.resolve(name + ".paused");
-        File log = dir.resolve(name + ".console").toFile();
-        ProcessBuilder pb = DiffractProcess.builder(dir, command(name).toArray(String[]::new))
-                .redirectErrorStream(true)
-                .redirectOutput(log);
-        pb.environment().put("DIFFRACT_TEST_PAUSE", point + ":" + iteration + ":" + rank + ":" + paused);
-        Process p = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (!Files.exists(paused)) {
-            assertTrue(
-                    p.isAlive(),
-                    point + ": the run ended before reaching its pause: " + Files.readString(log.toPath()));
-            assertTrue(System.nanoTime() < deadline, point + ": no pause after 5 minutes");
-            Thread.sleep(50);
-        }
+        Path log = dir.resolve(name + ".console");
+        Process p = DiffractProcess.startPausedAt(dir, command(name), point, iteration, rank, log);
         if (point.equals("reduce")) {
             // rank 1 stopped before the sum; give rank 0 (a few milliseconds of merge on this data) time to enter it
             Thread.sleep(2000);
@@ -137,7 +121,7 @@ class EmcKillIT {
                 checkpointLeft,
                 checkpointIteration(out),
                 point + ": the checkpoint left is whole and of iteration " + checkpointLeft);
-        List<String> temporary = temporaryFiles(out);
+        List<String> temporary = DiffractProcess.temporaryFiles(out);
         if (point.equals("checkpoint")) {
             // killed between writing the new checkpoint and renaming it: the old one stands beside the new one's temp
             assertTrue(temporary.stream().anyMatch(f -> f.startsWith("checkpoint.h5.tmp-")), temporary.toString());
@@ -164,21 +148,9 @@ class EmcKillIT {
             assertTrue(
                     r.stdout().contains("removed " + temporary.size() + " unfinished temporary file(s)"), r.stdout());
         }
-        assertEquals(List.of(), temporaryFiles(out), point + ": no temporary file left");
+        assertEquals(List.of(), DiffractProcess.temporaryFiles(out), point + ": no temporary file left");
         assertEquals(ITER, checkpointIteration(out), point);
         assertSameResult(out("full"), out, point);
-    }
-
-    static List<String> temporaryFiles(Path out) throws Exception {
-        if (!Files.isDirectory(out)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(out)) {
-            return s.map(f -> f.getFileName().toString())
-                    .filter(f -> f.contains(".tmp-"))
-                    .sorted()
-                    .toList();
-        }
     }
 
     /** The last iteration's files within 1e-6 (orientations exactly), and EMC.log without its timings. */

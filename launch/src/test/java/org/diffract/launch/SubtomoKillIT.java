@@ -1,11 +1,9 @@
 package org.diffract.launch;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.diffract.core.io.H5Reader;
@@ -104,28 +102,15 @@ class SubtomoKillIT {
     static void killAndResume(String point, int iteration, int rank, int checkpointLeft) throws Exception {
         String name = "killed-" + point;
         Path out = dir.resolve(name);
-        Path paused = dir.resolve(name + ".paused");
-        File log = dir.resolve(name + ".console").toFile();
-        ProcessBuilder pb = DiffractProcess.builder(dir, command(name).toArray(String[]::new))
-                .redirectErrorStream(true)
-                .redirectOutput(log);
-        pb.environment().put("DIFFRACT_TEST_PAUSE", point + ":" + iteration + ":" + rank + ":" + paused);
-        Process p = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (!Files.exists(paused)) {
-            assertTrue(
-                    p.isAlive(),
-                    point + ": the run ended before reaching its pause: " + Files.readString(log.toPath()));
-            assertTrue(System.nanoTime() < deadline, point + ": no pause after 5 minutes");
-            Thread.sleep(50);
-        }
+        Path log = dir.resolve(name + ".console");
+        Process p = DiffractProcess.startPausedAt(dir, command(name), point, iteration, rank, log);
         assertTrue(DiffractProcess.killTree(p) >= 3, "launcher, starter and rank JVM");
 
         assertEquals(
                 checkpointLeft,
                 checkpointIteration(out),
                 point + ": the checkpoint left is whole and of iteration " + checkpointLeft);
-        List<String> temporary = temporaryFiles(out);
+        List<String> temporary = DiffractProcess.temporaryFiles(out);
         if (point.equals("checkpoint")) {
             // killed between writing the new checkpoint and renaming it: the old one stands beside the new one's temp
             assertTrue(temporary.stream().anyMatch(f -> f.startsWith("checkpoint.h5.tmp-")), temporary.toString());
@@ -148,17 +133,8 @@ class SubtomoKillIT {
                                 : "resuming from " + out.resolve("checkpoint.h5") + " after iteration "
                                         + checkpointLeft),
                 said);
-        assertEquals(List.of(), temporaryFiles(out), point + ": no temporary file left");
+        assertEquals(List.of(), DiffractProcess.temporaryFiles(out), point + ": no temporary file left");
         assertSameResult(dir.resolve("full"), out, point);
-    }
-
-    static List<String> temporaryFiles(Path out) throws Exception {
-        try (Stream<Path> s = Files.list(out)) {
-            return s.map(f -> f.getFileName().toString())
-                    .filter(f -> f.contains(".tmp-"))
-                    .sorted()
-                    .toList();
-        }
     }
 
     /** Final class averages and alignments within 1e-6, memberships and EMAN2 alignment files as text. */
